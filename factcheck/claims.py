@@ -1,0 +1,281 @@
+"""The claims ledger (``data/claims.yml``): every checkable claim of the five articles.
+
+Chapters show a claim with :func:`show_claim` and give its verdict with :func:`verdict`.
+``verdict`` compares the value the chapter just computed with the ledger's ``rebuilt_value``
+and raises :class:`LedgerMismatchError` when they differ, so the book cannot be built with a
+ledger that disagrees with its chapters. The scorecard chapter renders the whole ledger.
+
+Run ``python -m factcheck.claims --csv PATH`` to export the ledger as CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .registry import PROJECT_ROOT
+
+LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
+CHAPTERS = PROJECT_ROOT / "chapters"
+
+STATUSES: dict[str, str] = {
+    "reproduced": "Reproduced",
+    "contradicted": "Contradicted",
+    "misleading": "Misleading without context",
+    "not_reproducible": "Not reproducible with public data",
+    "opinion": "Opinion or prediction (not scored)",
+    "pending": "Not yet checked",
+}
+KINDS = {
+    "number",
+    "comparison",
+    "trend",
+    "causal",
+    "event",
+    "policy",
+    "method",
+    "anecdote",
+    "opinion",
+    "prediction",
+}
+REQUIRED = ("id", "article", "quote", "claim", "kind", "period", "geography", "status", "chapter")
+OPTIONAL = ("claimed_value", "unit", "rebuilt_value", "verdict", "note")
+ARTICLE_FIELDS = ("file", "outlet", "title", "date", "chapter")
+
+
+class LedgerError(ValueError):
+    """The ledger file is malformed."""
+
+
+class LedgerMismatchError(AssertionError):
+    """A chapter computed a value that the ledger does not record."""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Articles (by id) and claims (one row per claim, in ledger order)."""
+
+    articles: dict[str, dict[str, Any]]
+    claims: pd.DataFrame
+
+    def claim(self, claim_id: str) -> dict[str, Any]:
+        """One claim as a dict; raises KeyError naming the ledger file when unknown."""
+        match = self.claims[self.claims["id"] == claim_id]
+        if match.empty:
+            raise KeyError(f"claim {claim_id!r} is not in {LEDGER_PATH}")
+        return match.iloc[0].to_dict()
+
+
+def validate(raw: dict[str, Any], chapters_dir: Path = CHAPTERS) -> list[str]:
+    """Every problem with a parsed ledger, as messages (empty when valid)."""
+    problems: list[str] = []
+    articles = raw.get("articles") or {}
+    for art_id, art in articles.items():
+        for name in ARTICLE_FIELDS:
+            if not art.get(name):
+                problems.append(f"article {art_id}: missing {name}")
+    seen: set[str] = set()
+    for i, claim in enumerate(raw.get("claims") or []):
+        cid = claim.get("id", f"#{i}")
+        for name in REQUIRED:
+            if claim.get(name) in (None, ""):
+                problems.append(f"{cid}: missing {name}")
+        unknown = set(claim) - set(REQUIRED) - set(OPTIONAL)
+        if unknown:
+            problems.append(f"{cid}: unknown fields {sorted(unknown)}")
+        if cid in seen:
+            problems.append(f"{cid}: duplicate id")
+        seen.add(cid)
+        if claim.get("article") not in articles:
+            problems.append(f"{cid}: article {claim.get('article')!r} not in articles")
+        elif not str(cid).startswith(f"a{claim['article']}-"):
+            problems.append(f"{cid}: id must start with a{claim['article']}-")
+        if claim.get("status") not in STATUSES:
+            problems.append(f"{cid}: status {claim.get('status')!r} not in {sorted(STATUSES)}")
+        if claim.get("kind") not in KINDS:
+            problems.append(f"{cid}: kind {claim.get('kind')!r} not in {sorted(KINDS)}")
+        if claim.get("status") in {"opinion"} and claim.get("kind") not in {
+            "opinion",
+            "prediction",
+        }:
+            problems.append(f"{cid}: status opinion is only for kind opinion or prediction")
+        if claim.get("kind") in {"opinion", "prediction"} and claim.get("status") not in {
+            "opinion",
+            "pending",
+        }:
+            problems.append(f"{cid}: opinions and predictions are labelled, not scored")
+        if claim.get("status") not in {"pending", "opinion"} and not claim.get("verdict"):
+            problems.append(f"{cid}: a scored claim needs a verdict sentence")
+        if claim.get("status") == "pending" and claim.get("rebuilt_value") is not None:
+            problems.append(f"{cid}: a pending claim cannot have a rebuilt value")
+        chapter = claim.get("chapter")
+        if chapter and not (chapters_dir / f"{chapter}.md").is_file():
+            problems.append(f"{cid}: chapter {chapter!r} has no file chapters/{chapter}.md")
+    return problems
+
+
+def read_ledger(path: Path = LEDGER_PATH, chapters_dir: Path = CHAPTERS) -> Ledger:
+    """Parse and validate a ledger file; raises :class:`LedgerError` listing every problem."""
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    problems = validate(raw, chapters_dir)
+    if problems:
+        raise LedgerError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    claims = pd.DataFrame(raw["claims"])
+    for name in OPTIONAL:
+        if name not in claims:
+            claims[name] = None
+    return Ledger(articles={str(k): v for k, v in raw["articles"].items()}, claims=claims)
+
+
+@cache
+def ledger() -> Ledger:
+    """The project's ledger (parsed once per process)."""
+    return read_ledger()
+
+
+def _same(a: Any, b: Any, rel: float = 1e-9) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=1e-9)
+    return str(a) == str(b)
+
+
+def check_rebuilt(claim: dict[str, Any], value: Any) -> None:
+    """Raise :class:`LedgerMismatchError` unless the ledger records ``value`` for the claim."""
+    recorded = claim.get("rebuilt_value")
+    if recorded is None or (isinstance(recorded, float) and math.isnan(recorded)):
+        recorded = None
+    if value is None and recorded is None:
+        return
+    if value is None or recorded is None or not _same(recorded, value):
+        raise LedgerMismatchError(
+            f"claim {claim['id']}: the chapter computes rebuilt value {value!r} but "
+            f"data/claims.yml records {recorded!r}. Update rebuilt_value in the ledger (and its "
+            f"status and verdict if the finding changed)."
+        )
+
+
+def claim_markdown(claim: dict[str, Any], article: dict[str, Any]) -> str:
+    """The claim as a quote block with its ledger fields."""
+    claimed = claim.get("claimed_value")
+    unit = claim.get("unit") or ""
+    value = f"{claimed} {unit}".strip() if claimed not in (None, "") else "no number"
+    return (
+        f"> “{claim['quote']}”\n>\n"
+        f"> — {article['outlet']}, {article['date']} · claim `{claim['id']}` · "
+        f"claimed: {value} · period: {claim['period']} · place: {claim['geography']}"
+    )
+
+
+def show_claim(claim_id: str) -> None:
+    """Display a claim from the ledger as a quote block (used in chapters)."""
+    from .report import show_markdown
+
+    book = ledger()
+    claim = book.claim(claim_id)
+    show_markdown(claim_markdown(claim, book.articles[str(claim["article"])]))
+
+
+def verdict_markdown(claim: dict[str, Any]) -> str:
+    """An admonition with the status label, the rebuilt value and the verdict sentence."""
+    label = STATUSES[claim["status"]]
+    rebuilt = claim.get("rebuilt_value")
+    lines = [f":::{{admonition}} Verdict on `{claim['id']}`: {label}", ":class: verdict"]
+    if rebuilt not in (None, "") and not (isinstance(rebuilt, float) and math.isnan(rebuilt)):
+        lines.append(f"Rebuilt value: **{rebuilt}** {claim.get('unit') or ''}".rstrip())
+        lines.append("")
+    lines.append(claim.get("verdict") or "This claim has not been checked yet.")
+    lines.append(":::")
+    return "\n".join(lines)
+
+
+def verdict(claim_id: str, rebuilt: Any = None) -> None:
+    """Check the chapter's value against the ledger, glue it, and display the verdict.
+
+    ``rebuilt`` is the value the chapter computed (None when nothing can be rebuilt). The
+    value is glued as ``<claim id>-rebuilt`` so the build tests can compare it with the
+    ledger independently.
+    """
+    from .report import glue_text, show_markdown
+
+    claim = ledger().claim(claim_id)
+    check_rebuilt(claim, rebuilt)
+    glue_text(f"{claim_id}-rebuilt", "" if rebuilt is None else str(rebuilt))
+    show_markdown(verdict_markdown(claim))
+
+
+def article_claims_markdown(article: str, book: Ledger | None = None) -> str:
+    """A Markdown table of one article's claims: id, quote, kind and status."""
+    from .report import md_table
+
+    book = book or ledger()
+    rows = book.claims[book.claims["article"] == article]
+    table = pd.DataFrame(
+        {
+            "claim": "`" + rows["id"] + "`",
+            "as worded": "“" + rows["quote"] + "”",
+            "kind": rows["kind"],
+            "status": rows["status"].map(STATUSES),
+        }
+    )
+    return md_table(table)
+
+
+def show_article_claims(article: str) -> None:
+    """Display the table of one article's claims (used at the top of each article chapter)."""
+    from .report import show_markdown
+
+    show_markdown(article_claims_markdown(article))
+
+
+def scorecard_frame(book: Ledger | None = None) -> pd.DataFrame:
+    """Ledger columns for the scorecard and the CSV download."""
+    book = book or ledger()
+    frame = book.claims.copy()
+    frame["status_label"] = frame["status"].map(STATUSES)
+    columns = [
+        "id",
+        "article",
+        "quote",
+        "claim",
+        "kind",
+        "claimed_value",
+        "unit",
+        "period",
+        "geography",
+        "rebuilt_value",
+        "status",
+        "status_label",
+        "verdict",
+        "chapter",
+    ]
+    return frame[columns]
+
+
+def export_csv(path: Path) -> Path:
+    """Write the ledger as CSV (for readers who want it in a spreadsheet)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scorecard_frame().to_csv(path, index=False)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--csv", type=Path, help="export the ledger to this CSV file")
+    args = parser.parse_args(argv)
+    book = ledger()  # validates
+    if args.csv:
+        export_csv(args.csv)
+    print(f"{LEDGER_PATH.name}: {len(book.claims)} claims in {len(book.articles)} articles, valid")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""Rates, exact Poisson intervals and year-over-year changes.
+
+Crime counts are small for some offenses (murder in a mid-sized city is tens a year), so a
+change from one year to the next is read against its sampling noise. The intervals here are
+exact: the Garwood interval for one Poisson count and the conditional (binomial) interval for
+the ratio of two counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+PER = 100_000
+
+
+def per_100k(count, population):
+    """Rate per 100,000 residents. Works on scalars, arrays and Series.
+
+    A population that is missing or not positive gives NaN rather than a misleading number.
+    """
+    pop = (
+        pd.to_numeric(population, errors="coerce")
+        if isinstance(population, pd.Series)
+        else population
+    )
+    pop = np.where(np.asarray(pop, dtype=float) > 0, pop, np.nan)
+    result = np.asarray(count, dtype=float) / pop * PER
+    if isinstance(count, pd.Series):
+        return pd.Series(result, index=count.index, name=count.name)
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def poisson_ci(count: float, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) confidence interval for the mean of a Poisson count.
+
+    >>> poisson_ci(0)[0]
+    0.0
+    """
+    if count < 0:
+        raise ValueError("a count cannot be negative")
+    alpha = 1.0 - level
+    lower = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
+    upper = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    return float(lower), float(upper)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change between two counts with an exact interval for their ratio."""
+
+    before: int
+    after: int
+    ratio: float
+    lower: float
+    upper: float
+
+    @property
+    def pct(self) -> float:
+        """Percentage change, after vs before."""
+        return (self.ratio - 1.0) * 100.0
+
+    @property
+    def significant(self) -> bool:
+        """True when the interval for the ratio excludes 1 (no change)."""
+        return self.lower > 1.0 or self.upper < 1.0
+
+
+def count_change(before: int, after: int, level: float = 0.95) -> Change:
+    """Ratio after/before of two Poisson counts with an exact conditional interval.
+
+    Given the total n = before + after, ``after`` is binomial with p = r / (1 + r), where r is
+    the ratio of the two means; a Clopper-Pearson interval for p maps to one for r.
+    """
+    if before < 0 or after < 0:
+        raise ValueError("counts cannot be negative")
+    if before == 0:
+        raise ValueError("the ratio is undefined when the earlier count is zero")
+    n = before + after
+    alpha = 1.0 - level
+    p_low = 0.0 if after == 0 else stats.beta.ppf(alpha / 2, after, n - after + 1)
+    p_high = stats.beta.ppf(1 - alpha / 2, after + 1, n - after) if after < n else 1.0
+    lower = p_low / (1 - p_low)
+    upper = np.inf if p_high >= 1 else p_high / (1 - p_high)
+    return Change(before, after, after / before, float(lower), float(upper))
+
+
+def pct_change(before, after):
+    """Percentage change from ``before`` to ``after`` (NaN when ``before`` is zero)."""
+    before = np.asarray(before, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(
+            before != 0, (np.asarray(after, dtype=float) - before) / before * 100, np.nan
+        )
+    return float(result) if result.ndim == 0 else result
+
+
+def year_over_year(frame: pd.DataFrame, group: str, year: str, value: str) -> pd.DataFrame:
+    """Each group's change from one year to the next, only between consecutive years.
+
+    Returns columns ``group``, ``year`` (the later year), ``before``, ``after`` and ``rose``
+    (True, False; ties count as not rising). A gap year breaks the chain: no change is computed
+    across it.
+    """
+    data = frame[[group, year, value]].dropna().sort_values([group, year])
+    data = data.assign(
+        before=data.groupby(group)[value].shift(), prev_year=data.groupby(group)[year].shift()
+    )
+    data = data[data["prev_year"] == data[year] - 1]
+    out = data.rename(columns={value: "after"})[[group, year, "before", "after"]]
+    return out.assign(rose=out["after"] > out["before"]).reset_index(drop=True)

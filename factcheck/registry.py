@@ -1,0 +1,279 @@
+"""Data registry: every raw file the book reads, with its public origin and its sha256.
+
+Each raw file is listed once in ``data/registry.yml``. :func:`fetch` returns a local path to
+that file, taken from the offline mirror when one is configured and downloaded (with pooch)
+into a cache otherwise; the sha256 is always checked. :func:`load` also reads the file and
+checks its schema (columns and row count). Every failure raises a :class:`DataRegistryError`
+whose message names the file, the expected and found values, and how to fix it.
+
+Mirror resolution, in order:
+
+1. ``FACTCHECK_DATA_MIRROR`` set to a folder: that folder is the mirror.
+2. ``FACTCHECK_DATA_MIRROR`` set to ``none`` (or empty): no mirror, download every file.
+3. unset: ``../shared/data`` beside the project root, when that folder exists.
+
+Downloads go to ``FACTCHECK_DATA_CACHE`` (default: ``~/.cache/factcheck-287g``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REGISTRY_PATH = PROJECT_ROOT / "data" / "registry.yml"
+MIRROR_ENV = "FACTCHECK_DATA_MIRROR"
+CACHE_ENV = "FACTCHECK_DATA_CACHE"
+DEFAULT_MIRROR = PROJECT_ROOT.parent / "shared" / "data"
+ORIGINS = {"byte copy", "transcription", "copy (byte identity with url unverified)"}
+
+
+class DataRegistryError(RuntimeError):
+    """Base class: a raw file could not be provided as the registry describes it."""
+
+
+class UnknownFileError(DataRegistryError):
+    """The key is not in the registry."""
+
+
+class MissingFileError(DataRegistryError):
+    """The file is absent from the mirror, or cannot be downloaded."""
+
+
+class HashMismatchError(DataRegistryError):
+    """The file's sha256 differs from the registry's."""
+
+
+class SchemaMismatchError(DataRegistryError):
+    """The file's columns or row count differ from the registry's."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One raw file of the registry."""
+
+    key: str
+    path: str
+    url: str
+    sha256: str
+    licence: str
+    citation: str
+    origin: str
+    description: str
+    read: Mapping[str, Any] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+    rows: int | None = None
+
+    @property
+    def downloadable(self) -> bool:
+        """Transcriptions exist only in the mirror: their bytes are not at any public URL."""
+        return self.origin != "transcription"
+
+
+def _entry(key: str, raw: Mapping[str, Any]) -> Entry:
+    required = ("path", "url", "sha256", "licence", "citation", "origin", "description")
+    missing = [name for name in required if not raw.get(name)]
+    if missing:
+        raise DataRegistryError(f"registry entry {key!r} lacks {missing}; edit {REGISTRY_PATH}")
+    if raw["origin"] not in ORIGINS:
+        raise DataRegistryError(
+            f"registry entry {key!r}: origin {raw['origin']!r} is not one of {sorted(ORIGINS)}"
+        )
+    schema = raw.get("schema") or {}
+    return Entry(
+        key=key,
+        path=raw["path"],
+        url=raw["url"],
+        sha256=str(raw["sha256"]).lower(),
+        licence=raw["licence"],
+        citation=raw["citation"],
+        origin=raw["origin"],
+        description=raw["description"],
+        read=raw.get("read") or {},
+        columns=tuple(schema.get("columns") or ()),
+        rows=schema.get("rows"),
+    )
+
+
+def read_registry(path: Path = REGISTRY_PATH) -> dict[str, Entry]:
+    """Parse a registry file into entries keyed by name."""
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    return {key: _entry(key, value) for key, value in raw["files"].items()}
+
+
+@cache
+def registry() -> dict[str, Entry]:
+    """The project's registry (parsed once per process)."""
+    return read_registry()
+
+
+def entry(key: str) -> Entry:
+    """Look up one entry, with a helpful error for a typo."""
+    entries = registry()
+    if key not in entries:
+        raise UnknownFileError(
+            f"{key!r} is not in the data registry ({REGISTRY_PATH}); known keys: "
+            + ", ".join(sorted(entries))
+        )
+    return entries[key]
+
+
+def mirror_dir() -> Path | None:
+    """The configured mirror folder, or None when files are to be downloaded."""
+    value = os.environ.get(MIRROR_ENV)
+    if value is None:
+        return DEFAULT_MIRROR if DEFAULT_MIRROR.is_dir() else None
+    if value.strip().lower() in {"", "none"}:
+        return None
+    return Path(value).expanduser()
+
+
+def cache_dir() -> Path:
+    """Where downloaded files are kept."""
+    return Path(os.environ.get(CACHE_ENV, "~/.cache/factcheck-287g")).expanduser()
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify(item: Entry, path: Path) -> Path:
+    """Raise :class:`HashMismatchError` unless ``path`` has the registered sha256."""
+    found = sha256_of(path)
+    if found != item.sha256:
+        raise HashMismatchError(
+            f"data file {item.path!r} (registry key {item.key!r}) at {path} is corrupt or "
+            f"a different version: sha256 expected {item.sha256}, found {found}. "
+            f"Fix: restore the file from {item.url} (or a clean copy of the mirror); if the "
+            f"public file really changed, review the change and update sha256 in data/registry.yml."
+        )
+    return path
+
+
+def fetch(key: str) -> Path:
+    """Return a local, hash-checked path to the raw file ``key``."""
+    item = entry(key)
+    mirror = mirror_dir()
+    if mirror is not None:
+        path = mirror / item.path
+        if not path.is_file():
+            raise MissingFileError(
+                f"data file {item.path!r} (registry key {item.key!r}) is missing from the mirror "
+                f"{mirror}: expected a file at {path}, found none. Fix: restore the mirror "
+                f"(it must hold the files listed in data/registry.yml), point {MIRROR_ENV} at a "
+                f"complete copy, or set {MIRROR_ENV}=none to download from {item.url}."
+            )
+        return verify(item, path)
+    if not item.downloadable:
+        raise MissingFileError(
+            f"data file {item.path!r} (registry key {item.key!r}) is a transcription that exists "
+            f"only in the project's data mirror, and no mirror is configured. Fix: set "
+            f"{MIRROR_ENV} to a folder holding the mirror (../shared/data by default). "
+            f"Upstream source: {item.url}"
+        )
+    return _download(item)
+
+
+def _download(item: Entry) -> Path:
+    import pooch  # imported here: only needed without a mirror
+
+    target = cache_dir() / item.path
+    try:
+        local = pooch.retrieve(
+            url=item.url,
+            known_hash=f"sha256:{item.sha256}",
+            fname=target.name,
+            path=target.parent,
+            progressbar=False,
+        )
+    except ValueError as err:  # pooch's hash mismatch
+        raise HashMismatchError(
+            f"downloaded {item.url} for {item.path!r} (registry key {item.key!r}) but its sha256 "
+            f"does not match the registry's {item.sha256}: {err}. Fix: use the mirror "
+            f"({MIRROR_ENV}), or review the upstream change and update data/registry.yml."
+        ) from err
+    except Exception as err:  # network failures of every kind
+        raise MissingFileError(
+            f"could not download {item.url} for {item.path!r} (registry key {item.key!r}): "
+            f"{err}. Fix: check the network, or set {MIRROR_ENV} to a local mirror."
+        ) from err
+    return verify(item, Path(local))
+
+
+def _normalise_header(name: object) -> str:
+    return " ".join(str(name).split())
+
+
+def read_file(item: Entry, path: Path) -> pd.DataFrame:
+    """Read a raw file as the registry's ``read`` options say (csv, excel or rda)."""
+    options = dict(item.read)
+    fmt = options.pop("format", "csv")
+    if fmt == "csv":
+        frame = pd.read_csv(path, **options)
+    elif fmt == "excel":
+        frame = pd.read_excel(path, engine="calamine", **options)
+        frame.columns = [_normalise_header(c) for c in frame.columns]
+    elif fmt == "rda":
+        import pyreadr
+
+        objects = pyreadr.read_r(str(path))
+        frame = objects[options.get("object", next(iter(objects)))]
+    else:
+        raise DataRegistryError(f"registry entry {item.key!r}: unknown format {fmt!r}")
+    return frame
+
+
+def check_schema(item: Entry, frame: pd.DataFrame) -> pd.DataFrame:
+    """Raise :class:`SchemaMismatchError` unless ``frame`` has the registered columns and rows."""
+    found = [str(c) for c in frame.columns]
+    missing = [c for c in item.columns if c not in found]
+    if missing:
+        raise SchemaMismatchError(
+            f"data file {item.path!r} (registry key {item.key!r}) lacks expected columns "
+            f"{missing}; found columns {found}. Fix: the file is not the registered version; "
+            f"restore it, or update the schema in data/registry.yml after review."
+        )
+    if item.rows is not None and len(frame) != item.rows:
+        raise SchemaMismatchError(
+            f"data file {item.path!r} (registry key {item.key!r}) has {len(frame)} rows, "
+            f"expected {item.rows}. Fix: restore the registered version of the file, or "
+            f"update the row count in data/registry.yml after review."
+        )
+    return frame
+
+
+def load(key: str) -> pd.DataFrame:
+    """Fetch, hash-check, read and schema-check the raw file ``key``."""
+    item = entry(key)
+    return check_schema(item, read_file(item, fetch(key)))
+
+
+def sources_table() -> pd.DataFrame:
+    """One row per registered file, for the methods chapter."""
+    rows = [
+        {
+            "key": e.key,
+            "file": e.path,
+            "what": e.description,
+            "origin": e.origin,
+            "licence": e.licence,
+            "url": e.url,
+            "sha256": e.sha256[:12] + "…",
+        }
+        for e in registry().values()
+    ]
+    return pd.DataFrame(rows)

@@ -1,0 +1,86 @@
+"""Helpers for chapters: format numbers, glue them into prose, show Markdown tables.
+
+Every number in a chapter's prose is computed in a code cell and inserted with myst-nb's
+``glue``; these helpers keep the formatting the same across chapters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+
+def fmt_int(value: float) -> str:
+    """Whole number with thousands separators: 1234.4 -> '1,234'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{round(value):,}"
+
+
+def fmt_num(value: float, digits: int = 1) -> str:
+    """Number with a fixed count of decimals and thousands separators."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_pct(value: float, digits: int = 1, signed: bool = False) -> str:
+    """Percentage (value already in percent): 12.345 -> '12.3%'; signed adds '+' to gains."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    sign = "+" if signed else ""
+    return f"{value:{sign},.{digits}f}%"
+
+
+def fmt_millions(value: float, digits: int = 1) -> str:
+    """Count in millions: 22_345_678 -> '22.3 million'."""
+    return f"{value / 1e6:,.{digits}f} million"
+
+
+FORMATTERS = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct, "millions": fmt_millions}
+
+
+def glue_text(name: str, text: str) -> str:
+    """Glue a preformatted string for ``{glue:text}`` in prose and return it."""
+    from myst_nb import glue
+
+    glue(name, text, display=False)
+    return text
+
+
+def glue_value(name: str, value: float, kind: str = "int", **options) -> str:
+    """Format ``value`` (kind: int, num, pct, millions) and glue the text under ``name``."""
+    return glue_text(name, FORMATTERS[kind](value, **options))
+
+
+def md_table(frame: pd.DataFrame, index: bool = False, align: Iterable[str] | None = None) -> str:
+    """A Markdown pipe table (rendered by MyST in HTML and PDF alike).
+
+    Cells are escaped for pipes; numbers are written as they are in the frame, so format
+    them before calling.
+    """
+    data = frame.reset_index() if index else frame
+    header = [str(c) for c in data.columns]
+    aligns = (
+        list(align)
+        if align is not None
+        else ["r" if pd.api.types.is_numeric_dtype(data[c]) else "l" for c in data.columns]
+    )
+    marks = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = [
+        "| " + " | ".join(h.replace("|", "\\|") for h in header) + " |",
+        "| " + " | ".join(marks[a] for a in aligns) + " |",
+    ]
+    for row in data.itertuples(index=False):
+        cells = ["" if pd.isna(v) else str(v).replace("|", "\\|").replace("\n", " ") for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown as a cell output (MyST renders it in HTML and LaTeX)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))

@@ -1,0 +1,72 @@
+"""One plot style for every chapter, and markers for the dates that matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# No backend is forced here: in a chapter the kernel's inline backend must stay active, because
+# it registers the PNG formatter that glue uses to store a figure. (With the Agg backend a
+# glued figure holds only the text "<Figure size ...>".)
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+from .registry import PROJECT_ROOT
+
+FIGURES = PROJECT_ROOT / "figures"
+
+# Colour-blind-safe palette (Okabe-Ito), one colour per meaning across chapters.
+PALETTE = {
+    "ended": "#D55E00",  # counties that ended 287(g)
+    "kept": "#0072B2",  # counties that kept it
+    "never": "#999999",  # never participated
+    "state": "#009E73",
+    "national": "#000000",
+    "highlight": "#E69F00",
+}
+STATUS_COLOURS = {
+    "reproduced": "#009E73",
+    "contradicted": "#D55E00",
+    "misleading": "#E69F00",
+    "not_reproducible": "#56B4E9",
+    "opinion": "#CC79A7",
+    "pending": "#BBBBBB",
+}
+
+
+def set_style() -> None:
+    """Apply the book's plot style (call once at the top of a chapter)."""
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95)
+    plt.rcParams.update(
+        {
+            "figure.figsize": (7.5, 4.0),
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+
+
+def mark_event(ax, x, label: str, colour: str = "#555555", linestyle: str = "--") -> None:
+    """Draw a vertical line with a label at the top, e.g. a policy date or a reporting change."""
+    ax.axvline(x, color=colour, linestyle=linestyle, linewidth=1)
+    ax.annotate(
+        label,
+        xy=(x, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -3),
+        textcoords="offset points",
+        va="top",
+        fontsize=8,
+        color=colour,
+    )
+
+
+def save_figure(fig, name: str) -> Path:
+    """Save ``fig`` as ``figures/<name>.png`` (for reuse outside the book) and return the path."""
+    FIGURES.mkdir(exist_ok=True)
+    path = FIGURES / f"{name}.png"
+    fig.savefig(path)
+    return path

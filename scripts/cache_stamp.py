@@ -1,0 +1,53 @@
+"""Force re-execution when anything a chapter reads, other than its own text, changes.
+
+jupyter-cache re-executes a notebook only when its code cells change, and Sphinx re-reads a
+chapter only when its source file changes. Chapters also depend on the data registry (whose
+sha256 values pin every raw file), the committed data files (claims ledger, published figures)
+and the shared package. This script hashes all of those; when the digest differs from the one
+recorded at the last build, it deletes the execution cache and Sphinx's saved environment
+(doctrees), so every chapter is read and executed again.
+
+Usage: python scripts/cache_stamp.py [BUILD_DIR]   (default: _build)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ["data/**/*", "factcheck/**/*.py", "requirements.txt", "_config.yml"]
+
+
+def digest(root: Path = ROOT) -> str:
+    """One sha256 over the paths and contents of every input file, in sorted order."""
+    h = hashlib.sha256()
+    files = sorted({p for pattern in INPUTS for p in root.glob(pattern) if p.is_file()})
+    for path in files:
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def main(argv: list[str]) -> int:
+    build = ROOT / (argv[0] if argv else "_build")
+    stamp = build / ".inputs-sha256"
+    stale = [build / ".jupyter_cache", build / ".doctrees", build / "jupyter_execute"]
+    current = digest()
+    previous = stamp.read_text().strip() if stamp.exists() else None
+    if previous != current:
+        for path in stale:
+            if path.exists():
+                shutil.rmtree(path)
+        print("cache_stamp: inputs changed, cleared the execution cache and doctrees")
+        build.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(current + "\n")
+    else:
+        print("cache_stamp: inputs unchanged, execution cache kept")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
