@@ -128,10 +128,9 @@ def read_ledger(path: Path = LEDGER_PATH, chapters_dir: Path = CHAPTERS) -> Ledg
     problems = validate(raw, chapters_dir)
     if problems:
         raise LedgerError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
-    claims = pd.DataFrame(raw["claims"])
-    for name in OPTIONAL:
-        if name not in claims:
-            claims[name] = None
+    # Object dtype and None for absent fields: values stay as written (36, not 36.0).
+    rows = [{**dict.fromkeys(REQUIRED + OPTIONAL), **claim} for claim in raw["claims"]]
+    claims = pd.DataFrame(rows, columns=list(REQUIRED + OPTIONAL), dtype=object)
     return Ledger(articles={str(k): v for k, v in raw["articles"].items()}, claims=claims)
 
 

@@ -92,7 +92,10 @@ def county_population() -> pd.DataFrame:
         long["vintage"] = vintage
         frames.append(long)
     out = pd.concat(frames, ignore_index=True)
-    out.insert(0, "fips", out.pop("STATE") + out.pop("COUNTY"))
+    # One of the copies stores the codes without leading zeros ("1" for Alabama): pad them.
+    state = out.pop("STATE").astype(str).str.zfill(2)
+    county = out.pop("COUNTY").astype(str).str.zfill(3)
+    out.insert(0, "fips", state + county)
     return out.rename(columns={"STNAME": "state", "CTYNAME": "county"})
 
 

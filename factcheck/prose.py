@@ -25,18 +25,24 @@ URL = re.compile(r"(https?://\S+|<[^>]+>|\]\([^)]*\))")
 LABEL = re.compile(r"^\s*\([\w:.-]+\)=\s*$")
 OPTION = re.compile(r"^\s*:[\w-]+:")
 SUBSTITUTION = re.compile(r"\{\{[^}]*\}\}")
-NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?%?(?![\w])")
+NUMBER = re.compile(r"(?<![\w.,])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w%])")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 ALLOWED = [
     re.compile(r"^(1[89]|20)\d\d$"),  # a year
     re.compile(r"^0\d\d$"),  # an article number: 000-004
 ]
-ALLOWED_CONTEXT = [
+ALLOWED_CONTEXT = [  # order matters: a full date before a year range
+    re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b"),  # an ISO date
+    re.compile(r"\b(19|20)\d\d[-–](19|20)?\d\d\b"),  # a year range such as 2014-2018
+    re.compile(rf"\b\d{{1,2}} ({MONTHS})\b"),  # a day of a month: 1 October
+    re.compile(rf"\b({MONTHS}) \d{{1,2}}\b(?!,? \d)"),  # October 1 (not "May 2025")
     re.compile(r"287\(g\)"),
     re.compile(r"\bFY ?\d{4}\b"),
     re.compile(r"\bI-\d+\b"),
-    re.compile(r"\b(19|20)\d\d[-–](19|20)?\d\d\b"),  # a year range such as 2014-2018 or 2019–20
-    re.compile(r"\b(19|20)\d\d-\d\d-\d\d\b"),  # an ISO date
+    re.compile(r"\bCOVID-19\b"),
+    re.compile(r"\bSHA-256\b"),
+    re.compile(r"\bper 100,000\b"),  # a unit
 ]
 
 

@@ -31,11 +31,11 @@ def digest(root: Path = ROOT) -> str:
     return h.hexdigest()
 
 
-def main(argv: list[str]) -> int:
-    build = ROOT / (argv[0] if argv else "_build")
+def main(argv: list[str], root: Path = ROOT) -> int:
+    build = root / (argv[0] if argv else "_build")
     stamp = build / ".inputs-sha256"
     stale = [build / ".jupyter_cache", build / ".doctrees", build / "jupyter_execute"]
-    current = digest()
+    current = digest(root)
     previous = stamp.read_text().strip() if stamp.exists() else None
     if previous != current:
         for path in stale:

@@ -1,0 +1,75 @@
+"""Rates, exact Poisson intervals and year-over-year changes, on hand-checked inputs."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from factcheck import rates
+
+
+def test_per_100k_scalar_and_series():
+    assert rates.per_100k(50, 1_000_000) == pytest.approx(5.0)
+    counts = pd.Series([10, 20], index=["a", "b"])
+    pops = pd.Series([200_000, 0], index=["a", "b"])
+    out = rates.per_100k(counts, pops)
+    assert out["a"] == pytest.approx(5.0)
+    assert math.isnan(out["b"]), "a zero population must give NaN, not inf"
+
+
+def test_poisson_ci_known_values():
+    # Garwood intervals: 0 -> (0, 3.689); 10 -> (4.795, 18.390) (standard tables).
+    assert rates.poisson_ci(0) == pytest.approx((0.0, 3.6889), abs=1e-3)
+    assert rates.poisson_ci(10) == pytest.approx((4.7954, 18.3904), abs=1e-3)
+    low, high = rates.poisson_ci(100, level=0.9)
+    assert low < 100 < high
+    with pytest.raises(ValueError):
+        rates.poisson_ci(-1)
+
+
+def test_count_change_equal_counts_not_significant():
+    change = rates.count_change(100, 100)
+    assert change.ratio == 1.0 and change.pct == 0.0
+    assert change.lower < 1.0 < change.upper
+    assert not change.significant
+
+
+def test_count_change_doubling_is_significant_and_interval_is_exact():
+    change = rates.count_change(50, 100)
+    assert change.pct == pytest.approx(100.0)
+    assert change.significant
+    # Conditional binomial: after ~ Bin(150, r/(1+r)); check against the beta quantiles.
+    from scipy import stats
+
+    p_low = stats.beta.ppf(0.025, 100, 51)
+    assert change.lower == pytest.approx(p_low / (1 - p_low))
+
+
+def test_count_change_small_counts_are_noisy():
+    # Murders 59 -> 72 (+22%) is within noise at 95%.
+    change = rates.count_change(59, 72)
+    assert change.pct == pytest.approx(22.03, abs=0.01)
+    assert not change.significant
+    with pytest.raises(ValueError):
+        rates.count_change(0, 5)
+
+
+def test_pct_change():
+    assert rates.pct_change(200, 250) == pytest.approx(25.0)
+    assert math.isnan(rates.pct_change(0, 5))
+    np.testing.assert_allclose(rates.pct_change([100, 50], [90, 100]), [-10.0, 100.0])
+
+
+def test_year_over_year_skips_gaps_and_ties_do_not_rise():
+    frame = pd.DataFrame(
+        {
+            "agency": ["a", "a", "a", "a", "b", "b"],
+            "year": [2015, 2016, 2018, 2019, 2015, 2016],
+            "violent": [10, 12, 11, 11, 5, 4],
+        }
+    )
+    out = rates.year_over_year(frame, "agency", "year", "violent")
+    # a: 2015->2016 rises; 2016->2018 is a gap (skipped); 2018->2019 tie. b: falls.
+    assert out[["agency", "year"]].values.tolist() == [["a", 2016], ["a", 2019], ["b", 2016]]
+    assert out["rose"].tolist() == [True, False, False]
