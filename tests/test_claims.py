@@ -100,7 +100,7 @@ def test_check_rebuilt():
 
 
 def test_chapter_calls_refer_to_their_own_claims(book):
-    owner = dict(zip(book.claims["id"], book.claims["chapter"]))
+    owner = dict(zip(book.claims["id"], book.claims["chapter"], strict=True))
     for chapter, calls in chapter_calls().items():
         for _, claim_id in calls:
             assert claim_id in owner, f"{chapter} cites unknown claim {claim_id}"
