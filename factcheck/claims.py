@@ -218,7 +218,8 @@ def article_claims_markdown(article: str, book: Ledger | None = None) -> str:
     rows = book.claims[book.claims["article"] == article]
     table = pd.DataFrame(
         {
-            "claim": "`" + rows["id"] + "`",
+            # The number alone: a hyphenated id breaks badly in narrow PDF table columns.
+            "no.": rows["id"].str.split("-").str[1],
             "as worded": "“" + rows["quote"] + "”",
             "kind": rows["kind"],
             "status": rows["status"].map(STATUSES),

@@ -7,6 +7,7 @@ from pathlib import Path
 # No backend is forced here: in a chapter the kernel's inline backend must stay active, because
 # it registers the PNG formatter that glue uses to store a figure. (With the Agg backend a
 # glued figure holds only the text "<Figure size ...>".)
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -62,6 +63,13 @@ def mark_event(ax, x, label: str, colour: str = "#555555", linestyle: str = "--"
         fontsize=8,
         color=colour,
     )
+
+
+def date_axis(ax) -> None:
+    """Readable date ticks on the x axis (concise labels, no overlap)."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
 def save_figure(fig, name: str) -> Path:
