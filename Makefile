@@ -45,9 +45,15 @@ install-tex:
 	  echo "TeX is missing. Install these Debian packages (as root): $(TEX_PACKAGES)" >&2; exit 1; \
 	fi
 
-html: install-python
+LEDGER_CSV := chapters/generated/claims.csv
+
+# The scorecard's CSV download: regenerated only when the ledger or its code changes.
+$(LEDGER_CSV): data/claims.yml factcheck/claims.py $(VENV)/.installed
+	$(PY) -m factcheck.claims --csv $@
+	touch $@
+
+html: install-python $(LEDGER_CSV)
 	$(PY) scripts/cache_stamp.py $(BUILD)
-	$(PY) -m factcheck.claims --csv chapters/generated/claims.csv
 	$(JB) build . --builder html $(BUILD_FLAGS)
 
 pdf: html install-tex

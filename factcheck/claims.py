@@ -260,9 +260,15 @@ def scorecard_frame(book: Ledger | None = None) -> pd.DataFrame:
 
 
 def export_csv(path: Path) -> Path:
-    """Write the ledger as CSV (for readers who want it in a spreadsheet)."""
+    """Write the ledger as CSV (for readers who want it in a spreadsheet).
+
+    The file is rewritten only when its content changes: Sphinx re-reads the scorecard whenever
+    the file's modification time changes, which would defeat the no-change rebuild.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    scorecard_frame().to_csv(path, index=False)
+    text = scorecard_frame().to_csv(index=False)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
     return path
 
 
