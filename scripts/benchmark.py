@@ -34,8 +34,13 @@ START, END = "<!-- BENCHMARK:START -->", "<!-- BENCHMARK:END -->"
 def run(target: str) -> float:
     """Seconds taken by `make <target>`; raises if the target fails."""
     began = time.perf_counter()
-    subprocess.run(["make", "--no-print-directory", target], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["make", "--no-print-directory", target],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - began
 
 
