@@ -115,6 +115,15 @@ def validate(raw: dict[str, Any], chapters_dir: Path = CHAPTERS) -> list[str]:
             problems.append(f"{cid}: a scored claim needs a verdict sentence")
         if claim.get("status") == "pending" and claim.get("rebuilt_value") is not None:
             problems.append(f"{cid}: a pending claim cannot have a rebuilt value")
+        if claim.get("verdict"):
+            from .prose import find_numbers
+
+            typed = [f.token for f in find_numbers(str(claim["verdict"]))]
+            if typed:
+                problems.append(
+                    f"{cid}: verdict has hand-typed numbers {typed}; put the figure in "
+                    "rebuilt_value or the chapter's glued prose"
+                )
         chapter = claim.get("chapter")
         if chapter and not (chapters_dir / f"{chapter}.md").is_file():
             problems.append(f"{cid}: chapter {chapter!r} has no file chapters/{chapter}.md")
@@ -165,7 +174,10 @@ def claim_markdown(claim: dict[str, Any], article: dict[str, Any]) -> str:
     """The claim as a quote block with its ledger fields."""
     claimed = claim.get("claimed_value")
     unit = claim.get("unit") or ""
-    value = f"{claimed} {unit}".strip() if claimed not in (None, "") else "no number"
+    if claimed in (None, ""):
+        value = "no number"
+    else:
+        value = f"{claimed} ({unit})" if unit else str(claimed)
     return (
         f"> “{claim['quote']}”\n>\n"
         f"> — {article['outlet']}, {article['date']} · claim `{claim['id']}` · "
@@ -188,9 +200,14 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     rebuilt = claim.get("rebuilt_value")
     lines = [f":::{{admonition}} Verdict on `{claim['id']}`: {label}", ":class: verdict"]
     if rebuilt not in (None, "") and not (isinstance(rebuilt, float) and math.isnan(rebuilt)):
-        lines.append(f"Rebuilt value: **{rebuilt}** {claim.get('unit') or ''}".rstrip())
+        unit = f" ({claim['unit']})" if claim.get("unit") else ""
+        lines.append(f"Rebuilt value: **{rebuilt}**{unit}")
         lines.append("")
-    lines.append(claim.get("verdict") or "This claim has not been checked yet.")
+    default = {
+        "opinion": "An opinion or a prediction: labelled, not scored.",
+        "pending": "This claim has not been checked yet.",
+    }
+    lines.append(claim.get("verdict") or default.get(claim["status"], ""))
     lines.append(":::")
     return "\n".join(lines)
 

@@ -134,6 +134,42 @@ def cmpd_fbi_annual() -> pd.DataFrame:
     return out
 
 
+KAPLAN_MONTHLY = {
+    # registry key: agency name (FBI summary-format monthly counts, Return A)
+    "kaplan_raleigh_monthly": "Raleigh PD",
+    "kaplan_cary_monthly": "Cary PD",
+    "kaplan_wake_so_monthly": "Wake County SO",
+    "kaplan_garner_monthly": "Garner PD",
+    "kaplan_huntersville_monthly": "Huntersville PD",
+    "kaplan_matthews_monthly": "Matthews PD",
+    "kaplan_mint_hill_monthly": "Mint Hill PD",
+    "kaplan_pineville_monthly": "Pineville PD",
+    "kaplan_cornelius_monthly": "Cornelius PD",
+    # A later revision of Raleigh's file (May 2020-2022): loaded only when asked for by key.
+    "kaplan_raleigh_monthly_v1559730": "Raleigh PD (later revision)",
+}
+DEFAULT_KAPLAN = [k for k in KAPLAN_MONTHLY if not k.endswith("_v1559730")]
+
+
+def kaplan_monthly(keys=None) -> pd.DataFrame:
+    """FBI summary-format (Return A) monthly counts for NC agencies, one row per agency-month.
+
+    Columns: agency, ori, date, the four violent categories and violent. Months marked NA in
+    the source stay missing. Where a month appears twice (Wake County SO, 2019), the first row
+    is kept, as the transcription notes direct.
+    """
+    frames = []
+    for key in keys or DEFAULT_KAPLAN:
+        raw = load(key)
+        if "dup" in raw:
+            raw = raw[raw["dup"] == 1]
+        frame = raw.rename(columns={"agg": "aggravated_assault"})
+        frame = frame.assign(agency=KAPLAN_MONTHLY[key], date=pd.to_datetime(frame["ym"]))
+        frames.append(frame[["agency", "ori", "date", *VIOLENT, "violent"]])
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["agency", "date"]).reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------- RTCI
 def rtci_monthly() -> pd.DataFrame:
     """Real-Time Crime Index: one row per agency and month, Jan 2018-Jul 2024."""

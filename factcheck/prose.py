@@ -19,6 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FENCE = re.compile(r"^(`{3,}|:{3,})")
+# Directives whose body is prose (figure captions included); code and data blocks are not.
+PROSE_DIRECTIVE = re.compile(
+    r"^(`{3,}|:{3,})\{(admonition|note|warning|important|tip|caution|seealso|epigraph|margin|"
+    r"sidebar|dropdown|figure|glue:figure)\}"
+)
 ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 INLINE_CODE = re.compile(r"`[^`]*`")
 URL = re.compile(r"(https?://\S+|<[^>]+>|\]\([^)]*\))")
@@ -76,14 +81,7 @@ def prose_lines(text: str) -> list[tuple[int, str]]:
         match = FENCE.match(stripped)
         if fence is None and match:
             fence = match.group(1)
-            # Admonitions and similar directives hold prose; code and data blocks do not.
-            keep_body = bool(
-                re.match(
-                    r"^(`{3,}|:{3,})\{(admonition|note|warning|important|tip|"
-                    r"caution|seealso|epigraph|margin|sidebar|dropdown)\}",
-                    stripped,
-                )
-            )
+            keep_body = bool(PROSE_DIRECTIVE.match(stripped))
             continue
         if fence is not None:
             if (

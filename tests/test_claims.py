@@ -88,6 +88,13 @@ def test_scored_claims_need_a_verdict_sentence(raw):
     assert any("needs a verdict sentence" in p for p in claims.validate(bad))
 
 
+def test_verdicts_carry_no_hand_typed_numbers(raw):
+    bad = copy.deepcopy(raw)
+    claim = next(c for c in bad["claims"] if c.get("verdict"))
+    claim["verdict"] += " It rose by 12.5%."
+    assert any("hand-typed numbers ['12.5%']" in p for p in claims.validate(bad))
+
+
 def test_check_rebuilt():
     claim = {"id": "a004-01", "rebuilt_value": 36}
     claims.check_rebuilt(claim, 36)

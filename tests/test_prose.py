@@ -32,13 +32,15 @@ Up to 48 hours.
 ```{glue:figure} fig-1
 :name: fig-1
 :alt: chart 33
+
+Caption with 95% intervals.
 ```
 """
 
 
 def test_finds_hand_typed_numbers_and_ignores_labels():
     found = [(f.line, f.token) for f in prose.find_numbers(SAMPLE)]
-    assert found == [(9, "42"), (9, "92.2%"), (9, "1,600"), (19, "48")]
+    assert found == [(9, "42"), (9, "92.2%"), (9, "1,600"), (19, "48"), (26, "95%")]
 
 
 def test_years_alone_are_allowed_but_not_with_commas():
