@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from .rates import count_change
+from .rates import count_change, overdispersed_change
 
 
 def mask_implausible_zeros(
@@ -80,24 +80,41 @@ def county_total(
     return pd.DataFrame(rows)
 
 
-def change_table(before: pd.Series, after: pd.Series, level: float = 0.95) -> pd.DataFrame:
+def change_table(
+    before: pd.Series,
+    after: pd.Series,
+    level: float = 0.95,
+    dispersion: pd.Series | None = None,
+) -> pd.DataFrame:
     """Change from ``before`` to ``after`` for each index label, with an exact interval.
 
     Columns: before, after, pct (percentage change), low and high (the interval for the
     percentage change, from the exact conditional test on the ratio of two Poisson counts),
-    and significant (the interval excludes no change).
+    and significant (the interval excludes no change). With ``dispersion`` (a factor per
+    label, from :func:`factcheck.rates.dispersion`), also od_low, od_high and beyond_ordinary:
+    the quasi-Poisson interval, which asks whether the change exceeds ordinary year-to-year
+    variation.
     """
     rows = {}
     for label in before.index:
-        change = count_change(int(before[label]), int(after[label]), level=level)
-        rows[label] = {
-            "before": int(before[label]),
-            "after": int(after[label]),
+        b, a = int(before[label]), int(after[label])
+        change = count_change(b, a, level=level)
+        row = {
+            "before": b,
+            "after": a,
             "pct": change.pct,
             "low": (change.lower - 1) * 100,
             "high": (change.upper - 1) * 100,
             "significant": change.significant,
         }
+        if dispersion is not None:
+            wide = overdispersed_change(b, a, float(dispersion[label]), level=level)
+            row |= {
+                "od_low": (wide.lower - 1) * 100,
+                "od_high": (wide.upper - 1) * 100,
+                "beyond_ordinary": wide.significant,
+            }
+        rows[label] = row
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

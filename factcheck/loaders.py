@@ -170,6 +170,88 @@ def kaplan_monthly(keys=None) -> pd.DataFrame:
     return out.sort_values(["agency", "date"]).reset_index(drop=True)
 
 
+def county_agencies(prefixes: dict[str, str]) -> pd.DataFrame:
+    """Police agencies of NC counties, from the FBI's 2017 agency file, by ORI prefix.
+
+    ``prefixes`` maps an ORI prefix (e.g. ``"NC060"``) to a county name. Cornelius (NC06004)
+    and Raleigh (NC09201), which are missing from the 2017 file, are added without population.
+    Columns: ori, name (lower case, as the FBI spells it), county, population_2017.
+    """
+    ucr = load("ucr_agencies_2017")
+    roster = ucr[ucr["ori"].str[:5].isin(prefixes)].copy()
+    roster["county"] = roster["ori"].str[:5].map(prefixes)
+    roster = roster.rename(columns={"agency_name": "name", "population": "population_2017"})
+    extra = pd.DataFrame(
+        {
+            "ori": ["NC06004", "NC09201"],
+            "name": ["cornelius", "raleigh"],
+            "county": ["Mecklenburg", "Wake"],
+        }
+    )
+    extra = extra[extra["ori"].str[:5].isin(prefixes)]
+    roster = pd.concat([roster[["ori", "name", "county", "population_2017"]], extra])
+    return roster.reset_index(drop=True)
+
+
+CIUS_COLUMNS = {
+    "Violent crime": "violent",
+    "Murder and nonnegligent manslaughter": "murder",
+    "Rape (legacy definition)2": "rape",
+    "Robbery": "robbery",
+    "Aggravated assault": "aggravated_assault",
+    "Population": "population",
+}
+
+
+def fbi_agency_annual(roster: pd.DataFrame) -> pd.DataFrame:
+    """FBI-basis (summary) violent counts by agency and year for the agencies in ``roster``.
+
+    Sources, in order of precedence for an agency-year: the FBI's Crime in the United States
+    Tables 8 (cities) and 10 (sheriffs) for 2014-2015, which list only agencies with twelve
+    months of data; the CMPD annual file (1985-2018); the monthly extracts summed by year, with
+    the months actually reported (implausible zero months masked); and the FBI's 2017 agency
+    file, whose months are not recorded (``months`` missing). Columns: ori, year, the violent
+    categories, violent, population (where the source gives one), months, source.
+    """
+    from .counts import annual_from_monthly, mask_implausible_zeros
+
+    by_name = roster.set_index("name")["ori"]
+    rows = []
+    for year in (2014, 2015):
+        cities = load(f"cius_table8_nc_{year}").rename(columns=CIUS_COLUMNS)
+        cities["ori"] = cities["City"].astype(str).str.lower().map(by_name)
+        sheriffs = load(f"cius_table10_nc_{year}").rename(columns=CIUS_COLUMNS)
+        sheriff_names = roster.assign(key=roster["county"])
+        sheriff_names = sheriff_names[sheriff_names["name"] == sheriff_names["county"].str.lower()]
+        sheriffs["ori"] = sheriffs["County"].astype(str).map(sheriff_names.set_index("key")["ori"])
+        for table, source in [(cities, "CIUS Table 8"), (sheriffs, "CIUS Table 10")]:
+            found = table.dropna(subset=["ori"]).assign(year=year, months=12, source=source)
+            columns = ["ori", "year", *VIOLENT, "violent", "population", "months", "source"]
+            rows.append(found.reindex(columns=columns))  # Table 10 has no population
+    cmpd = cmpd_fbi_annual().assign(ori="NC06001", months=12, source="FBI CDE annual (CMPD)")
+    rows.append(cmpd[cmpd["ori"].isin(roster["ori"])])
+    monthly = kaplan_monthly()
+    monthly = monthly[monthly["ori"].isin(roster["ori"])]
+    masked, _ = mask_implausible_zeros(monthly, "ori", [*VIOLENT, "violent"], "violent")
+    annual = annual_from_monthly(masked, "ori", "date", [*VIOLENT, "violent"])
+    rows.append(annual[annual["months"] > 0].assign(source="FBI monthly extract"))
+    ucr = load("ucr_agencies_2017").rename(
+        columns={
+            "actual_murder": "murder",
+            "actual_rape_total": "rape",
+            "actual_robbery_total": "robbery",
+            "actual_assault_aggravated": "aggravated_assault",
+        }
+    )
+    ucr = ucr[ucr["ori"].isin(roster["ori"])].assign(year=2017, source="FBI 2017 agency file")
+    ucr["violent"] = ucr[VIOLENT].sum(axis=1)
+    rows.append(ucr[["ori", "year", *VIOLENT, "violent", "population", "source"]])
+    out = pd.concat(rows, ignore_index=True)
+    out["year"] = out["year"].astype(int)
+    out = out.drop_duplicates(["ori", "year"], keep="first")  # the order above is precedence
+    return out.sort_values(["ori", "year"]).reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------- RTCI
 def rtci_monthly() -> pd.DataFrame:
     """Real-Time Crime Index: one row per agency and month, Jan 2018-Jul 2024."""

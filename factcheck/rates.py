@@ -88,6 +88,38 @@ def count_change(before: int, after: int, level: float = 0.95) -> Change:
     return Change(before, after, after / before, float(lower), float(upper))
 
 
+def dispersion(before, after, min_total: int = 10) -> float:
+    """Robust overdispersion of year-to-year changes across units (1 = pure Poisson noise).
+
+    For each unit, z = (after - before) / sqrt(after + before) has variance 1 if the two counts
+    differ only by Poisson chance. Across many units, real local changes add to it. The median of
+    z squared divided by the median of a chi-square with one degree of freedom estimates the
+    factor by which ordinary year-to-year variation exceeds Poisson noise, without letting a few
+    extreme units dominate. Units with fewer than ``min_total`` events in the two years together
+    are left out.
+    """
+    b = np.asarray(before, dtype=float)
+    a = np.asarray(after, dtype=float)
+    keep = (a + b) >= min_total
+    if keep.sum() < 10:
+        raise ValueError("too few units to estimate dispersion")
+    z2 = (a[keep] - b[keep]) ** 2 / (a[keep] + b[keep])
+    return float(np.median(z2) / stats.chi2.ppf(0.5, 1))
+
+
+def overdispersed_change(before: int, after: int, phi: float, level: float = 0.95) -> Change:
+    """Ratio after/before with a quasi-Poisson interval: log-ratio variance phi * (1/b + 1/a).
+
+    With ``phi`` from :func:`dispersion`, the interval asks whether a change is beyond the
+    ordinary year-to-year variation of comparable units, not just beyond Poisson chance.
+    """
+    if before <= 0 or after <= 0:
+        raise ValueError("both counts must be positive")
+    ratio = after / before
+    half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(phi * (1 / before + 1 / after))
+    return Change(before, after, ratio, float(ratio * np.exp(-half)), float(ratio * np.exp(half)))
+
+
 def pct_change(before, after):
     """Percentage change from ``before`` to ``after`` (NaN when ``before`` is zero)."""
     before = np.asarray(before, dtype=float)

@@ -91,3 +91,15 @@ def test_rises_and_rise_frequency():
     assert freq.loc[2020, "units"] == 2  # c has no 2020
     assert freq.loc[2020, "total_rose"] == pytest.approx(0.5)
     assert freq.loc[2020, "all_rose"] == pytest.approx(0.5)  # b: murder and robbery both rose
+
+
+def test_change_table_with_dispersion():
+    before = pd.Series({"murder": 57, "aggravated_assault": 2366})
+    after = pd.Series({"murder": 102, "aggravated_assault": 2579})
+    table = counts.change_table(
+        before, after, dispersion=pd.Series({"murder": 1.8, "aggravated_assault": 3.8})
+    )
+    assert table.loc["aggravated_assault", "significant"]  # beyond Poisson chance
+    assert not table.loc["aggravated_assault", "beyond_ordinary"]  # not beyond ordinary variation
+    assert table.loc["murder", "beyond_ordinary"]
+    assert table.loc["murder", "od_low"] < table.loc["murder", "low"]

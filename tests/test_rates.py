@@ -73,3 +73,30 @@ def test_year_over_year_skips_gaps_and_ties_do_not_rise():
     # a: 2015->2016 rises; 2016->2018 is a gap (skipped); 2018->2019 tie. b: falls.
     assert out[["agency", "year"]].values.tolist() == [["a", 2016], ["a", 2019], ["b", 2016]]
     assert out["rose"].tolist() == [True, False, False]
+
+
+def test_dispersion_is_one_for_pure_poisson_noise():
+    rng = np.random.default_rng(20181201)
+    means = rng.uniform(20, 500, size=4000)
+    before, after = rng.poisson(means), rng.poisson(means)
+    assert rates.dispersion(before, after) == pytest.approx(1.0, abs=0.1)
+    # Real changes on top of the noise raise it.
+    shifted = rng.poisson(means * rng.lognormal(0, 0.2, size=means.size))
+    assert rates.dispersion(before, shifted) > 2
+    with pytest.raises(ValueError):
+        rates.dispersion([1, 2], [3, 4])
+
+
+def test_overdispersed_change_widens_the_log_interval():
+    base = rates.overdispersed_change(100, 150, phi=1.0)
+    wide = rates.overdispersed_change(100, 150, phi=4.0)
+    assert base.ratio == wide.ratio == 1.5
+    # phi = 4 doubles the half-width on the log scale.
+    assert np.log(wide.upper / wide.ratio) == pytest.approx(2 * np.log(base.upper / base.ratio))
+    # With phi = 1 and large counts it agrees with the exact interval.
+    exact = rates.count_change(1000, 1100)
+    approx = rates.overdispersed_change(1000, 1100, phi=1.0)
+    assert approx.lower == pytest.approx(exact.lower, abs=0.005)
+    assert approx.upper == pytest.approx(exact.upper, abs=0.005)
+    with pytest.raises(ValueError):
+        rates.overdispersed_change(0, 5, phi=1.0)
