@@ -74,3 +74,27 @@ def test_wapo_flags_and_nc_tables():
     assert loaders.nc_agreements()["state"].eq("NORTH CAROLINA").all()
     removals = loaders.nc_identified_removed()
     assert removals["fiscal_year"].between(2006, 2013).all()
+
+
+def test_kaplan_monthly_keeps_first_of_duplicate_months():
+    wake = loaders.kaplan_monthly(["kaplan_wake_so_monthly"])
+    assert not wake.duplicated(["agency", "date"]).any()
+    raw = registry.load("kaplan_wake_so_monthly")
+    assert raw["ym"].duplicated().any(), "the source has duplicated 2019 months"
+
+
+def test_fbi_agency_annual_sources_and_months():
+    roster = loaders.county_agencies({"NC060": "Mecklenburg", "NC092": "Wake"})
+    assert {"NC06004", "NC09201"} <= set(roster["ori"])  # added: missing from the 2017 file
+    table = loaders.fbi_agency_annual(roster).set_index(["ori", "year"])
+    assert not table.index.duplicated().any()
+    # Precedence: CMPD 2014 from the FBI's published table, 2016 from the CMPD file.
+    assert table.loc[("NC06001", 2014), "source"] == "CIUS Table 8"
+    assert table.loc[("NC06001", 2016), "source"] == "FBI CDE annual (CMPD)"
+    assert table.loc[("NC09200", 2014), "source"] == "CIUS Table 10"  # Wake sheriff
+    # Raleigh 2018: eleven zero months are gaps, one month of data.
+    assert table.loc[("NC09201", 2018), "months"] == 1
+    # The 2017 file does not record months.
+    assert pd.isna(table.loc[("NC09202", 2017), "months"])
+    row = table.loc[("NC06001", 2015)]
+    assert row["violent"] == row[loaders.VIOLENT].sum()
