@@ -50,12 +50,17 @@ def set_style() -> None:
     )
 
 
-def mark_event(ax, x, label: str, colour: str = "#555555", linestyle: str = "--") -> None:
-    """Draw a vertical line with a label at the top, e.g. a policy date or a reporting change."""
+def mark_event(
+    ax, x, label: str, colour: str = "#555555", linestyle: str = "--", height: float = 1.0
+) -> None:
+    """Draw a vertical line with a label near the top, e.g. a policy date or a reporting change.
+
+    ``height`` (a fraction of the axes) staggers the labels of events close together.
+    """
     ax.axvline(x, color=colour, linestyle=linestyle, linewidth=1)
     ax.annotate(
         label,
-        xy=(x, 1.0),
+        xy=(x, height),
         xycoords=("data", "axes fraction"),
         xytext=(3, -3),
         textcoords="offset points",
