@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -200,7 +201,8 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     rebuilt = claim.get("rebuilt_value")
     lines = [f":::{{admonition}} Verdict on `{claim['id']}`: {label}", ":class: verdict"]
     if rebuilt not in (None, "") and not (isinstance(rebuilt, float) and math.isnan(rebuilt)):
-        unit = f" ({claim['unit']})" if claim.get("unit") else ""
+        numeric = re.fullmatch(r"[+-]?[\d,.]+%?", str(rebuilt))  # free text carries its own unit
+        unit = f" ({claim['unit']})" if claim.get("unit") and numeric else ""
         lines.append(f"Rebuilt value: **{rebuilt}**{unit}")
         lines.append("")
     default = {

@@ -295,6 +295,40 @@ def roster_counts() -> pd.DataFrame:
     )
 
 
+CROSSWALK = PROJECT_ROOT / "data" / "roster_county_crosswalk.csv"
+
+
+def roster_counties(snapshots: pd.DataFrame, crosswalk=CROSSWALK) -> pd.DataFrame:
+    """Attach county FIPS codes to roster agencies; one row per agency and county.
+
+    An agency named "<Name> County ..." or "<Name> Parish ..." is matched to that county of its
+    state in the Census file. Agencies the rule cannot place are looked up in the committed
+    crosswalk (``data/roster_county_crosswalk.csv``), which records the basis of each match or
+    why the agency is not counted. An agency found in neither raises ``ValueError``: every
+    agency is either matched or explicitly listed as not counted.
+    """
+    census = county_population().drop_duplicates("fips")
+    census = census.assign(state_upper=census["state"].str.upper())
+    by_name = census.set_index(["state_upper", "county"])["fips"]
+    manual = pd.read_csv(crosswalk, dtype=str, keep_default_na=False)
+    manual = manual.set_index(["state", "agency"])
+    rows = []
+    for rec in snapshots[["capture_date", "state", "agency"]].itertuples(index=False):
+        key = (rec.state, rec.agency)
+        match = pd.Series(rec.agency).str.extract(r"^(.+? (?:County|Parish))\b")[0].iloc[0]
+        if key in manual.index:
+            entry = manual.loc[key]
+            codes = [c for c in entry["county_fips"].split(";") if c]
+            basis = entry["basis"]
+        elif isinstance(match, str) and (rec.state, match) in by_name.index:
+            codes, basis = [by_name[(rec.state, match)]], "county named in agency"
+        else:
+            raise ValueError(f"{rec.agency} ({rec.state}) is neither a county nor in {crosswalk}")
+        for code in codes or [None]:
+            rows.append({**rec._asdict(), "fips": code, "basis": basis})
+    return pd.DataFrame(rows)
+
+
 def wapo_flags(edition: int = 2019) -> pd.DataFrame:
     """Washington Post curation of 287(g) agencies, long: one row per agency and flagged year.
 
