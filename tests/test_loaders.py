@@ -107,11 +107,14 @@ def test_roster_counties_matches_every_agency_or_lists_it(tmp_path):
     jan = joined[joined["capture_date"] == "2017-01-29"]
     assert jan["fips"].dropna().nunique() == 34
     assert set(jan.loc[jan["fips"].isna(), "basis"]) == {
-        "city police (not counted)", "state prisons (not counted)"}
+        "city police (not counted)",
+        "state prisons (not counted)",
+    }
     # A regional jail maps to three county equivalents; a misspelling is corrected.
     pw = joined[joined["agency"].str.startswith("Prince William")]
     assert set(pw["fips"]) == {"51153", "51683", "51685"}
-    assert set(joined.loc[joined["agency"] == "Hartford County Sheriff's Office", "fips"]) == {"24025"}
+    hartford = joined["agency"] == "Hartford County Sheriff's Office"
+    assert set(joined.loc[hartford, "fips"]) == {"24025"}
     odd = snaps.head(1).assign(agency="Nowhere Police Department")
     with pytest.raises(ValueError, match="neither a county nor in"):
         loaders.roster_counties(odd)
