@@ -120,6 +120,28 @@ def overdispersed_change(before: int, after: int, phi: float, level: float = 0.9
     return Change(before, after, ratio, float(ratio * np.exp(-half)), float(ratio * np.exp(half)))
 
 
+def rate_ratio(count_a: float, pop_a: float, count_b: float, pop_b: float) -> float:
+    """Ratio of two rates: (count_a / pop_a) / (count_b / pop_b)."""
+    if min(pop_a, pop_b) <= 0 or count_b <= 0:
+        raise ValueError("populations and the second count must be positive")
+    return (count_a / pop_a) / (count_b / pop_b)
+
+
+def adjusted_ratio(
+    reported: float, counts_per_person: float = 1.0, population_factor: float = 1.0
+) -> float:
+    """A reported ratio of rates after two common corrections.
+
+    ``counts_per_person``: how many more charges (or counts) each person of group A carries than
+    each person of group B; counting people instead of charges divides the ratio by it.
+    ``population_factor``: how much larger group A's true population is than the estimate used;
+    a larger denominator divides the ratio by it.
+    """
+    if counts_per_person <= 0 or population_factor <= 0:
+        raise ValueError("factors must be positive")
+    return reported / counts_per_person / population_factor
+
+
 def pct_change(before, after):
     """Percentage change from ``before`` to ``after`` (NaN when ``before`` is zero)."""
     before = np.asarray(before, dtype=float)

@@ -83,9 +83,11 @@ def test_validate_reports_each_kind_of_problem(raw):
 
 def test_scored_claims_need_a_verdict_sentence(raw):
     bad = copy.deepcopy(raw)
-    claim = next(c for c in bad["claims"] if c["status"] == "pending")
-    claim["status"] = "contradicted"
+    claim = next(c for c in bad["claims"] if c["status"] not in ("pending", "opinion"))
+    claim.pop("verdict")
     assert any("needs a verdict sentence" in p for p in claims.validate(bad))
+    claim["status"], claim["rebuilt_value"] = "pending", 1
+    assert any("pending claim cannot have a rebuilt value" in p for p in claims.validate(bad))
 
 
 def test_verdicts_carry_no_hand_typed_numbers(raw):
