@@ -140,21 +140,31 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def download_entry(key: str, url: str, sha256: str, **schema) -> Entry:
+    """A registry entry for a file served by the test's loopback HTTP server."""
+    return Entry(
+        key=key,
+        path=f"{key}/{url.rsplit('/', 1)[-1]}",
+        url=url,
+        sha256=sha256,
+        licence="test",
+        citation="test",
+        origin="byte copy",
+        description="test",
+        **schema,
+    )
+
+
 def test_download_without_mirror_is_hash_checked(http_server, tmp_path, monkeypatch):
     root, base = http_server
     body = b"a,b\n1,2\n3,4\n"
     (root / "file.csv").write_bytes(body)
     monkeypatch.setenv(registry.MIRROR_ENV, "none")
     monkeypatch.setenv(registry.CACHE_ENV, str(tmp_path / "cache"))
-    good = Entry(
-        key="probe",
-        path="probe/file.csv",
-        url=f"{base}/file.csv",
-        sha256=hashlib.sha256(body).hexdigest(),
-        licence="test",
-        citation="test",
-        origin="byte copy",
-        description="test",
+    good = download_entry(
+        "probe",
+        f"{base}/file.csv",
+        hashlib.sha256(body).hexdigest(),
         read={"format": "csv"},
         columns=("a", "b"),
         rows=2,
@@ -174,16 +184,7 @@ def test_download_failure_is_reported(tmp_path, monkeypatch, http_server):
     _, base = http_server
     monkeypatch.setenv(registry.MIRROR_ENV, "none")
     monkeypatch.setenv(registry.CACHE_ENV, str(tmp_path / "cache"))
-    gone = Entry(
-        key="gone",
-        path="gone/x.csv",
-        url=f"{base}/missing.csv",
-        sha256="1" * 64,
-        licence="t",
-        citation="t",
-        origin="byte copy",
-        description="t",
-    )
+    gone = download_entry("gone", f"{base}/missing.csv", "1" * 64)
     monkeypatch.setattr(registry, "registry", lambda: {"gone": gone})
     with pytest.raises(MissingFileError, match="could not download"):
         registry.fetch("gone")
