@@ -7,6 +7,8 @@ month or year stays missing, and completeness is reported in a column.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .registry import PROJECT_ROOT, SchemaMismatchError, load
@@ -213,28 +215,23 @@ def fbi_agency_annual(roster: pd.DataFrame) -> pd.DataFrame:
     file, whose months are not recorded (``months`` missing). Columns: ori, year, the violent
     categories, violent, population (where the source gives one), months, source.
     """
-    from .counts import annual_from_monthly, mask_implausible_zeros
-
     by_name = roster.set_index("name")["ori"]
+    sheriffs_of = roster[roster["name"] == roster["county"].str.lower()].set_index("county")["ori"]
     rows = []
     for year in (2014, 2015):
         cities = load(f"cius_table8_nc_{year}").rename(columns=CIUS_COLUMNS)
         cities["ori"] = cities["City"].astype(str).str.lower().map(by_name)
         sheriffs = load(f"cius_table10_nc_{year}").rename(columns=CIUS_COLUMNS)
-        sheriff_names = roster.assign(key=roster["county"])
-        sheriff_names = sheriff_names[sheriff_names["name"] == sheriff_names["county"].str.lower()]
-        sheriffs["ori"] = sheriffs["County"].astype(str).map(sheriff_names.set_index("key")["ori"])
+        sheriffs["ori"] = sheriffs["County"].astype(str).map(sheriffs_of)
         for table, source in [(cities, "CIUS Table 8"), (sheriffs, "CIUS Table 10")]:
             found = table.dropna(subset=["ori"]).assign(year=year, months=12, source=source)
             columns = ["ori", "year", *VIOLENT, "violent", "population", "months", "source"]
             rows.append(found.reindex(columns=columns))  # Table 10 has no population
     cmpd = cmpd_fbi_annual().assign(ori="NC06001", months=12, source="FBI CDE annual (CMPD)")
     rows.append(cmpd[cmpd["ori"].isin(roster["ori"])])
-    monthly = kaplan_monthly()
-    monthly = monthly[monthly["ori"].isin(roster["ori"])]
-    masked, _ = mask_implausible_zeros(monthly, "ori", [*VIOLENT, "violent"], "violent")
-    annual = annual_from_monthly(masked, "ori", "date", [*VIOLENT, "violent"])
-    rows.append(annual[annual["months"] > 0].assign(source="FBI monthly extract"))
+    annual, _ = kaplan_annual()
+    annual = annual[annual["ori"].isin(roster["ori"]) & (annual["months"] > 0)]
+    rows.append(annual.drop(columns="agency").assign(source="FBI monthly extract"))
     ucr = load("ucr_agencies_2017").rename(
         columns={
             "actual_murder": "murder",
@@ -252,6 +249,22 @@ def fbi_agency_annual(roster: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["ori", "year"]).reset_index(drop=True)
 
 
+def kaplan_annual(keys=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The monthly extracts summed by year, after masking implausible zero months.
+
+    Returns the annual table (agency, ori, year, the violent categories, violent, months
+    reported) and the masked agency-months, so the gaps can be shown.
+    """
+    from .counts import annual_from_monthly, mask_implausible_zeros
+
+    monthly = kaplan_monthly(keys)
+    masked, gaps = mask_implausible_zeros(monthly, "ori", [*VIOLENT, "violent"], "violent")
+    annual = annual_from_monthly(masked, "ori", "date", [*VIOLENT, "violent"])
+    names = monthly.groupby("ori")["agency"].first()
+    annual.insert(0, "agency", annual["ori"].map(names))
+    return annual, gaps
+
+
 # ---------------------------------------------------------------------------- RTCI
 def rtci_monthly() -> pd.DataFrame:
     """Real-Time Crime Index: one row per agency and month, Jan 2018-Jul 2024."""
@@ -261,13 +274,14 @@ def rtci_monthly() -> pd.DataFrame:
     return out[["agency", "agency_name", "state_abbr", "date", *VIOLENT, "violent"]]
 
 
-def rtci_annual(complete_only: bool = True) -> pd.DataFrame:
+def rtci_annual(complete_only: bool = True, monthly: pd.DataFrame | None = None) -> pd.DataFrame:
     """RTCI counts summed by agency and calendar year, with the number of months reported.
 
     With ``complete_only`` (the default) only agency-years with all twelve months are kept;
-    nothing is imputed.
+    nothing is imputed. Pass ``monthly`` (from :func:`rtci_monthly`) to avoid reading the file
+    again.
     """
-    monthly = rtci_monthly()
+    monthly = (rtci_monthly() if monthly is None else monthly).copy()
     monthly["year"] = monthly["date"].dt.year
     grouped = monthly.groupby(["agency", "year"])
     out = grouped[[*VIOLENT, "violent"]].sum(min_count=1)
@@ -286,13 +300,26 @@ def roster_snapshots() -> pd.DataFrame:
 
 
 def roster_counts() -> pd.DataFrame:
-    """Number of agencies on each roster capture."""
+    """Number of agencies and states on each roster capture, and the support types listed."""
     snaps = roster_snapshots()
     return (
         snaps.groupby("capture_date")
-        .agg(agencies=("agency", "nunique"), states=("state", "nunique"))
+        .agg(
+            agencies=("agency", "nunique"),
+            states=("state", "nunique"),
+            support_types=("support_type", lambda s: ", ".join(sorted(set(s)))),
+        )
         .reset_index()
     )
+
+
+def first_capture_on_or_after(date) -> pd.Series:
+    """The roster capture nearest after ``date`` (a row of :func:`roster_counts`)."""
+    counts = roster_counts()
+    later = counts[counts["capture_date"] >= pd.Timestamp(date)]
+    if later.empty:
+        raise ValueError(f"no roster capture on or after {date}")
+    return later.iloc[0]
 
 
 CROSSWALK = PROJECT_ROOT / "data" / "roster_county_crosswalk.csv"
@@ -315,12 +342,13 @@ def roster_counties(snapshots: pd.DataFrame, crosswalk=CROSSWALK) -> pd.DataFram
     rows = []
     for rec in snapshots[["capture_date", "state", "agency"]].itertuples(index=False):
         key = (rec.state, rec.agency)
-        match = pd.Series(rec.agency).str.extract(r"^(.+? (?:County|Parish))\b")[0].iloc[0]
+        named = re.match(r"^(.+? (?:County|Parish))\b", rec.agency)
+        match = named.group(1) if named else None
         if key in manual.index:
             entry = manual.loc[key]
             codes = [c for c in entry["county_fips"].split(";") if c]
             basis = entry["basis"]
-        elif isinstance(match, str) and (rec.state, match) in by_name.index:
+        elif match and (rec.state, match) in by_name.index:
             codes, basis = [by_name[(rec.state, match)]], "county named in agency"
         else:
             raise ValueError(f"{rec.agency} ({rec.state}) is neither a county nor in {crosswalk}")

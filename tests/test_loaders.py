@@ -118,3 +118,19 @@ def test_roster_counties_matches_every_agency_or_lists_it(tmp_path):
     odd = snaps.head(1).assign(agency="Nowhere Police Department")
     with pytest.raises(ValueError, match="neither a county nor in"):
         loaders.roster_counties(odd)
+
+
+def test_first_capture_on_or_after():
+    jan = loaders.first_capture_on_or_after("2017-01-20")
+    assert jan["capture_date"] == pd.Timestamp("2017-01-29")
+    assert jan["agencies"] == 36 and jan["support_types"] == "Jail Enforcement"
+    assert loaders.first_capture_on_or_after("2017-01-29")["capture_date"] == jan["capture_date"]
+    with pytest.raises(ValueError, match="no roster capture"):
+        loaders.first_capture_on_or_after("2030-01-01")
+
+
+def test_kaplan_annual_reports_masked_gaps():
+    annual, gaps = loaders.kaplan_annual(["kaplan_raleigh_monthly"])
+    assert set(gaps["agency"]) == {"Raleigh PD"} and len(gaps) == 11
+    row = annual[(annual["ori"] == "NC09201") & (annual["year"] == 2018)].iloc[0]
+    assert row["agency"] == "Raleigh PD" and row["months"] == 1
