@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .prose import find_numbers
 from .registry import PROJECT_ROOT
 
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
@@ -117,8 +118,6 @@ def validate(raw: dict[str, Any], chapters_dir: Path = CHAPTERS) -> list[str]:
         if claim.get("status") == "pending" and claim.get("rebuilt_value") is not None:
             problems.append(f"{cid}: a pending claim cannot have a rebuilt value")
         if claim.get("verdict"):
-            from .prose import find_numbers
-
             typed = [f.token for f in find_numbers(str(claim["verdict"]))]
             if typed:
                 problems.append(
