@@ -1,49 +1,90 @@
 # The two commands a reader needs (see README.md):
 #   make book   build the HTML book and the PDF (installs what is missing first)
-#   make test   build the book, then run every test against it
+#   make test   build the book, then run every test against it (CI runs exactly this: .ci/run)
 #
-# Other targets: install, html, pdf, unit (tests that need no build), lint, benchmark, lock, clean.
+# Other targets: install, html, pdf, unit (tests that need no build), lint, check-data,
+# check-tex, check-browser, benchmark, lock, clean.
+#
+# Every recipe runs under `bash -eo pipefail`. Checks therefore never pipe into a reader that
+# exits early (`cmd | grep -q`, `| head`): the writer would die of SIGPIPE and pipefail would
+# report a failure although the check succeeded. tests/test_build.py enforces this.
 SHELL := bash
 .SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := book
 
+PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-JB := $(VENV)/bin/jupyter-book
 BUILD := _build
-BUILD_FLAGS := -n -W --keep-going
-PDF := $(BUILD)/latex/book.pdf
+# Extra options for apt-get (CI points the package cache at a cached folder).
+APT_OPTS ?=
 
 # Debian packages for the PDF (xelatex, latexmk, fonts, pdfinfo).
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended texlive-plain-generic latexmk lmodern tex-gyre \
 	fonts-freefont-otf poppler-utils
+# Debian packages for the browser tests (headless Chromium driven by Selenium).
+BROWSER_PACKAGES := chromium chromium-driver
 
-.PHONY: install install-python install-tex book html pdf test unit lint benchmark lock clean
+# Each check is one shell condition without pipes: true when everything is present.
+TEX_OK := command -v xelatex >/dev/null && command -v latexmk >/dev/null \
+	&& command -v pdfinfo >/dev/null && kpsewhich fncychap.sty >/dev/null \
+	&& [ -n "$$(fc-list FreeSerif family)" ]
+BROWSER_OK := command -v chromium >/dev/null && command -v chromedriver >/dev/null
 
-install: install-python install-tex
+# $(call apt_install,NAME,CHECK,PACKAGES): nothing when CHECK passes; as root on Debian, install
+# PACKAGES and check again; otherwise print what to install and fail.
+define apt_install
+	@if $(2); then \
+	  echo "$(1): already installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "$(1): installing Debian packages (a few minutes): $(3)"; \
+	  apt-get $(APT_OPTS) update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get $(APT_OPTS) install -y -qq --no-install-recommends $(3) >/dev/null; \
+	  if $(2); then echo "$(1): installed"; else echo "$(1): still missing after apt-get install" >&2; exit 1; fi; \
+	else \
+	  echo "$(1) is missing. Install these Debian packages (as root): apt-get install $(3)" >&2; \
+	  exit 1; \
+	fi
+endef
+
+define check_only
+	@if $(2); then echo "$(1): present"; else echo "$(1): missing ($(3))" >&2; exit 1; fi
+endef
+
+.PHONY: install install-python install-tex install-browser check-tex check-browser check-data \
+	book html pdf test unit lint benchmark lock clean
+
+install: install-python install-tex install-browser
 
 install-python: $(VENV)/.installed
 
+# The lock has a hash for every package, pip, setuptools and wheel included.
 $(VENV)/.installed: requirements.txt pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	$(PY) -m pip check
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@# Build matplotlib's font cache now: its first-run notice on stderr would fail the book build.
 	MPLBACKEND=Agg $(PY) -c "import matplotlib.pyplot"
 	touch $@
 
 install-tex:
-	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdfinfo >/dev/null \
-	   && kpsewhich fncychap.sty >/dev/null && fc-list | grep -qi FreeSerif; then \
-	  echo "TeX: already installed"; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "TeX: installing Debian packages (a few minutes)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
-	else \
-	  echo "TeX is missing. Install these Debian packages (as root): $(TEX_PACKAGES)" >&2; exit 1; \
-	fi
+	$(call apt_install,TeX,$(TEX_OK),$(TEX_PACKAGES))
+
+install-browser:
+	$(call apt_install,Browser,$(BROWSER_OK),$(BROWSER_PACKAGES))
+
+check-tex:
+	$(call check_only,TeX,$(TEX_OK),$(TEX_PACKAGES))
+
+check-browser:
+	$(call check_only,Browser,$(BROWSER_OK),$(BROWSER_PACKAGES))
+
+# Pre-flight: every registered raw file is present with its sha256 (size+mtime fingerprints
+# are cached; a changed file is hashed again). Reports all bad files at once, before any chapter.
+check-data: install-python
+	$(PY) -m factcheck.registry --check --state $(BUILD)/.registry-fingerprints.json
 
 LEDGER_CSV := chapters/generated/claims.csv
 
@@ -52,22 +93,17 @@ $(LEDGER_CSV): data/claims.yml factcheck/claims.py $(VENV)/.installed
 	$(PY) -m factcheck.claims --csv $@
 	touch $@
 
-html: install-python $(LEDGER_CSV)
-	$(PY) scripts/cache_stamp.py $(BUILD)
-	$(JB) build . --builder html $(BUILD_FLAGS)
+# scripts/build.py: cache invalidation, a clean environment after a failed build, the scan of
+# every executed notebook for stderr, and removal of a PDF that no longer matches the sources.
+html: check-data $(LEDGER_CSV)
+	$(PY) scripts/build.py html --build $(BUILD)
 
 pdf: html install-tex
-	rm -f $(PDF) $(BUILD)/html/book.pdf
-	$(JB) build . --builder pdflatex $(BUILD_FLAGS)
-	@test -s $(PDF) || { echo "PDF build produced no $(PDF)" >&2; exit 1; }
-	@pages=$$(pdfinfo $(PDF) | awk '/^Pages:/ {print $$2}'); \
-	  [ "$${pages:-0}" -gt 1 ] || { echo "$(PDF) has $${pages:-0} pages" >&2; exit 1; }; \
-	  echo "PDF: $(PDF), $$pages pages"
-	cp $(PDF) $(BUILD)/html/book.pdf
+	$(PY) scripts/build.py pdf --build $(BUILD)
 
 book: pdf
 
-test: book
+test: book install-browser
 	$(PY) -m pytest
 
 unit: install-python
@@ -78,15 +114,15 @@ lint: install-python
 	$(PY) -m factcheck.prose chapters/*.md
 
 benchmark: install
-	$(PY) scripts/benchmark.py
+	$(PY) scripts/benchmark.py --repeat 3
 
+# Regenerate the lock (with hashes) from requirements.in, in a throwaway venv with pip-tools.
 lock:
 	rm -rf .lock-venv
-	python3 -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet --upgrade pip
-	.lock-venv/bin/pip install --quiet -r requirements.in
-	{ echo "# Locked environment: generated by 'make lock' from requirements.in with Python $$(python3 -c 'import platform;print(platform.python_version())'). Do not edit by hand."; \
-	  .lock-venv/bin/pip freeze --exclude-editable; } > requirements.txt
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet "pip-tools==7.6.2"
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-find-links --no-emit-index-url --output-file requirements.txt requirements.in
 	rm -rf .lock-venv
 
 clean:

@@ -8,21 +8,32 @@ whose message names the file, the expected and found values, and how to fix it.
 
 Mirror resolution, in order:
 
-1. ``FACTCHECK_DATA_MIRROR`` set to a folder: that folder is the mirror.
+1. ``FACTCHECK_DATA_MIRROR`` set to a folder: that folder is the mirror. A relative path is
+   taken relative to the project root (not to the working directory, which is ``chapters/``
+   inside the notebook kernels).
 2. ``FACTCHECK_DATA_MIRROR`` set to ``none`` (or empty): no mirror, download every file.
 3. unset: ``../shared/data`` beside the project root, when that folder exists.
 
-Downloads go to ``FACTCHECK_DATA_CACHE`` (default: ``~/.cache/factcheck-287g``).
+Downloads go to ``FACTCHECK_DATA_CACHE`` (default: ``~/.cache/factcheck-287g``; relative paths
+are taken relative to the project root too).
+
+``python -m factcheck.registry --check`` is the build's pre-flight: it checks every registered
+file at once (a size and mtime fingerprint per file is cached; a file whose fingerprint changed
+is hashed in full) and reports all the bad files in one short message. ``make html`` runs it
+before any chapter.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import pandas as pd
@@ -77,6 +88,38 @@ class Entry:
         """Transcriptions exist only in the mirror: their bytes are not at any public URL."""
         return self.origin != "transcription"
 
+    def fix_advice(self) -> str:
+        """How to restore a good copy of this file."""
+        if not self.downloadable:
+            return (
+                "restore it from a clean copy of the data mirror: this file is a transcription "
+                f"that exists only in the mirror (its upstream source {self.url} does not hold "
+                "these bytes)"
+            )
+        return f"restore the file from {self.url} (or a clean copy of the mirror)"
+
+
+def check_path(key: str, path: str) -> str:
+    """Reject registry paths that would read outside the mirror or write outside the cache."""
+    posix, windows = PurePosixPath(path), PureWindowsPath(path)
+    bad = (
+        not path.strip()
+        or posix.is_absolute()
+        or windows.is_absolute()
+        or bool(windows.drive)
+        or path.startswith("~")
+        or "\\" in path
+        or any(part in {"..", "."} for part in path.split("/"))
+        or "" in path.split("/")
+    )
+    if bad:
+        raise DataRegistryError(
+            f"registry entry {key!r}: path {path!r} must be a relative path inside the mirror "
+            "(forward slashes, no '..', '.', '~' or empty parts, not absolute); edit "
+            f"{REGISTRY_PATH}"
+        )
+    return path
+
 
 def _entry(key: str, raw: Mapping[str, Any]) -> Entry:
     required = ("path", "url", "sha256", "licence", "citation", "origin", "description")
@@ -90,7 +133,7 @@ def _entry(key: str, raw: Mapping[str, Any]) -> Entry:
     schema = raw.get("schema") or {}
     return Entry(
         key=key,
-        path=raw["path"],
+        path=check_path(key, str(raw["path"])),
         url=raw["url"],
         sha256=str(raw["sha256"]).lower(),
         licence=raw["licence"],
@@ -127,19 +170,25 @@ def entry(key: str) -> Entry:
     return entries[key]
 
 
+def project_path(value: str) -> Path:
+    """An absolute path for a user-given folder; relative ones are relative to the project root."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+
 def mirror_dir() -> Path | None:
-    """The configured mirror folder, or None when files are to be downloaded."""
+    """The configured mirror folder (absolute), or None when files are to be downloaded."""
     value = os.environ.get(MIRROR_ENV)
     if value is None:
         return DEFAULT_MIRROR if DEFAULT_MIRROR.is_dir() else None
     if value.strip().lower() in {"", "none"}:
         return None
-    return Path(value).expanduser()
+    return project_path(value.strip())
 
 
 def cache_dir() -> Path:
-    """Where downloaded files are kept."""
-    return Path(os.environ.get(CACHE_ENV, "~/.cache/factcheck-287g")).expanduser()
+    """Where downloaded files are kept (absolute)."""
+    return project_path(os.environ.get(CACHE_ENV) or "~/.cache/factcheck-287g")
 
 
 def sha256_of(path: Path) -> str:
@@ -158,8 +207,8 @@ def verify(item: Entry, path: Path) -> Path:
         raise HashMismatchError(
             f"data file {item.path!r} (registry key {item.key!r}) at {path} is corrupt or "
             f"a different version: sha256 expected {item.sha256}, found {found}. "
-            f"Fix: restore the file from {item.url} (or a clean copy of the mirror); if the "
-            f"public file really changed, review the change and update sha256 in data/registry.yml."
+            f"Fix: {item.fix_advice()}; if the source really changed, review the change and "
+            f"update sha256 in data/registry.yml (and the mirror README's hash list)."
         )
     return path
 
@@ -173,9 +222,14 @@ def fetch(key: str) -> Path:
         if not path.is_file():
             raise MissingFileError(
                 f"data file {item.path!r} (registry key {item.key!r}) is missing from the mirror "
-                f"{mirror}: expected a file at {path}, found none. Fix: restore the mirror "
-                f"(it must hold the files listed in data/registry.yml), point {MIRROR_ENV} at a "
-                f"complete copy, or set {MIRROR_ENV}=none to download from {item.url}."
+                f"{mirror}: expected a file at {path}, found none. Fix: "
+                + (
+                    f"restore the mirror (it must hold the files listed in data/registry.yml), "
+                    f"point {MIRROR_ENV} at a complete copy, or set {MIRROR_ENV}=none to "
+                    f"download from {item.url}."
+                    if item.downloadable
+                    else f"{item.fix_advice()}, or point {MIRROR_ENV} at a complete copy."
+                )
             )
         return verify(item, path)
     if not item.downloadable:
@@ -277,3 +331,96 @@ def sources_table() -> pd.DataFrame:
         for e in registry().values()
     ]
     return pd.DataFrame(rows)
+
+
+# --- Pre-flight check of every registered file -------------------------------------------------
+
+
+def _fingerprint(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def preflight(state_path: Path | None = None) -> list[str]:
+    """Check every registered file; return one short problem line per bad file.
+
+    A file is hashed in full only when its size/mtime/inode fingerprint differs from the one
+    recorded in ``state_path`` at its last good check (or when there is no record), so the
+    check costs milliseconds on an unchanged mirror. Files that are not local yet are fetched
+    (downloaded when no mirror is configured).
+    """
+    try:
+        known: dict[str, dict[str, Any]] = json.loads(state_path.read_text()) if state_path else {}
+    except (OSError, ValueError):
+        known = {}
+    seen: dict[str, dict[str, Any]] = {}
+    problems = []
+    mirror = mirror_dir()
+    for item in registry().values():
+        path = (mirror if mirror is not None else cache_dir()) / item.path
+        if mirror is not None and not path.is_file():
+            problems.append(f"{item.key}: missing (expected {path})")
+            continue
+        if mirror is None and not path.is_file():
+            try:
+                path = fetch(item.key)
+            except DataRegistryError as err:
+                problems.append(f"{item.key}: {str(err).split('. Fix:')[0]}")
+                continue
+        fingerprint = _fingerprint(path)
+        record = known.get(str(path))
+        if record and record["fingerprint"] == fingerprint and record["sha256"] == item.sha256:
+            seen[str(path)] = record
+            continue
+        found = sha256_of(path)
+        if found != item.sha256:
+            problems.append(
+                f"{item.key}: sha256 mismatch at {path} ({fingerprint[0]} bytes): "
+                f"expected {item.sha256}, found {found}"
+            )
+            continue
+        seen[str(path)] = {"fingerprint": fingerprint, "sha256": found}
+    if state_path is not None:
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        state_path.write_text(json.dumps(seen, indent=0, sort_keys=True) + "\n")
+    return problems
+
+
+def preflight_report(problems: list[str]) -> str:
+    """The short message printed when the pre-flight finds bad files."""
+    mirror = mirror_dir()
+    where = f"the mirror {mirror}" if mirror is not None else f"the download cache {cache_dir()}"
+    lines = [
+        f"Data pre-flight: {len(problems)} of {len(registry())} registered files are bad "
+        f"(read from {where}):",
+        *[f"  - {line}" for line in problems],
+        "Fix: restore these files from a clean copy of the mirror (transcriptions exist only "
+        f"there), point {MIRROR_ENV} at a complete copy, or set {MIRROR_ENV}=none to download "
+        "the downloadable ones. If a source really changed, review it and update data/registry.yml "
+        "and the mirror README's hash list.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Check every file of the data registry.")
+    parser.add_argument("--check", action="store_true", help="pre-flight check of every file")
+    parser.add_argument("--state", type=Path, help="fingerprint cache (JSON) to reuse and update")
+    args = parser.parse_args(argv)
+    if not args.check:
+        parser.print_help()
+        return 2
+    try:
+        problems = preflight(args.state)
+    except DataRegistryError as err:  # a broken registry file itself
+        print(f"Data pre-flight: {err}", file=sys.stderr)
+        return 1
+    if problems:
+        print(preflight_report(problems), file=sys.stderr)
+        return 1
+    print(f"Data pre-flight: all {len(registry())} registered files present with their sha256")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

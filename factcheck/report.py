@@ -6,6 +6,7 @@ Every number in a chapter's prose is computed in a code cell and inserted with m
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 
@@ -55,11 +56,18 @@ def glue_value(name: str, value: float, kind: str = "int", **options) -> str:
     return glue_text(name, FORMATTERS[kind](value, **options))
 
 
+def _cell(value: object) -> str:
+    """One table cell as safe Markdown text: HTML escaped, pipes escaped, on one line."""
+    text = html.escape(str(value), quote=False)
+    return " ".join(text.replace("|", "\\|").splitlines())
+
+
 def md_table(frame: pd.DataFrame, index: bool = False, align: Iterable[str] | None = None) -> str:
     """A Markdown pipe table (rendered by MyST in HTML and PDF alike).
 
-    Cells are escaped for pipes; numbers are written as they are in the frame, so format
-    them before calling.
+    Every header and cell is escaped: HTML (``&``, ``<``, ``>``), so data values reach the page
+    as text and never as markup, and pipes and newlines, so a value cannot break the table.
+    Numbers are written as they are in the frame, so format them before calling.
     """
     data = frame.reset_index() if index else frame
     header = [str(c) for c in data.columns]
@@ -70,11 +78,11 @@ def md_table(frame: pd.DataFrame, index: bool = False, align: Iterable[str] | No
     )
     marks = {"l": ":--", "r": "--:", "c": ":-:"}
     lines = [
-        "| " + " | ".join(h.replace("|", "\\|") for h in header) + " |",
+        "| " + " | ".join(_cell(h) for h in header) + " |",
         "| " + " | ".join(marks[a] for a in aligns) + " |",
     ]
     for row in data.itertuples(index=False):
-        cells = ["" if pd.isna(v) else str(v).replace("|", "\\|").replace("\n", " ") for v in row]
+        cells = ["" if pd.isna(v) else _cell(v) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -19,12 +19,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ["data/**/*", "factcheck/**/*.py", "requirements.txt", "_config.yml"]
+# Everything the finished book (HTML and PDF) depends on: the inputs above plus the chapters
+# and the book's configuration. chapters/generated/ is derived from the ledger (an input).
+SOURCES = [
+    *INPUTS,
+    "chapters/**/*.md",
+    "_toc.yml",
+    "references.bib",
+    "_latex/**/*",
+    "_static/**/*",
+]
 
 
-def digest(root: Path = ROOT) -> str:
-    """One sha256 over the paths and contents of every input file, in sorted order."""
+def digest(root: Path = ROOT, patterns: list[str] = INPUTS) -> str:
+    """One sha256 over the paths and contents of every matching file, in sorted order."""
     h = hashlib.sha256()
-    files = sorted({p for pattern in INPUTS for p in root.glob(pattern) if p.is_file()})
+    files = sorted(
+        p
+        for p in {p for pattern in patterns for p in root.glob(pattern) if p.is_file()}
+        if not {"__pycache__", ".ipynb_checkpoints"} & set(p.parts)
+        and not p.relative_to(root).as_posix().startswith("chapters/generated/")
+    )
     for path in files:
         h.update(str(path.relative_to(root)).encode())
         h.update(path.read_bytes())

@@ -1,8 +1,13 @@
-"""Shared fixtures. Tests marked `build` read the built book in _build/ (run `make book`)."""
+"""Shared fixtures. Tests marked `build` build a book or read the built one in _build/.
+
+`make unit` runs the others; `make test` builds the book first and runs them all. A test that
+uses the `built` fixture is marked `build` automatically.
+"""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 from pathlib import Path
 
@@ -14,6 +19,20 @@ BUILD = ROOT / "_build"
 CHAPTERS = ROOT / "chapters"
 
 
+def load_script(name: str):
+    """Import scripts/<name>.py as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "built" in getattr(item, "fixturenames", ()):
+            item.add_marker("build")
+
+
 def toc_files() -> list[str]:
     """Every document in _toc.yml, e.g. 'chapters/intro'."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -23,12 +42,26 @@ def toc_files() -> list[str]:
     return files
 
 
+def check_built(build: Path, root: Path = ROOT) -> None:
+    """Fail unless ``build`` holds a successful build of the current sources."""
+    builder = load_script("build")
+    if not (build / "html" / "index.html").exists():
+        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it)")
+    if (build / builder.FAILED).exists():
+        pytest.fail("the last build failed or was interrupted: run `make book` and fix it")
+    stamp = build / builder.HTML_STAMP
+    recorded = stamp.read_text().strip() if stamp.exists() else None
+    if recorded != builder.sources_digest(root):
+        pytest.fail(
+            "the built book is out of date (the sources changed since it was built, or it was "
+            "not built with `make html`): run `make book`"
+        )
+
+
 @pytest.fixture(scope="session")
 def built() -> Path:
-    """The build folder; fails (not skips) when the book has not been built."""
-    html = BUILD / "html"
-    if not (html / "index.html").exists():
-        pytest.fail("the book is not built: run `make book` (or `make test`, which builds it)")
+    """The build folder of a successful build of the current sources; fails (never skips)."""
+    check_built(BUILD)
     return BUILD
 
 

@@ -50,9 +50,14 @@ def test_registry_has_every_field_and_unique_paths():
 
 def test_registry_hashes_agree_with_mirror_readme():
     """The mirror's README lists the sha256 of each file; the registry must pin the same."""
-    readme = registry.DEFAULT_MIRROR / "README.md"
+    mirror = registry.mirror_dir()
+    if mirror is None:
+        pytest.fail(
+            f"no data mirror configured ({registry.MIRROR_ENV}); its README holds the hashes"
+        )
+    readme = mirror / "README.md"
     if not readme.exists():
-        pytest.fail(f"mirror README not found at {readme}; CI must run with ../shared beside")
+        pytest.fail(f"mirror README not found at {readme} (mirror {mirror})")
     listed = {
         m.group(2): m.group(1)
         for m in re.finditer(r"^([0-9a-f]{64})  data/(\S.*)$", readme.read_text(), re.M)
@@ -111,14 +116,85 @@ def test_transcription_cannot_be_downloaded(monkeypatch):
         registry.fetch("ice_roster_snapshots_2017")
 
 
-def test_mirror_resolution(monkeypatch, tmp_path):
+def test_mirror_resolution_absolute_none_and_default(monkeypatch, tmp_path):
     monkeypatch.setenv(registry.MIRROR_ENV, str(tmp_path))
     assert registry.mirror_dir() == tmp_path
-    monkeypatch.setenv(registry.MIRROR_ENV, "none")
-    assert registry.mirror_dir() is None
+    for off in ["none", "NONE", "", "  "]:
+        monkeypatch.setenv(registry.MIRROR_ENV, off)
+        assert registry.mirror_dir() is None, off
     monkeypatch.delenv(registry.MIRROR_ENV)
-    expected = registry.DEFAULT_MIRROR if registry.DEFAULT_MIRROR.is_dir() else None
+    present = tmp_path / "shared" / "data"
+    present.mkdir(parents=True)
+    monkeypatch.setattr(registry, "DEFAULT_MIRROR", present)
+    assert registry.mirror_dir() == present
+    monkeypatch.setattr(registry, "DEFAULT_MIRROR", tmp_path / "absent")
+    assert registry.mirror_dir() is None
+
+
+def test_relative_mirror_is_relative_to_the_project_root_not_the_working_directory(
+    monkeypatch, tmp_path
+):
+    # The notebook kernels run in chapters/: a relative path must still mean the same folder.
+    monkeypatch.chdir(registry.PROJECT_ROOT / "chapters")
+    monkeypatch.setenv(registry.MIRROR_ENV, "../shared/data")
+    assert registry.mirror_dir() == registry.PROJECT_ROOT.parent / "shared" / "data"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(registry.MIRROR_ENV, "no/such/mirror")
+    expected = registry.PROJECT_ROOT / "no" / "such" / "mirror"
     assert registry.mirror_dir() == expected
+    with pytest.raises(MissingFileError) as err:
+        registry.fetch(SMALL)
+    assert str(expected / registry.entry(SMALL).path) in str(err.value)
+    monkeypatch.setenv(registry.CACHE_ENV, "cache-here")
+    assert registry.cache_dir() == registry.PROJECT_ROOT / "cache-here"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/etc/passwd",
+        "../outside.csv",
+        "census/../../x.csv",
+        "~/x.csv",
+        "C:/x.csv",
+        "census\\x.csv",
+        "census//x.csv",
+        "./x.csv",
+        " ",
+    ],
+)
+def test_registry_paths_outside_the_mirror_are_rejected(path):
+    raw = {
+        "path": path,
+        "url": "https://example.org/x",
+        "sha256": "0" * 64,
+        "licence": "x",
+        "citation": "x",
+        "origin": "byte copy",
+        "description": "x",
+    }
+    with pytest.raises(registry.DataRegistryError, match="relative path inside the mirror"):
+        registry._entry("bad", raw)
+    registry._entry("good", {**raw, "path": "census/x.csv"})  # a normal path passes
+
+
+def test_fix_advice_for_a_transcription_points_at_the_mirror_only(tmp_path, monkeypatch):
+    item = registry.entry("ice_roster_snapshots_2017")
+    assert item.origin == "transcription"
+    target = tmp_path / item.path
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"not the transcription\n")
+    monkeypatch.setenv(registry.MIRROR_ENV, str(tmp_path))
+    with pytest.raises(HashMismatchError) as err:
+        registry.fetch(item.key)
+    fix = str(err.value).split("Fix:")[1]
+    assert "exists only in the mirror" in fix
+    assert f"restore the file from {item.url}" not in fix
+    target.unlink()
+    with pytest.raises(MissingFileError) as err:
+        registry.fetch(item.key)
+    assert "exists only in the mirror" in str(err.value)
+    assert "=none to download" not in str(err.value)
 
 
 @pytest.fixture
@@ -194,3 +270,94 @@ def test_sources_table_lists_every_file():
     table = registry.sources_table()
     assert sorted(table["key"]) == KEYS
     assert Path(registry.REGISTRY_PATH).exists()
+
+
+# --- Pre-flight check of every registered file (make html runs it before any chapter) ----------
+
+BROKEN = {  # four small files, broken four ways
+    "ice_287g_nc_best_guess": "flipped",
+    "rtci_sources": "deleted",
+    "ice_roster_snapshots_2017": "truncated",
+    "kaplan_cary_monthly": "wrong columns",
+}
+
+
+@pytest.fixture
+def broken_mirror(tmp_path, monkeypatch):
+    """A mirror of symlinks to the real files, except four broken copies; nothing is copied
+    into the repository. FACTCHECK_DATA_MIRROR points at it."""
+    real = registry.mirror_dir()
+    assert real is not None, "these tests need the data mirror"
+    assert set(BROKEN) <= set(registry.registry())
+    mirror = tmp_path / "mirror"
+    for item in registry.registry().values():
+        target = mirror / item.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        how = BROKEN.get(item.key)
+        data = (real / item.path).read_bytes() if how else None
+        if how is None:
+            target.symlink_to(real / item.path)
+        elif how == "flipped":
+            target.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])
+        elif how == "truncated":
+            target.write_bytes(data[: len(data) // 2])
+        elif how == "wrong columns":
+            first, rest = data.split(b"\n", 1)
+            target.write_bytes(first.replace(b",", b";", 1) + b"\n" + rest)
+    monkeypatch.setenv(registry.MIRROR_ENV, str(mirror))
+    return mirror
+
+
+def test_preflight_reports_every_bad_file_at_once_without_a_traceback(broken_mirror, tmp_path):
+    import subprocess
+    import sys
+
+    env = {**__import__("os").environ, registry.MIRROR_ENV: str(broken_mirror)}
+    state = tmp_path / "state.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "factcheck.registry", "--check", "--state", str(state)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr + run.stdout
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) <= len(BROKEN) + 4, run.stderr  # short: one line per bad file
+    assert f"{len(BROKEN)} of {len(registry.registry())} registered files are bad" in lines[0]
+    for key in BROKEN:
+        assert sum(line.startswith(f"  - {key}:") for line in lines) == 1, key
+    assert str(broken_mirror / registry.entry("rtci_sources").path) in run.stderr
+    assert "Fix:" in run.stderr
+
+
+def test_preflight_hashes_only_files_whose_fingerprint_changed(
+    broken_mirror, tmp_path, monkeypatch
+):
+    state = tmp_path / "state.json"
+    hashed = []
+    real_sha = registry.sha256_of
+    monkeypatch.setattr(registry, "sha256_of", lambda p: hashed.append(p) or real_sha(p))
+    first = registry.preflight(state)
+    assert len(first) == len(BROKEN)
+    assert len(hashed) == len(registry.registry()) - 1  # all present files hashed once
+    hashed.clear()
+    assert registry.preflight(state) == first  # still bad: bad files are never trusted
+    assert len(hashed) == len(BROKEN) - 1  # good files skipped on their fingerprint
+    hashed.clear()
+    for key in BROKEN:  # repair the mirror
+        path = broken_mirror / registry.entry(key).path
+        path.unlink(missing_ok=True)
+        path.symlink_to(registry.DEFAULT_MIRROR / registry.entry(key).path)
+    assert registry.preflight(state) == []
+    assert len(hashed) == len(BROKEN)
+    hashed.clear()
+    good = broken_mirror / registry.entry(SMALL).path  # same size, new bytes, new mtime
+    data = bytearray(good.read_bytes())
+    data[-2] ^= 0x01
+    good.unlink()
+    good.write_bytes(bytes(data))
+    problems = registry.preflight(state)
+    assert [p.split(":")[0] for p in problems] == [SMALL]
+    assert hashed == [good]

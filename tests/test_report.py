@@ -21,3 +21,13 @@ def test_md_table_escapes_pipes_and_aligns_numbers():
     assert lines[1] == "| :-- | --: |"
     assert lines[2] == "| a\\|b | 1 |"
     assert lines[3] == "|  | 2 |"
+
+
+def test_md_table_escapes_html_in_cells_and_headers():
+    frame = pd.DataFrame({"<b>h</b>": ["<img src=x onerror=alert(1)>", "AT&T\n<script>x</script>"]})
+    text = report.md_table(frame)
+    assert "<" not in text and ">" not in text
+    lines = text.splitlines()
+    assert lines[0] == "| &lt;b&gt;h&lt;/b&gt; |"
+    assert lines[2] == "| &lt;img src=x onerror=alert(1)&gt; |"
+    assert lines[3] == "| AT&amp;T &lt;script&gt;x&lt;/script&gt; |"
