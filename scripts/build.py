@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import shutil
 import subprocess
 import sys
@@ -53,24 +52,56 @@ def sources_digest(root: Path) -> str:
     return cache_stamp.digest(root, cache_stamp.SOURCES)
 
 
-def stderr_outputs(build: Path, root: Path) -> list[str]:
-    """One line per cell of an executed notebook that wrote to stderr (any cell, any tags)."""
-    found = []
+def executed_notebooks(build: Path, root: Path):
+    """Yield (chapter, executed notebook) for every chapter the build read as a notebook.
+
+    On a cache hit myst-nb writes ``jupyter_execute/<chapter>.ipynb`` without the cached
+    outputs, so the outputs are taken from the jupyter-cache record that matches the chapter's
+    current code (the same match myst-nb makes), and from the executed copy otherwise.
+    """
+    import nbformat
+    import yaml
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+
+    config_file = root / "_config.yml"
+    config = (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
+    cache_path = root / ((config.get("execute") or {}).get("cache") or "_build/.jupyter_cache")
+    cache = get_cache(str(cache_path)) if cache_path.exists() else None
     executed = build / "jupyter_execute"
-    for notebook in sorted(executed.rglob("*.ipynb")):
-        relative = notebook.relative_to(executed).with_suffix("")
+    for copy in sorted(executed.rglob("*.ipynb")):
+        relative = copy.relative_to(executed).with_suffix("")
         if ".ipynb_checkpoints" in relative.parts:
             continue
-        if not any(root.joinpath(relative).with_suffix(s).exists() for s in (".md", ".ipynb")):
+        source = root.joinpath(relative).with_suffix(".md")
+        if not source.exists():
             continue  # a chapter that no longer exists
-        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-        for number, cell in enumerate(cells):
+        notebook = nbformat.read(copy, as_version=4)
+        text = source.read_text(encoding="utf-8")
+        if cache is not None and is_myst_markdown_notebook(text):
+            try:
+                record = cache.match_cache_notebook(read_myst_markdown_notebook(text))
+            except KeyError:
+                record = None
+            if record is not None:
+                cached = cache.get_cache_bundle(record.pk).nb
+                code = [c for c in notebook.cells if c.cell_type == "code"]
+                for cell, cached_cell in zip(code, cached.cells, strict=False):
+                    cell.outputs = cached_cell.get("outputs", [])
+        yield relative.as_posix() + ".md", notebook
+
+
+def stderr_outputs(build: Path, root: Path) -> list[str]:
+    """One line per cell of an executed chapter that wrote to stderr (any cell, any tags)."""
+    found = []
+    for chapter, notebook in executed_notebooks(build, root):
+        for number, cell in enumerate(notebook.cells):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.get("name") == "stderr":
                     text = "".join(output.get("text", "")).strip().splitlines() or [""]
                     tags = cell.get("metadata", {}).get("tags", [])
                     found.append(
-                        f"{relative.as_posix()}.md, code cell {number} (tags {tags or 'none'}) "
+                        f"{chapter}, cell {number} (tags {tags or 'none'}) "
                         f"wrote to stderr: {text[0][:200]}"
                     )
     return found
