@@ -461,3 +461,29 @@ def test_verdict_boxes_render(built):
     ledger = claims.ledger().claims.set_index("id")
     assert "a004-01" in html
     assert claims.STATUSES[ledger.loc["a004-01", "status"]] in html
+
+
+# --- The chapter template -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rebuilt", ["150 agreements (77 jail, 73 warrant service)", 1234, 0.5])
+def test_template_glues_text_and_numbers(rebuilt, monkeypatch):
+    import myst_nb
+
+    from factcheck import report
+
+    glued = {}
+    monkeypatch.setattr(
+        myst_nb, "glue", lambda name, value, display=True: glued.update({name: value})
+    )
+    template = (CHAPTERS / "_template.md").read_text()
+    code = next(
+        c
+        for c in re.findall(r"```\{code-cell\}.*?\n(.*?)```", template, re.S)
+        if "aNNN-rebuilt-01" in c
+    )
+    code = "\n".join(
+        line for line in code.splitlines() if not line.startswith(":") and line != "rebuilt = ..."
+    )
+    exec(compile(code, "_template.md", "exec"), {"report": report, "rebuilt": rebuilt})
+    assert isinstance(glued["aNNN-rebuilt-01"], str) and glued["aNNN-rebuilt-01"]
