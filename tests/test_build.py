@@ -487,3 +487,21 @@ def test_template_glues_text_and_numbers(rebuilt, monkeypatch):
     )
     exec(compile(code, "_template.md", "exec"), {"report": report, "rebuilt": rebuilt})
     assert isinstance(glued["aNNN-rebuilt-01"], str) and glued["aNNN-rebuilt-01"]
+
+
+def test_benchmark_takes_the_median_of_three_runs_after_a_warm_up(monkeypatch):
+    benchmark = load_script("benchmark")
+    calls = []
+    fake = iter([99.0, 9.0, 99.0] + [40.0, 2.0, 18.0, 44.0, 3.0, 30.0, 42.0, 2.5, 19.0])
+    monkeypatch.setattr(benchmark, "run", lambda target: calls.append(target) or next(fake))
+    monkeypatch.setattr(benchmark.shutil, "rmtree", lambda *a, **k: None)
+    times = benchmark.measure(3)
+    assert calls == ["html", "html", "pdf"] * 4
+    assert times == {
+        "clean": [40.0, 44.0, 42.0],
+        "rebuild": [2.0, 3.0, 2.5],
+        "pdf": [18.0, 30.0, 19.0],
+    }
+    text = benchmark.table(times, (1.0, 1.5))
+    assert "| 42.0 | 40.0-44.0 |" in text and "| 19.0 | 18.0-30.0 |" in text
+    assert "Median of 3 runs after one warm-up run" in text

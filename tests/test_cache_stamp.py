@@ -1,44 +1,68 @@
-"""The execution cache is cleared when data, ledger or package change, and only then."""
+"""The execution cache is cleared when anything a chapter reads changes, and only then."""
 
-import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("cache_stamp", ROOT / "scripts" / "cache_stamp.py")
-cache_stamp = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(cache_stamp)
+import pytest
+
+from .conftest import load_script
+
+cache_stamp = load_script("cache_stamp")
+
+# Every input the cache depends on, with one file of each kind.
+INPUT_FILES = [
+    "data/registry.yml",
+    "data/claims.yml",
+    "data/sub/lookup.csv",
+    "factcheck/x.py",
+    "factcheck/sub/y.py",
+    "requirements.txt",
+    "_config.yml",
+]
 
 
 def make_tree(root: Path) -> None:
-    (root / "data").mkdir()
-    (root / "factcheck").mkdir()
-    (root / "data" / "registry.yml").write_text("files: {}\n")
-    (root / "factcheck" / "x.py").write_text("X = 1\n")
+    for name in INPUT_FILES:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(f"{name} v1\n")
 
 
-def test_cache_cleared_when_inputs_change(tmp_path):
+def built_caches(root: Path) -> list[Path]:
+    stale = [root / "_build" / n for n in (".jupyter_cache", ".doctrees", "jupyter_execute")]
+    for path in stale:
+        path.mkdir(parents=True, exist_ok=True)
+    return stale
+
+
+def test_inputs_are_exactly_the_files_chapters_depend_on():
+    assert set(cache_stamp.INPUTS) == {
+        "data/**/*",
+        "factcheck/**/*.py",
+        "requirements.txt",
+        "_config.yml",
+    }
+
+
+@pytest.mark.parametrize("changed", INPUT_FILES)
+def test_cache_cleared_when_any_input_changes(tmp_path, changed):
     make_tree(tmp_path)
-    cache = tmp_path / "_build" / ".jupyter_cache"
-    doctrees = tmp_path / "_build" / ".doctrees"
-
     cache_stamp.main([], root=tmp_path)  # first build: records the stamp
-    cache.mkdir(parents=True)
-    doctrees.mkdir()
-    cache_stamp.main([], root=tmp_path)  # nothing changed: cache kept
-    assert cache.exists() and doctrees.exists()
-
-    (tmp_path / "data" / "registry.yml").write_text("files: {a: 1}\n")  # a data hash changed
+    stale = built_caches(tmp_path)
+    cache_stamp.main([], root=tmp_path)  # nothing changed: caches kept
+    assert all(p.exists() for p in stale)
+    (tmp_path / changed).write_text(f"{changed} v2\n")
     cache_stamp.main([], root=tmp_path)
-    assert not cache.exists() and not doctrees.exists()
-
-    cache.mkdir()
-    (tmp_path / "factcheck" / "x.py").write_text("X = 2\n")  # package code changed
-    cache_stamp.main([], root=tmp_path)
-    assert not cache.exists()
+    assert not any(p.exists() for p in stale), changed
+    stale = built_caches(tmp_path)
+    cache_stamp.main([], root=tmp_path)  # recorded: the next build keeps them
+    assert all(p.exists() for p in stale)
 
 
-def test_digest_ignores_files_outside_inputs(tmp_path):
+@pytest.mark.parametrize(
+    "unrelated", ["notes.txt", "chapters/a.md", "tests/test_x.py", "factcheck/__pycache__/x.pyc"]
+)
+def test_digest_ignores_files_outside_inputs(tmp_path, unrelated):
     make_tree(tmp_path)
     before = cache_stamp.digest(tmp_path)
-    (tmp_path / "notes.txt").write_text("unrelated\n")
+    (tmp_path / unrelated).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / unrelated).write_text("unrelated\n")
     assert cache_stamp.digest(tmp_path) == before
