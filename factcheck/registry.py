@@ -173,7 +173,8 @@ def entry(key: str) -> Entry:
 def project_path(value: str) -> Path:
     """An absolute path for a user-given folder; relative ones are relative to the project root."""
     path = Path(value).expanduser()
-    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+    # normpath, not resolve(): collapse "..", but keep symlinked folders as the user named them.
+    return path if path.is_absolute() else Path(os.path.normpath(PROJECT_ROOT / path))
 
 
 def mirror_dir() -> Path | None:
