@@ -117,9 +117,12 @@ benchmark: install
 	$(PY) scripts/benchmark.py --repeat 3
 
 # Regenerate the lock (with hashes) from requirements.in, in a throwaway venv with pip-tools.
+# Resolve with the oldest supported Python (3.11; Debian 12 ships 3.11.2), so that every pin
+# installs there: make lock LOCK_PYTHON=/usr/bin/python3.11 (tests/test_build.py checks it).
+LOCK_PYTHON ?= $(PYTHON)
 lock:
 	rm -rf .lock-venv
-	$(PYTHON) -m venv .lock-venv
+	$(LOCK_PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet "pip-tools==7.6.2"
 	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-find-links --no-emit-index-url --output-file requirements.txt requirements.in

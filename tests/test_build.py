@@ -169,6 +169,30 @@ def test_lock_pins_everything_with_hashes_and_matches_pyproject():
     assert "--require-hashes" in MAKEFILE
 
 
+def test_every_locked_package_supports_the_oldest_declared_python():
+    # soupsieve 4.1.2 (locked with Python 3.11.7) needs 3.11.5: Debian 12's 3.11.2 could not
+    # install the lock although the project declared 3.11.
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    lock = (ROOT / "requirements.txt").read_text()
+    pins = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+) \\$", lock, re.M))
+    minimum = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    oldest = minimum.removeprefix(">=") + ".0"
+    checked, bad = 0, []
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"].lower().replace("_", "-")
+        if pins.get(name) != dist.version:
+            continue
+        checked += 1
+        needs = dist.metadata.get("Requires-Python")
+        if needs and not SpecifierSet(needs).contains(oldest):
+            bad.append(f"{name}=={dist.version} needs Python {needs}")
+    assert checked > 100, "run the tests in the venv built from the lock (make install-python)"
+    assert not bad, f"the lock does not install on Python {oldest}: {bad}"
+
+
 def test_workflow_fails_loudly_lints_caches_uploads_and_serialises_pages():
     text = WORKFLOW.read_text()
     workflow = yaml.safe_load(text)
