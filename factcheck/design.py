@@ -484,6 +484,62 @@ def event_table(
     return out.assign(unit=unit, offense=offense, rule=rule, controls=len(controls))
 
 
+def lead_check(
+    monthly: pd.DataFrame,
+    unit: str,
+    offense: str = "violent",
+    rule: str = "size",
+    end=MAIN_END,
+    **rule_args,
+) -> dict:
+    """Joint check of the event study's leads (the quarters of 2018 before the reference).
+
+    Statistic: the sum of the squared lead coefficients (log scale), for ``unit`` and for every
+    comparison agency as if treated. Returns ``statistic``, ``placebos``, ``rank`` (1 = largest)
+    and ``p`` = (1 + #{placebo statistic >= unit's}) / (1 + J); placebos without finite leads
+    are left out. A small ``p`` means 2018 already moved unlike the comparison agencies.
+    """
+    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
+    wide = panel(monthly, offense, end=end)
+    quarters, fit = event_study(wide, unit, controls, se=False)
+    leads = quarters < -1
+    own = float(np.sum(fit.beta[leads] ** 2))
+    placebo = np.sum(placebo_estimates(wide, controls, event=True)[:, leads] ** 2, axis=1)
+    placebo = placebo[np.isfinite(placebo)]
+    return {
+        "statistic": own,
+        "placebos": len(placebo),
+        "rank": 1 + int(np.sum(placebo > own)),
+        "p": (1 + int(np.sum(placebo >= own))) / (1 + len(placebo)),
+    }
+
+
+def nb_did(wide: pd.DataFrame, unit: str, controls: Sequence[str], post=POST) -> dict:
+    """Cross-check: the same DiD as a negative binomial (NB2) regression with agency and month
+    dummies, by maximum likelihood (statsmodels ``NegativeBinomial``; dispersion estimated).
+
+    Slow (about a second per fit), so for the notes, not for every build. Returns beta, se,
+    alpha (the monthly NB2 dispersion) and converged.
+    """
+    import statsmodels.api as sm
+
+    data = wide.loc[[unit, *[c for c in controls if c != unit]]]
+    y = data.to_numpy(dtype=float).ravel()
+    units, periods = np.indices(data.shape)
+    units, periods = units.ravel(), periods.ravel()
+    columns = [np.ones(y.size)]
+    columns += [(units == i).astype(float) for i in range(1, data.shape[0])]
+    columns += [(periods == t).astype(float) for t in range(1, data.shape[1])]
+    columns.append(((units == 0) & (data.columns[periods] >= post)).astype(float))
+    fit = sm.NegativeBinomial(y, np.column_stack(columns)).fit(disp=0, maxiter=200)
+    return {
+        "beta": float(fit.params[-2]),
+        "se": float(fit.bse[-2]),
+        "alpha": float(fit.params[-1]),
+        "converged": bool(fit.mle_retvals["converged"]),
+    }
+
+
 def run(
     monthly: pd.DataFrame,
     units: Sequence[str] = TREATED,
