@@ -365,6 +365,8 @@ def rtm_panel(annual: pd.DataFrame, prior: int = 2, exclude: Sequence[str] = TRE
                 }
             )
         )
+    if not rows:
+        raise ValueError(f"no run of {prior + 2} consecutive years in the data")
     out = pd.concat(rows, ignore_index=True)
     for column in ["deviation", "move"]:
         out[f"{column}_c"] = out[column] - out.groupby("year")[column].transform("mean")
@@ -417,4 +419,59 @@ def rtm_expected(prior_counts: Sequence[float], last: float, slope: float) -> di
         "deviation": deviation,
         "expected": float(last * np.exp(slope * deviation)),
         "full_reversion": level,
+    }
+
+
+def rtm_check(
+    monthly: pd.DataFrame,
+    agency: str,
+    offense: str,
+    series: pd.Series,
+    year: int = 2018,
+    prior: int = 2,
+    factor: float = 2.0,
+    exclude: Sequence[str] = TREATED,
+) -> dict:
+    """How much of ``agency``'s rise from ``year`` to the next regression to the mean explains.
+
+    ``series``: the agency's longer annual series of ``offense`` from one source (year -> count,
+    e.g. the FBI summary counts of :func:`factcheck.loaders.cmpd_fbi_annual`), covering the
+    ``prior`` years before ``year`` and ``year`` itself. Steps:
+
+    1. the slope: :func:`rtm_slope` on the index's other agencies (:func:`rtm_panel` with
+       ``prior`` years), restricted to prior levels within ``factor`` of the agency's own
+       ``year`` count in the index;
+    2. the deviation: log of ``series[year]`` over the mean of the ``prior`` years before it
+       (one source throughout, so a change of definition between sources does not enter);
+    3. the expected ratio ``exp(slope * deviation)`` applied to the index count of ``year``
+       gives ``expected_after``; ``full_reversion_after`` applies the largest possible
+       regression (back to the prior mean).
+
+    Returns slope, se, n, level (prior mean), deviation, before/after (index counts),
+    expected_after, full_reversion_after, share_explained (of the observed change, by the
+    estimated slope), long_mean (mean of ``series`` over the five years to ``year``) and
+    after_vs_long_mean (index count of the next year over it, in per cent: positive means
+    the next year was above the longer mean, where regression to the mean cannot lead).
+    """
+    annual = annual_counts(monthly, offense)
+    own = annual[annual["agency"] == agency].set_index("year")["count"]
+    before, after = float(own[year]), float(own[year + 1])
+    slope = rtm_slope(rtm_panel(annual, prior, exclude), size=before, factor=factor)
+    prior_counts = series.loc[year - prior : year - 1]
+    expected = rtm_expected(prior_counts, float(series[year]), slope["slope"])
+    ratio = expected["expected"] / float(series[year])
+    long_mean = float(series.loc[year - 4 : year].mean())
+    return {
+        **slope,
+        "level": expected["level"],
+        "deviation": expected["deviation"],
+        "before": before,
+        "after": after,
+        "expected_after": before * ratio,
+        "full_reversion_after": before * expected["level"] / float(series[year]),
+        "share_explained": (before * ratio - before) / (after - before)
+        if after != before
+        else np.nan,
+        "long_mean": long_mean,
+        "after_vs_long_mean": (after / long_mean - 1) * 100,
     }

@@ -101,10 +101,10 @@ def test_neighbour_check_agrees_with_the_model_on_nb_data():
     assert check["empirical_percentile"] > 97.5
 
 
-def monthly_panel(n=60, seed=2):
+def monthly_panel(n=60, seed=2, end="2019-12-01"):
     """A tiny RTCI-like monthly file: agencies with stable means, one aggregate row, one gap."""
     rng = np.random.default_rng(seed)
-    dates = pd.date_range("2018-01-01", "2019-12-01", freq="MS")
+    dates = pd.date_range("2018-01-01", end, freq="MS")
     rows = []
     for i in range(n):
         mu = np.exp(rng.uniform(np.log(5), np.log(200)))
@@ -190,3 +190,14 @@ def test_rtm_expected_cannot_explain_a_rise_beyond_the_prior_mean():
     assert 50 < half["expected"] < 65
     # After a high year, regression to the mean predicts a fall.
     assert variation.rtm_expected([60, 70], last=100, slope=-0.5)["expected"] < 100
+
+
+def test_rtm_check_on_the_synthetic_panel():
+    monthly = monthly_panel(end="2021-12-01")
+    series = pd.Series({2014: 100, 2015: 90, 2016: 80, 2017: 80, 2018: 60})
+    out = variation.rtm_check(monthly, "Big, NC", "murder", series, factor=100, exclude=())
+    assert out["level"] == 80 and out["before"] == 60 and out["after"] == 240
+    # The slope is negative, so a low 2018 predicts a rise, but at most back to the prior mean.
+    assert 60 <= out["expected_after"] <= out["full_reversion_after"] == pytest.approx(80)
+    assert 0 <= out["share_explained"] < 0.15
+    assert out["long_mean"] == 82 and out["after_vs_long_mean"] > 100
