@@ -449,9 +449,12 @@ def rtm_check(
 
     Returns slope, se, n, level (prior mean), deviation, before/after (index counts),
     expected_after, full_reversion_after, share_explained (of the observed change, by the
-    estimated slope), long_mean (mean of ``series`` over the five years to ``year``) and
+    estimated slope), long_mean (mean of ``series`` over the five years to ``year``),
     after_vs_long_mean (index count of the next year over it, in per cent: positive means
-    the next year was above the longer mean, where regression to the mean cannot lead).
+    the next year was above the longer mean, where regression to the mean cannot lead) and
+    source_ratio (index count over ``series`` in ``year``). after_vs_long_mean compares two
+    sources, so it means something only where they count alike (source_ratio close to 1, as
+    for murder; not for aggravated assault, which the two sources count very differently).
     """
     annual = annual_counts(monthly, offense)
     own = annual[annual["agency"] == agency].set_index("year")["count"]
@@ -474,4 +477,5 @@ def rtm_check(
         else np.nan,
         "long_mean": long_mean,
         "after_vs_long_mean": (after / long_mean - 1) * 100,
+        "source_ratio": before / float(series[year]),
     }
