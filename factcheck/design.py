@@ -514,37 +514,6 @@ def lead_check(
     }
 
 
-def nb_did(wide: pd.DataFrame, unit: str, controls: Sequence[str], post=POST) -> dict:
-    """Cross-check: the same DiD as a negative binomial (NB2) regression with agency and month
-    dummies, by maximum likelihood (statsmodels ``NegativeBinomial``, Newton's method from the
-    Poisson fit; dispersion estimated).
-
-    Slow (about a second per fit), so for the notes, not for every build. Returns beta, se,
-    alpha (the monthly NB2 dispersion) and converged.
-    """
-    import statsmodels.api as sm
-
-    data = wide.loc[[unit, *[c for c in controls if c != unit]]]
-    y = data.to_numpy(dtype=float).ravel()
-    units, periods = np.indices(data.shape)
-    units, periods = units.ravel(), periods.ravel()
-    columns = [np.ones(y.size)]
-    columns += [(units == i).astype(float) for i in range(1, data.shape[0])]
-    columns += [(periods == t).astype(float) for t in range(1, data.shape[1])]
-    columns.append(((units == 0) & (data.columns[periods] >= post)).astype(float))
-    x = np.column_stack(columns)
-    start = sm.GLM(y, x, family=sm.families.Poisson()).fit().params
-    fit = sm.NegativeBinomial(y, x).fit(
-        start_params=np.append(start, 0.01), method="newton", disp=0, maxiter=100
-    )
-    return {
-        "beta": float(fit.params[-2]),
-        "se": float(fit.bse[-2]),
-        "alpha": float(fit.params[-1]),
-        "converged": bool(fit.mle_retvals["converged"]),
-    }
-
-
 def run(
     monthly: pd.DataFrame,
     units: Sequence[str] = TREATED,
