@@ -359,6 +359,15 @@ def placebo_estimates(
     return out if event else out[:, 0]
 
 
+def design_data(
+    monthly: pd.DataFrame, unit: str, offense: str, rule: str, end=MAIN_END, **rule_args
+) -> tuple[pd.DataFrame, list[str]]:
+    """The panel of ``offense`` to ``end`` (:func:`panel`) and ``unit``'s comparison agencies
+    under ``rule`` (:func:`comparison_set`)."""
+    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
+    return panel(monthly, offense, end=end), controls
+
+
 def estimate(
     monthly: pd.DataFrame,
     unit: str,
@@ -376,8 +385,7 @@ def estimate(
     placebo_high) and the pre-period check on 2018 alone with a placebo start in July 2018:
     pre_pct, pre_p, pre_rank.
     """
-    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
-    wide = panel(monthly, offense, end=end)
+    wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     fit = did(wide, unit, controls)
     beta, se = float(fit.beta[0]), float(fit.se[0])
     z = stats.norm.ppf(0.5 + level / 2)
@@ -448,8 +456,7 @@ def event_table(
     coefficients, as percentages: what comparison agencies showed without treatment), and
     ``p`` (two-sided placebo p-value per quarter).
     """
-    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
-    wide = panel(monthly, offense, end=end)
+    wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     quarters, fit = event_study(wide, unit, controls)
     if fit is None:
         raise ValueError(f"{unit} has no {offense} in the reference quarter")
@@ -499,8 +506,7 @@ def lead_check(
     and ``p`` = (1 + #{placebo statistic >= unit's}) / (1 + J); placebos without finite leads
     are left out. A small ``p`` means 2018 already moved unlike the comparison agencies.
     """
-    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
-    wide = panel(monthly, offense, end=end)
+    wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     quarters, fit = event_study(wide, unit, controls, se=False)
     leads = quarters < -1
     own = float(np.sum(fit.beta[leads] ** 2))
