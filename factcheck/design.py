@@ -24,7 +24,9 @@ Model: ``y_it ~ Poisson(exp(a_i + d_t + beta * D_it))``, agency effects ``a_i``,
 ``exp(beta) - 1`` is the proportional change of the treated unit's counts after January 2019
 beyond the comparison agencies' common month-by-month movement. The fit is maximum likelihood
 by iterative proportional fitting (:func:`fe_poisson`; each parameter is a 0/1 column, so
-cyclic rescaling to match its margin converges to the Poisson MLE). The event study replaces
+cyclic rescaling to match its margin converges to the Poisson MLE); with one treated unit the
+estimates also have a closed form, a log ratio of ratios of totals (:func:`block_estimates`),
+which the placebo runs use (a few milliseconds for all of them). The event study replaces
 ``D`` by one indicator per quarter relative to January 2019 (reference: October to December
 2018).
 
