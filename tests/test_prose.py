@@ -65,8 +65,10 @@ def test_pending_lists_only_number_words_of_other_owners_chapters():
         assert chapter not in {"intro.md", "methods.md", "scorecard.md"}
 
 
-def test_pending_is_a_ratchet(tmp_path, capsys):
-    chapter = tmp_path / "a000_agreements_detainers.md"
+def test_pending_is_a_ratchet(tmp_path, capsys, monkeypatch):
+    # A stand-in entry, so the test does not depend on which chapters are still pending.
+    monkeypatch.setitem(prose.PENDING, "pending_example.md", ["five", "three"])
+    chapter = tmp_path / "pending_example.md"
     chapter.write_text("It ended five years before, with three groups.\n")
     assert prose.main([str(chapter)]) == 0  # both listed as pending for this chapter
     assert "pending" in capsys.readouterr().out
