@@ -50,6 +50,7 @@ TITLED = re.compile(
 # magnitudes (3x, 5k, 2bn).
 ATTACHED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)?(?:(?:st|nd|rd|th|x|k|K|m|M|bn|mn)\b|[¼½¾⅓⅔⅕⅛])")
 VULGAR = re.compile("(?<!\\d)[¼½¾⅓⅔⅕⅛]")
+LIST_MARKER = re.compile(r"^\s*(?:>\s*)*\d{1,2}[.)](?=\s)")  # "1. " of an ordered list
 FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")  # [^1] and its definition [^1]:
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 HTML_COMMENT = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1>", re.I)
@@ -116,6 +117,7 @@ ALLOWED_CONTEXT = [  # order matters: a full date before a year range
     re.compile(r"\bI-\d+\b"),
     re.compile(r"\bCOVID-19\b"),
     re.compile(r"\bSHA-256\b"),
+    re.compile(r"\b(?:version|v|Attribution|CC BY(?:-[A-Z]{2})*)\s?\d+(?:\.\d+)+\b"),  # CC BY 4.0
     re.compile(r"\bper 100,000\b"),  # a unit
 ]
 
@@ -215,6 +217,7 @@ def prose_lines(text: str) -> list[tuple[int, str]]:
         cleaned = SUBSTITUTION.sub(" ", ROLE.sub(" ", line))
         cleaned = URL.sub(" ", INLINE_CODE.sub(" ", cleaned))
         cleaned = FOOTNOTE.sub(" ", cleaned)
+        cleaned = LIST_MARKER.sub(" ", cleaned)
         for pattern in ALLOWED_CONTEXT:
             cleaned = pattern.sub(" ", cleaned)
         out.append((number, cleaned))

@@ -214,3 +214,12 @@ def test_displayed_directive_titles_are_checked_but_figure_paths_are_not():
         ":::{note}\nPlain.\n:::\n"
     )
     assert tokens(text) == ["42", "17"]
+
+
+def test_list_markers_and_version_numbers_are_not_statistics():
+    text = "1. The error is reproduced.\n2. The report is rebuilt with 3 fixes.\n"
+    assert tokens(text) == ["3"]
+    assert (
+        tokens("Licensed under Creative Commons Attribution 4.0 International (CC BY 4.0).") == []
+    )
+    assert tokens("It grew by 4.0 points.") == ["4.0"]
