@@ -1,0 +1,15 @@
+"""Small detainer arithmetic."""
+
+import pytest
+
+from factcheck import detainer_rates
+
+
+def test_share_and_weekly_pace():
+    assert detainer_rates.share_pct(206, 3083) == pytest.approx(100 * 206 / 3083)
+    assert detainer_rates.at_weekly_pace(206) == 206 * 13
+    assert detainer_rates.at_weekly_pace(10, weeks=4) == 40
+    with pytest.raises(ValueError):
+        detainer_rates.share_pct(1, 0)
+    with pytest.raises(ValueError):
+        detainer_rates.at_weekly_pace(1, weeks=0)
