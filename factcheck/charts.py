@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import NullFormatter
 
 from . import report, style
 
@@ -84,13 +85,24 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
                 height=0.5,
                 label="raises the ratio",
             )
-        for value in (row.at_low, row.at_high):
+        if row.lowest < reported:
             ax.annotate(
-                report.fmt_num(value, 1),
-                (value, yi),
+                report.fmt_num(row.lowest, 1),
+                (row.lowest, yi),
                 textcoords="offset points",
-                xytext=(0, 9),
-                ha="center",
+                xytext=(-4, 0),
+                ha="right",
+                va="center",
+                fontsize=8,
+            )
+        if row.highest > reported:
+            ax.annotate(
+                report.fmt_num(row.highest, 1),
+                (row.highest, yi),
+                textcoords="offset points",
+                xytext=(4, 0),
+                ha="left",
+                va="center",
                 fontsize=8,
             )
     ax.axvline(reported, color=style.PALETTE["national"], linewidth=1)
@@ -98,12 +110,14 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
     ax.set_xscale("log")
     ticks = [1, 2, 4, 8]
     ax.set_xticks(ticks, [report.fmt_int(t) for t in ticks])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlim(0.8, 12)
     ax.set_yticks(
         y, [f"{row.label}\n(factor {row.low:g} to {row.high:g})" for row in table.itertuples()]
     )
     ax.set_xlabel("ratio of rates after the adjustment (log scale)")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), frameon=False, fontsize=8, loc="lower right")
+    ax.legend(unique.values(), unique.keys(), frameon=False, fontsize=8, loc="lower left")
     ax.grid(axis="y", visible=False)
     return publish(fig, key, name)

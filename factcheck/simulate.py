@@ -71,3 +71,23 @@ def central_range(n_released: int, product: float, level: float = 0.9) -> tuple[
     tail = (1 - level) / 2
     dist = stats.binom(n_released, product)
     return int(dist.ppf(tail)), int(dist.ppf(1 - tail))
+
+
+def cases_display(cases: pd.DataFrame, n_released: int, level: float = 0.9) -> pd.DataFrame:
+    """:func:`equal_product_cases` formatted for a table, with the list's central range.
+
+    The range is that of Binomial(n, product), so it is the same in every row: that sameness is
+    the point of the table.
+    """
+    from .report import fmt_int, fmt_num, fmt_pct
+
+    product = float(cases["p_reoffend"].iloc[0] * cases["p_detected"].iloc[0])
+    low, high = central_range(n_released, product, level)
+    return pd.DataFrame(
+        {
+            "share re-arrested": [fmt_pct(100 * v, 0) for v in cases["p_reoffend"]],
+            "share of re-arrests ICE learns of": [fmt_pct(100 * v, 1) for v in cases["p_detected"]],
+            "people listed: expected": [fmt_num(v, 1) for v in cases["expected"]],
+            f"people listed: central {level:.0%} range": f"{fmt_int(low)} to {fmt_int(high)}",
+        }
+    )

@@ -36,3 +36,10 @@ def test_equal_product_cases_and_range():
     assert simulate.expected_listed(100, 0.5, 0.2) == pytest.approx(10)
     with pytest.raises(ValueError):
         simulate.expected_listed(10, 1.5, 0.1)
+
+
+def test_cases_display_has_one_range_for_all_rows():
+    cases = simulate.equal_product_cases(2700, 15, [0.4, 0.1])
+    shown = simulate.cases_display(cases, 2700)
+    assert shown["share re-arrested"].tolist() == ["40%", "10%"]
+    assert shown["people listed: central 90% range"].nunique() == 1
