@@ -27,14 +27,20 @@ from .registry import PROJECT_ROOT
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
 CHAPTERS = PROJECT_ROOT / "chapters"
 
+# Status key -> label, in display order (SPEC section 1; the methods chapter defines each one).
+# A verdict sentence opens with its status's label.
 STATUSES: dict[str, str] = {
-    "reproduced": "Reproduced",
+    "accurate": "Accurate",
+    "needs_context": "Accurate, but needs context",
+    "unsupported": "Does not follow",
     "contradicted": "Contradicted",
-    "misleading": "Misleading without context",
-    "not_reproducible": "Not reproducible with public data",
+    "traced": "Traced to an official source",
+    "unverifiable": "No public record settles it",
+    "not_obtained": "Public data not obtained",
     "opinion": "Opinion or prediction (not scored)",
     "pending": "Not yet checked",
 }
+UNSCORED = ("opinion", "pending")
 KINDS = {
     "number",
     "comparison",
@@ -48,8 +54,22 @@ KINDS = {
     "prediction",
 }
 REQUIRED = ("id", "article", "quote", "claim", "kind", "period", "geography", "status", "chapter")
-OPTIONAL = ("claimed_value", "unit", "rebuilt_value", "verdict", "note")
+OPTIONAL = (
+    "claimed_value",
+    "unit",
+    "rebuilt_value",
+    "compare_value",
+    "verdict",
+    "sources",
+    "omitted_context",
+    "gap",
+    "conflict",
+    "missing_record",
+    "missing_data",
+    "note",
+)
 ARTICLE_FIELDS = ("file", "outlet", "title", "date", "chapter")
+ARTICLE_OPTIONAL = ("url", "archive_url", "date_published", "author", "chapters")
 
 
 class LedgerError(ValueError):
@@ -83,6 +103,9 @@ def validate(raw: dict[str, Any], chapters_dir: Path = CHAPTERS) -> list[str]:
         for name in ARTICLE_FIELDS:
             if not art.get(name):
                 problems.append(f"article {art_id}: missing {name}")
+        unknown = set(art) - set(ARTICLE_FIELDS) - set(ARTICLE_OPTIONAL)
+        if unknown:
+            problems.append(f"article {art_id}: unknown fields {sorted(unknown)}")
     seen: set[str] = set()
     for i, claim in enumerate(raw.get("claims") or []):
         cid = claim.get("id", f"#{i}")

@@ -68,7 +68,7 @@ def test_validate_reports_each_kind_of_problem(raw):
     bad["claims"][2].pop("quote")
     bad["claims"][3]["extra"] = 1
     opinion = next(c for c in bad["claims"] if c["kind"] == "opinion")
-    opinion["status"] = "reproduced"
+    opinion["status"] = "accurate"
     problems = "\n".join(claims.validate(bad))
     for expected in [
         "duplicate id",
