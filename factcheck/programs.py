@@ -253,3 +253,18 @@ def offense_counts(categories: pd.DataFrame, claimed: dict[str, float]) -> pd.Da
             "FY2020 (the article)": [fmt_int(claimed[c]) for c in categories["claim_id"]],
         }
     )
+
+
+def population_ranks(population: pd.DataFrame, year: int, fips: Iterable[str]) -> dict[str, int]:
+    """Rank by population (1 = most populous) among all counties in ``year``, for some counties.
+
+    ``population`` has columns fips, year, population (:func:`factcheck.loaders.county_population`).
+    """
+    that_year = population[population["year"] == year].drop_duplicates("fips").set_index("fips")
+    ranks = that_year["population"].rank(ascending=False, method="min").astype(int)
+    return {code: int(ranks[code]) for code in fips}
+
+
+def spans_text(flags: pd.DataFrame) -> str:
+    """'<agency> (<first>-<last>)' for each agency in ``flags``, joined by '; '."""
+    return "; ".join(f"{a} ({r['min']}-{r['max']})" for a, r in year_spans(flags).iterrows())

@@ -20,3 +20,17 @@ def rank_phrase(rank: int) -> str:
     if rank < 1:
         raise ValueError("ranks start at 1")
     return _WORDS.get(rank, f"number {rank} from the bottom")
+
+
+def violent_rate(estimates: pd.DataFrame, state_abbr: str) -> pd.Series:
+    """A state's violent crime rate per 100,000 residents by year, from the FBI's estimates.
+
+    ``estimates`` has columns state_abbr, year, violent and population
+    (:func:`factcheck.loaders.fbi_estimates`).
+    """
+    from .rates import per_100k
+
+    rows = estimates[estimates["state_abbr"] == state_abbr].set_index("year").sort_index()
+    if rows.empty:
+        raise KeyError(f"no estimates for {state_abbr}")
+    return per_100k(rows["violent"], rows["population"])

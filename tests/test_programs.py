@@ -126,3 +126,20 @@ def test_per_year_vs_total_and_quoted_numbers():
     assert programs.first_match(frame, "name", "Harford")["name"] == "Harford County"
     with pytest.raises(KeyError):
         programs.first_match(frame, "name", "Orange")
+
+
+def test_population_ranks():
+    pop = pd.DataFrame(
+        {
+            "fips": ["a", "b", "c", "a"],
+            "year": [2019, 2019, 2019, 2018],
+            "population": [10, 30, 20, 99],
+        }
+    )
+    assert programs.population_ranks(pop, 2019, ["a", "b"]) == {"a": 3, "b": 1}
+
+
+def test_spans_text():
+    assert (
+        programs.spans_text(programs.agency_flags(FLAGS, "Harris")) == "Harris County (2016-2017)"
+    )

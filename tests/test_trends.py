@@ -17,3 +17,19 @@ def test_rank_from_lowest_and_phrase():
         trends.rank_from_lowest(series, 2020, upto=2019)
     with pytest.raises(ValueError):
         trends.rank_phrase(0)
+
+
+def test_violent_rate():
+    est = pd.DataFrame(
+        {
+            "state_abbr": ["MD", "MD", "VA"],
+            "year": [2019, 2018, 2019],
+            "violent": [500, 600, 1],
+            "population": [1_000_000, 1_000_000, 10],
+        }
+    )
+    rate = trends.violent_rate(est, "MD")
+    assert rate.index.tolist() == [2018, 2019]
+    assert rate.tolist() == pytest.approx([60.0, 50.0])
+    with pytest.raises(KeyError):
+        trends.violent_rate(est, "XX")
