@@ -21,3 +21,13 @@ def at_weekly_pace(weekly: float, weeks: int = WEEKS_PER_QUARTER) -> float:
     if weeks <= 0:
         raise ValueError("weeks must be positive")
     return weekly * weeks
+
+
+def years_in(text: str) -> int:
+    """The follow-up period stated in a figure's description: '... arrested within 3 years' -> 3."""
+    import re
+
+    match = re.search(r"within (\d+) years?", text)
+    if not match:
+        raise ValueError(f"no 'within N years' in {text!r}")
+    return int(match.group(1))

@@ -13,3 +13,10 @@ def test_share_and_weekly_pace():
         detainer_rates.share_pct(1, 0)
     with pytest.raises(ValueError):
         detainer_rates.at_weekly_pace(1, weeks=0)
+
+
+def test_years_in():
+    assert detainer_rates.years_in("State prisoners released in 2012 arrested within 3 years") == 3
+    assert detainer_rates.years_in("arrested within 1 year") == 1
+    with pytest.raises(ValueError):
+        detainer_rates.years_in("arrested in their first year")
