@@ -143,3 +143,19 @@ def test_spans_text():
     assert (
         programs.spans_text(programs.agency_flags(FLAGS, "Harris")) == "Harris County (2016-2017)"
     )
+
+
+def test_committed_offense_categories_resolve(tmp_path):
+    from factcheck import claims, loaders
+
+    table = programs.offense_categories()
+    book = claims.ledger()
+    figures = loaders.published_figures()
+    assert table["source"].str.len().gt(0).all()
+    for cid, fig in zip(table["claim_id"], table["fy2019_figure_id"], strict=True):
+        assert book.claim(cid)["article"] == "001"
+        assert fig in figures.index
+    bad = tmp_path / "bad.csv"
+    bad.write_text("claim_id,category,fy2019_figure_id,source\na001-04,drugs,x,\n")
+    with pytest.raises(ValueError):
+        programs.offense_categories(bad)
