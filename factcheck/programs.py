@@ -268,3 +268,11 @@ def population_ranks(population: pd.DataFrame, year: int, fips: Iterable[str]) -
 def spans_text(flags: pd.DataFrame) -> str:
     """'<agency> (<first>-<last>)' for each agency in ``flags``, joined by '; '."""
     return "; ".join(f"{a} ({r['min']}-{r['max']})" for a, r in year_spans(flags).iterrows())
+
+
+def span_in_quote(quote: str) -> float:
+    """The period an article's words give, in years: 'over the past 3½ years, ...' -> 3.5."""
+    match = re.search(r"past (\d+½?) years", quote)
+    if not match:
+        raise ValueError(f"no 'past N years' in {quote!r}")
+    return words_to_number(match.group(1))

@@ -159,3 +159,10 @@ def test_committed_offense_categories_resolve(tmp_path):
     bad.write_text("claim_id,category,fy2019_figure_id,source\na001-04,drugs,x,\n")
     with pytest.raises(ValueError):
         programs.offense_categories(bad)
+
+
+def test_span_in_quote():
+    assert programs.span_in_quote("over the past 3½ years, flagged more than") == 3.5
+    assert programs.span_in_quote("in the past 2 years") == 2
+    with pytest.raises(ValueError):
+        programs.span_in_quote("since 2017")
