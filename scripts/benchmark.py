@@ -83,8 +83,14 @@ def table(times: dict[str, list[float]], load: tuple[float, float]) -> str:
         f"Median of {len(times['clean'])} runs after one warm-up run, on "
         f"{dt.date.today():%Y-%m-%d}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, load average {load[0]:.1f} before and {load[1]:.1f} "
-        "after (a load above the core count means other processes shared the machine); "
-        "measured with `make benchmark`.",
+        "after"
+        + (
+            " (above the core count: the machine was shared with other work, which slows "
+            "every step and widens the spread)"
+            if max(load) > (os.cpu_count() or 1)
+            else ""
+        )
+        + "; measured with `make benchmark`.",
     ]
     return "\n".join(lines)
 
