@@ -161,6 +161,7 @@ def remove_stale_pdf(root: Path, build: Path, current: str) -> None:
 
 def html(root: Path, build: Path) -> int:
     cache_stamp.main([str(build)], root=root)
+    before = sources_digest(root)
     begin(build)
     if jupyter_book(root, build, "html") != 0:
         return fail("build: the HTML build failed (see the errors and warnings above)")
@@ -171,6 +172,8 @@ def html(root: Path, build: Path) -> int:
             + "\n  ".join(problems)
         )
     current = sources_digest(root)
+    if current != before:
+        return fail("build: the sources changed during the build; build again")
     (build / HTML_STAMP).write_text(current + "\n")
     (build / FAILED).unlink()
     remove_stale_pdf(root, build, current)
