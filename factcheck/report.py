@@ -56,17 +56,58 @@ def glue_value(name: str, value: float, kind: str = "int", **options) -> str:
     return glue_text(name, FORMATTERS[kind](value, **options))
 
 
+def escape_html(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` everywhere except inside Markdown code spans.
+
+    Text inside a code span (```` `...` ````, also the body of a MyST role such as
+    ``{ref}`Article 000 <a000>` ``) is shown literally and can never become HTML, so it is kept
+    as it is: an entity there would be printed as ``&lt;``. Code spans are found as CommonMark
+    does: a run of backticks (not escaped by a backslash) opens one, and the next run of the same
+    length closes it; an unmatched run is ordinary text.
+    """
+    out, plain, i, n = [], 0, 0, len(text)
+    while i < n:
+        if text[i] == "\\":
+            i += 2  # a backslash escape: the next character is literal text
+            continue
+        if text[i] != "`":
+            i += 1
+            continue
+        end = i
+        while end < n and text[end] == "`":
+            end += 1
+        close = end
+        while close < n:
+            if text[close] != "`":
+                close += 1
+                continue
+            stop = close
+            while stop < n and text[stop] == "`":
+                stop += 1
+            if stop - close == end - i:
+                break
+            close = stop
+        if close >= n:  # no closing run: the backticks are literal text
+            i = end
+            continue
+        out += [html.escape(text[plain:i], quote=False), text[i:stop]]
+        i = plain = stop
+    out.append(html.escape(text[plain:], quote=False))
+    return "".join(out)
+
+
 def _cell(value: object) -> str:
-    """One table cell as safe Markdown text: HTML escaped, pipes escaped, on one line."""
-    text = html.escape(str(value), quote=False)
-    return " ".join(text.replace("|", "\\|").splitlines())
+    """One cell as safe Markdown: HTML escaped outside code spans, pipes escaped, one line."""
+    return " ".join(escape_html(str(value)).replace("|", "\\|").splitlines())
 
 
 def md_table(frame: pd.DataFrame, index: bool = False, align: Iterable[str] | None = None) -> str:
     """A Markdown pipe table (rendered by MyST in HTML and PDF alike).
 
-    Every header and cell is escaped: HTML (``&``, ``<``, ``>``), so data values reach the page
-    as text and never as markup, and pipes and newlines, so a value cannot break the table.
+    Every header and cell is escaped: HTML (``&``, ``<``, ``>``, outside code spans and role
+    bodies, see :func:`escape_html`), so data values reach the page as text and never as HTML,
+    and pipes and newlines, so a value cannot break the table. Markdown links, emphasis and MyST
+    roles built by the package keep working.
     Numbers are written as they are in the frame, so format them before calling.
     """
     data = frame.reset_index() if index else frame

@@ -1,6 +1,7 @@
 """Formatting helpers used to glue numbers into prose."""
 
 import pandas as pd
+import pytest
 
 from factcheck import report
 
@@ -31,3 +32,18 @@ def test_md_table_escapes_html_in_cells_and_headers():
     assert lines[0] == "| &lt;b&gt;h&lt;/b&gt; |"
     assert lines[2] == "| &lt;img src=x onerror=alert(1)&gt; |"
     assert lines[3] == "| AT&amp;T &lt;script&gt;x&lt;/script&gt; |"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("{ref}`Article 000 <a000>`", "{ref}`Article 000 <a000>`"),  # a role's target stays
+        ("`x < y` and <b>", "`x < y` and &lt;b&gt;"),  # code is literal; HTML outside is not
+        ("``<img src=x>`", "``&lt;img src=x&gt;`"),  # unmatched runs open no code span
+        ("\\`<img src=x>`", "\\`&lt;img src=x&gt;`"),  # an escaped backtick opens none
+        ("``a ` <b>`` <i>", "``a ` <b>`` &lt;i&gt;"),  # a span closes on a run of equal length
+        ("[title](https://x.org/?a=1&b=2)", "[title](https://x.org/?a=1&amp;b=2)"),
+    ],
+)
+def test_escape_html_outside_code_spans_only(text, escaped):
+    assert report.escape_html(text) == escaped
