@@ -26,6 +26,13 @@ PUBLISHED_COLUMNS = [
 ]
 
 VIOLENT = ["murder", "rape", "robbery", "aggravated_assault"]
+VIOLENT_LABELS = {
+    "murder": "murder",
+    "rape": "rape",
+    "robbery": "robbery",
+    "aggravated_assault": "aggravated assault",
+    "violent": "violent (total)",
+}
 
 
 # ---------------------------------------------------------------------------- dates
@@ -398,3 +405,89 @@ def agencies_2025() -> pd.DataFrame:
     raw = load("ice_287g_agencies_2025").copy()
     raw["SIGNED"] = pd.to_datetime(raw["SIGNED"], errors="coerce")
     return raw.rename(columns=str.lower)
+
+
+# ---------------------------------------------------------------------------- lookup tables
+DATA = PROJECT_ROOT / "data"
+LOOKUPS = {
+    # file in data/ -> its columns (the last, basis, says where each entry comes from)
+    "agency_display_names.csv": ["fbi_name", "display_name", "basis"],
+    "own_record_agencies.csv": ["ori", "rtci_agency", "basis"],
+    "county_ori_prefixes.csv": ["county", "fips", "ori_prefix", "basis"],
+    "agreement_county_fips.csv": ["agency", "county_fips", "basis"],
+    "nibrs_violent_offenses.csv": ["category", "nibrs_column", "basis"],
+}
+
+
+def lookup(name: str, folder=DATA) -> pd.DataFrame:
+    """A committed lookup table from ``data/`` (strings only), checked for its columns.
+
+    Every entry must carry a non-empty ``basis``: where it comes from or why it holds.
+    A missing column, an empty cell or a duplicated first column raises
+    :class:`SchemaMismatchError`.
+    """
+    path = folder / name
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    columns = LOOKUPS[name]
+    if list(table.columns) != columns:
+        raise SchemaMismatchError(f"{path}: columns {list(table.columns)}, expected {columns}")
+    empty = table.apply(lambda col: col.str.strip() == "").any(axis=1)
+    if empty.any():
+        raise SchemaMismatchError(f"{path}: empty cells in rows {list(table.index[empty])}")
+    key = columns[0]
+    if name != "nibrs_violent_offenses.csv" and table[key].duplicated().any():
+        raise SchemaMismatchError(f"{path}: duplicate {key} values")
+    return table
+
+
+def agency_display_names() -> dict[str, str]:
+    """Readable names for FBI agency names (title-cased) that need tidying."""
+    table = lookup("agency_display_names.csv")
+    return dict(zip(table["fbi_name"], table["display_name"], strict=True))
+
+
+def own_record_agencies() -> dict[str, str]:
+    """ORI -> Real-Time Crime Index agency name, for agencies whose own records are in the index."""
+    table = lookup("own_record_agencies.csv")
+    return dict(zip(table["ori"], table["rtci_agency"], strict=True))
+
+
+def county_ori_prefixes() -> pd.DataFrame:
+    """The counties whose agencies are listed by ORI prefix: county, fips, ori_prefix, basis."""
+    return lookup("county_ori_prefixes.csv")
+
+
+def agreement_county_fips() -> dict[str, str]:
+    """County FIPS codes for 287(g) agreements that the ICE file lists without one."""
+    table = lookup("agreement_county_fips.csv")
+    return dict(zip(table["agency"], table["county_fips"], strict=True))
+
+
+def raleigh_nibrs_annual() -> pd.DataFrame:
+    """Raleigh PD's yearly NIBRS offense counts grouped into the four summary categories.
+
+    The grouping (``data/nibrs_violent_offenses.csv``) follows the FBI's definitions; the
+    revised rape definition covers three NIBRS sex offenses. Index: year; columns: the four
+    categories, violent (their sum) and population.
+    """
+    raw = load("kaplan_raleigh_nibrs_yearly").set_index("year")
+    groups = lookup("nibrs_violent_offenses.csv").groupby("category", sort=False)["nibrs_column"]
+    out = pd.DataFrame({cat: raw[list(cols)].sum(axis=1) for cat, cols in groups})[VIOLENT]
+    out["violent"] = out[VIOLENT].sum(axis=1)
+    out["population"] = raw["population"]
+    return out
+
+
+def raleigh_summary_annual(years=range(2019, 2023)) -> pd.DataFrame:
+    """Raleigh PD's FBI summary-format (Return A) counts by year, twelve months each, by year.
+
+    2019-2021 come from the monthly extract, 2022 from its later revision (the first file ends
+    before 2022). A year with fewer than twelve months raises ``ValueError``.
+    """
+    first, _ = kaplan_annual(["kaplan_raleigh_monthly"])
+    later, _ = kaplan_annual(["kaplan_raleigh_monthly_v1559730"])
+    out = pd.concat([first[first["year"] <= 2021], later[later["year"] == 2022]])
+    out = out[out["year"].isin(list(years))].set_index("year")
+    if not (out["months"] == 12).all():
+        raise ValueError(f"incomplete Raleigh years: {out.index[out['months'] != 12].tolist()}")
+    return out

@@ -84,3 +84,17 @@ def show_markdown(text: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(text))
+
+
+def ordinal(n: int) -> str:
+    """English ordinal of a whole number: 1 -> '1st', 2 -> '2nd', 11 -> '11th', 91 -> '91st'."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def glue_texts(prefix: str, texts: dict[str, str]) -> dict[str, str]:
+    """Glue each preformatted text under ``{prefix}-{key}`` and return ``texts``."""
+    for key, text in texts.items():
+        glue_text(f"{prefix}-{key}", text)
+    return texts

@@ -1,0 +1,292 @@
+"""Comparison sets and base rates: against what is a change judged?
+
+Every comparison set here is computed by a stated rule from the data, never hand-picked:
+the agencies with complete records for both years, those of one state, the counties that kept
+or ended an agreement. Base rates say how common a rise is among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from . import report
+from .counts import change_table, rises
+from .rates import dispersion, per_100k
+
+
+# ---------------------------------------------------------------------------- agency sets
+def complete_in_years(
+    annual: pd.DataFrame, years: Sequence[int], columns: Sequence[str] = (), by: str = "agency"
+) -> list[str]:
+    """Rule: every unit with a complete record in each of ``years``: twelve months, and a
+    value (not missing) in each of ``columns``.
+
+    ``annual`` has one row per unit and year with ``months``; units are returned sorted.
+    """
+    has_values = annual[list(columns)].notna().all(axis=1)
+    full = annual[annual["year"].isin(years) & (annual["months"] == 12) & has_values]
+    n_years = full.groupby(by)["year"].nunique()
+    return sorted(n_years[n_years == len(set(years))].index)
+
+
+def in_state(monthly: pd.DataFrame, state: str, by: str = "agency") -> list[str]:
+    """Rule: every unit whose ``state_abbr`` is ``state`` (sorted)."""
+    return sorted(monthly.loc[monthly["state_abbr"] == state, by].unique())
+
+
+def comparison_agencies(
+    annual: pd.DataFrame,
+    years: Sequence[int],
+    columns: Sequence[str],
+    exclude: Iterable[str],
+    within: Iterable[str] | None = None,
+    by: str = "agency",
+) -> list[str]:
+    """Rule: complete in every one of ``years`` for every one of ``columns``
+    (:func:`complete_in_years`), not in ``exclude``, and (if given) in ``within``."""
+    chosen = set(complete_in_years(annual, years, columns, by)) - set(exclude)
+    if within is not None:
+        chosen &= set(within)
+    return sorted(chosen)
+
+
+# ---------------------------------------------------------------------------- changes
+def pooled_dispersion(
+    annual: pd.DataFrame, units: Iterable[str], columns: Sequence[str], start: int, end: int
+) -> pd.Series:
+    """One quasi-Poisson factor per column, pooled over ``units`` (see ``rates.dispersion``)."""
+    pair = annual[annual["year"].isin([start, end]) & annual["agency"].isin(list(units))]
+    pair = pair.pivot(index="agency", columns="year", values=list(columns)).dropna()
+    return pd.Series({c: dispersion(pair[(c, start)], pair[(c, end)]) for c in columns})
+
+
+def agency_changes(
+    annual: pd.DataFrame,
+    agency: str,
+    columns: Sequence[str],
+    start: int,
+    end: int,
+    level: float = 0.95,
+    phi: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One agency's change table from ``start`` to ``end`` (``counts.change_table``)."""
+    table = annual[annual["agency"] == agency].set_index("year")
+    return change_table(
+        table.loc[start, list(columns)], table.loc[end, list(columns)], level=level, dispersion=phi
+    )
+
+
+def format_changes(
+    table: pd.DataFrame, department: str, labels: Mapping[str, str], level: float = 0.95
+) -> pd.DataFrame:
+    """A change table (``counts.change_table`` with dispersion) as display strings."""
+    yes_no = {True: "yes", False: "no"}
+    return pd.DataFrame(
+        {
+            "department": department,
+            "offense": [labels[c] for c in table.index],
+            "2018": table["before"].map(report.fmt_int).to_numpy(),
+            "2019": table["after"].map(report.fmt_int).to_numpy(),
+            "change": table["pct"].map(lambda v: report.fmt_pct(v, signed=True)).to_numpy(),
+            f"{report.fmt_pct(100 * level, 0)} interval": [
+                f"{report.fmt_pct(lo, signed=True)} to {report.fmt_pct(hi, signed=True)}"
+                for lo, hi in zip(table["low"], table["high"], strict=True)
+            ],
+            "beyond chance?": table["significant"].map(yes_no).to_numpy(),
+            "beyond ordinary variation?": table["beyond_ordinary"].map(yes_no).to_numpy(),
+        }
+    )
+
+
+def interval_text(row: pd.Series) -> str:
+    """'+a% to +b%' for a row of a change table."""
+    return (
+        f"{report.fmt_pct(row['low'], signed=True)} to {report.fmt_pct(row['high'], signed=True)}"
+    )
+
+
+def glue_changes(prefix: str, table: pd.DataFrame) -> None:
+    """Glue before, after, pct and the interval of each row as ``{prefix}-{category}-...``."""
+    for cat, row in table.iterrows():
+        key = f"{prefix}-{cat.replace('_', '-')}"
+        report.glue_value(f"{key}-2018", row["before"])
+        report.glue_value(f"{key}-2019", row["after"])
+        report.glue_value(f"{key}-pct", row["pct"], "pct", signed=True)
+        report.glue_text(f"{key}-ci", interval_text(row))
+
+
+# ---------------------------------------------------------------------------- base rates
+def base_rates(
+    annual: pd.DataFrame,
+    categories: Sequence[str],
+    total: str,
+    start: int,
+    end: int,
+    treated: Sequence[str],
+    comparison: Sequence[str],
+) -> dict:
+    """How common a rise was among ``comparison`` units, and where ``treated`` units rank.
+
+    Returns ``rises`` (``counts.rises`` for every unit), ``others`` (the comparison rows),
+    ``share_rose`` and ``share_all`` (percent of comparison units whose total, or all
+    categories, rose), ``n_all`` and ``rank`` (per treated unit: percent of comparison units
+    whose change in ``total`` was smaller).
+    """
+    table = rises(annual, "agency", categories, total, start, end)
+    others = table.loc[[a for a in comparison if a in table.index]]
+    return {
+        "rises": table,
+        "others": others,
+        "share_rose": 100 * others[f"{total}_rose"].mean(),
+        "share_all": 100 * others["all_rose"].mean(),
+        "n_all": int(others["all_rose"].sum()),
+        "rank": {a: 100 * (others["pct"] < table.loc[a, "pct"]).mean() for a in treated},
+    }
+
+
+# ---------------------------------------------------------------------------- counties
+def county_program_groups(
+    agreements: pd.DataFrame, flags: pd.DataFrame, last_roster: str, later_year: int
+) -> dict[str, str]:
+    """Rule for the counties that 'kept' or 'ended' 287(g), from two public records.
+
+    A county is in a group when its agreement was active at the last roster capture
+    (``agreements.active_to`` on or after ``last_roster``, not terminated, with a county FIPS).
+    It 'kept' the agreement when the Washington Post curation flags it in ``later_year``,
+    otherwise it 'ended' it. Returns FIPS -> group.
+    """
+    active = agreements[
+        (agreements["active_to"] >= pd.Timestamp(last_roster))
+        & ~agreements["terminated"].astype(bool)
+        & agreements["county_fips"].notna()
+    ]
+    flagged = set(fips_codes(flags.loc[flags["year"] == later_year, "FIPS"]))
+    return {f: ("kept" if f in flagged else "ended") for f in fips_codes(active["county_fips"])}
+
+
+def fips_codes(values: pd.Series) -> list[str]:
+    """Five-character county FIPS strings from numbers or strings (missing dropped)."""
+    return values.dropna().astype(float).astype(int).astype(str).str.zfill(5).tolist()
+
+
+def ever_participated(
+    flags: pd.DataFrame, agreements: pd.DataFrame, extra: Mapping[str, str]
+) -> set[str]:
+    """Counties with any 287(g) agreement in either record; ``extra`` fills missing FIPS codes."""
+    ever = set(fips_codes(flags["FIPS"])) | set(fips_codes(agreements["county_fips"]))
+    named = agreements.loc[agreements["county_fips"].isna(), "agency"]
+    missing = [a for a in named if a not in extra]
+    if missing:
+        raise ValueError(f"agreements without a county FIPS code and no entry in extra: {missing}")
+    return ever | {extra[a] for a in named}
+
+
+def county_rates(
+    table: pd.DataFrame,
+    rate: str,
+    quality: str,
+    groups: Mapping[str, str],
+    ever: set[str],
+    state: str = "37",
+) -> pd.DataFrame:
+    """Urban Institute county rates of one state with each county's 287(g) group.
+
+    ``group`` is the county's entry in ``groups`` ('kept', 'ended'), else 'other past
+    participant' when in ``ever``, else 'never'. Columns renamed to ``rate`` and ``quality``.
+    """
+    out = table[table["state"] == state].assign(fips=lambda d: d["state"] + d["county"])
+    other = out["fips"].map(lambda f: "other past participant" if f in ever else "never")
+    out["group"] = out["fips"].map(groups).fillna(other)
+    return out.rename(columns={rate: "rate", quality: "quality"})
+
+
+def percentile_range(table: pd.DataFrame, fips: str) -> str:
+    """A county's percentile rank of ``rate`` among all counties, per year, as text.
+
+    '91st' when every year gives the same rank, else '85th to 91st'.
+    """
+    ranks = table.assign(pct=table.groupby("year")["rate"].rank(pct=True) * 100)
+    values = ranks.loc[ranks["fips"] == fips, "pct"]
+    low, high = round(values.min()), round(values.max())
+    return (
+        report.ordinal(low) if low == high else f"{report.ordinal(low)} to {report.ordinal(high)}"
+    )
+
+
+def county_rate_table(
+    tables: Sequence[pd.DataFrame], groups: Mapping[str, str], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Rate (quality flag) per county in ``groups`` and every year of ``tables``."""
+    rows = []
+    for fips, group in groups.items():
+        row = {"county": names[fips], "287(g)": group}
+        for table in tables:
+            for year in sorted(table["year"].unique()):
+                hit = table[(table["fips"] == fips) & (table["year"] == year)]
+                row[str(year)] = (
+                    f"{report.fmt_int(hit['rate'].iloc[0])} ({int(hit['quality'].iloc[0])})"
+                    if len(hit)
+                    else ""
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- state trends
+def estimate_series(estimates: pd.DataFrame, places: Sequence[str], years: Sequence[int]):
+    """FBI estimates for ``places`` (state_abbr) and ``years``, with the violent ``rate``.
+
+    Indexed by (state_abbr, year).
+    """
+    est = estimates[estimates["year"].isin(years) & estimates["state_abbr"].isin(places)].copy()
+    est["rate"] = per_100k(est["violent"], est["population"])
+    return est.set_index(["state_abbr", "year"])
+
+
+def pct_change(series: pd.Series, start, end) -> float:
+    """Percentage change of ``series`` from label ``start`` to label ``end``."""
+    return 100 * (series.loc[end] / series.loc[start] - 1)
+
+
+def base_rate_texts(base: dict, treated: Mapping[str, str]) -> dict[str, str]:
+    """The figures of :func:`base_rates` as prose text, keyed for glue.
+
+    n-agencies, share-rose, share-all4 (whole percent), n-all4, and ``{key}-rank`` for each
+    treated unit (``treated`` maps the unit to its key).
+    """
+    out = {
+        "n-agencies": report.fmt_int(len(base["others"])),
+        "share-rose": report.fmt_pct(base["share_rose"], 0),
+        "share-all4": report.fmt_pct(base["share_all"], 0),
+        "n-all4": report.fmt_int(base["n_all"]),
+    }
+    return out | {f"{key}-rank": report.fmt_pct(base["rank"][u], 0) for u, key in treated.items()}
+
+
+def frequency_texts(freq: pd.DataFrame, long_freq: pd.DataFrame, unit: str) -> dict[str, str]:
+    """Range of the yearly shares of rises across units (``counts.rise_frequency``) and the
+    counts of rises in one unit's long series (keys start with ``unit``), as prose text."""
+    out = {}
+    for key, column in [("freq", "total_rose"), ("all4", "all_rose")]:
+        out[f"{key}-min"] = report.fmt_pct(100 * freq[column].min(), 0)
+        out[f"{key}-max"] = report.fmt_pct(100 * freq[column].max(), 0)
+    return out | {
+        f"{unit}-years": report.fmt_int(len(long_freq)),
+        f"{unit}-years-rose": report.fmt_int(long_freq["total_rose"].sum()),
+        f"{unit}-years-all4": report.fmt_int(long_freq["all_rose"].sum()),
+        f"{unit}-first": str(int(long_freq["from"].min())),
+    }
+
+
+def estimate_texts(series: pd.DataFrame, place: str, start: int, end: int) -> dict[str, str]:
+    """One place's FBI estimates as prose: rate in ``start`` and ``end`` (one decimal),
+    percentage change of the violent count and of murders, keyed for glue."""
+    s = series.loc[place]
+    return {
+        f"rate-{start}": report.fmt_num(s.loc[start, "rate"]),
+        f"rate-{end}": report.fmt_num(s.loc[end, "rate"]),
+        "count-pct": report.fmt_pct(pct_change(s["violent"], start, end), signed=True),
+        f"murder-{end}": report.fmt_pct(pct_change(s["murder"], start, end), signed=True),
+    }

@@ -1,0 +1,52 @@
+"""The crime figures draw what they are given (one artist per unit, legends that name them)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from factcheck import charts, counts  # noqa: E402
+
+
+def test_change_intervals_one_series_per_department():
+    tab = counts.change_table(
+        pd.Series({"murder": 50, "violent": 500}), pd.Series({"murder": 80, "violent": 520})
+    )
+    fig = charts.change_intervals(
+        {"A": tab, "B": tab},
+        {"A": "red", "B": "blue"},
+        {"murder": "murder", "violent": "violent (total)"},
+    )
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["murder", "violent (total)"]
+    plt.close(fig)
+
+
+def test_change_histogram_marks_and_clips():
+    fig = charts.change_histogram(pd.Series([-100.0, 0.0, 5.0]), {"X": (3.0, "red")})
+    ax = fig.axes[0]
+    assert sum(p.get_height() for p in ax.patches) == 3  # the -100 is clipped, not dropped
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["X"]
+    plt.close(fig)
+
+
+def test_rate_trends_and_county_boxes():
+    series = pd.DataFrame(
+        {"place": ["NC", "NC"], "year": [2018, 2019], "rate": [1.0, 2.0]}
+    ).set_index(["place", "year"])
+    fig = charts.rate_trends(series, {"NC": ("North Carolina", "green")})
+    assert len(fig.axes[0].lines) == 1
+    plt.close(fig)
+    table = pd.DataFrame(
+        {
+            "fips": ["1", "2", "3"],
+            "year": [2015] * 3,
+            "rate": [1.0, 2.0, 3.0],
+            "group": ["never", "never", "ended"],
+        }
+    )
+    fig = charts.county_boxes([(table, "panel")], {"3": "ended"})
+    assert fig.axes[0].get_title() == "panel"
+    plt.close(fig)

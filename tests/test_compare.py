@@ -1,0 +1,201 @@
+"""Comparison sets come from stated rules; base rates and county groups on known inputs."""
+
+import pandas as pd
+import pytest
+
+from factcheck import compare, report
+
+CATS = ["murder", "robbery"]
+
+
+def annual():
+    rows = []
+    # name, months 2018, months 2019, robbery 2019 missing?, counts 2018 -> 2019 (murder, robbery)
+    spec = {
+        "A, NC": (12, 12, False, (10, 100), (20, 90)),
+        "B, NC": (12, 12, True, (10, 100), (11, 110)),  # robbery missing in 2019
+        "C, VA": (12, 11, False, (10, 100), (11, 110)),  # 2019 incomplete
+        "D, VA": (12, 12, False, (10, 100), (12, 120)),
+        "E, NC": (12, 12, False, (10, 100), (9, 95)),
+    }
+    for name, (m18, m19, gap, c18, c19) in spec.items():
+        rows.append(
+            {"agency": name, "year": 2018, "months": m18, "murder": c18[0], "robbery": c18[1]}
+        )
+        rows.append(
+            {
+                "agency": name,
+                "year": 2019,
+                "months": m19,
+                "murder": c19[0],
+                "robbery": None if gap else c19[1],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["violent"] = frame["murder"] + frame["robbery"].fillna(0)
+    return frame
+
+
+def test_comparison_set_follows_the_rule():
+    table = annual()
+    monthly = pd.DataFrame({"agency": table["agency"], "state_abbr": table["agency"].str[-2:]})
+    chosen = compare.comparison_agencies(table, [2018, 2019], CATS, exclude=["A, NC"])
+    assert chosen == ["D, VA", "E, NC"]
+    # The rule, checked directly: twelve months and every value in both years, not excluded.
+    for agency in chosen:
+        rows = table[table["agency"] == agency]
+        assert (rows["months"] == 12).all() and rows[CATS].notna().all().all()
+    nc = compare.comparison_agencies(
+        table, [2018, 2019], CATS, ["A, NC"], compare.in_state(monthly, "NC")
+    )
+    assert nc == ["E, NC"]
+    assert compare.complete_in_years(table, [2018, 2019]) == ["A, NC", "B, NC", "D, VA", "E, NC"]
+
+
+def test_base_rates_and_rank():
+    table = annual()
+    base = compare.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
+    assert base["share_rose"] == 50  # D rose, E fell
+    assert base["share_all"] == 50 and base["n_all"] == 1
+    # A: 110 -> 110 (0%); D +20%, E -5.5%: A's change is larger than one of two.
+    assert base["rank"]["A, NC"] == 50
+
+
+def test_agency_changes_and_format():
+    table = annual()
+    phi = pd.Series({"murder": 1.0, "robbery": 1.0, "violent": 1.0})
+    tab = compare.agency_changes(table, "A, NC", ["murder", "robbery"], 2018, 2019, phi=phi)
+    assert tab.loc["murder", "pct"] == pytest.approx(100)
+    shown = compare.format_changes(tab, "A", {"murder": "murder", "robbery": "robbery"})
+    assert shown["change"].tolist() == ["+100.0%", "-10.0%"]
+    assert set(shown["beyond ordinary variation?"]) <= {"yes", "no"}
+    assert compare.interval_text(tab.loc["murder"]) == "-10.6% to +378.5%"
+
+
+def test_pooled_dispersion_is_one_without_extra_variation():
+    # Equal counts in both years: no change at all, the robust factor is zero.
+    units = [f"u{i}" for i in range(12)]
+    rows = [{"agency": u, "year": y, "violent": 100} for u in units for y in (2018, 2019)]
+    phi = compare.pooled_dispersion(pd.DataFrame(rows), units, ["violent"], 2018, 2019)
+    assert phi["violent"] == 0
+
+
+def test_county_program_groups_rule():
+    agreements = pd.DataFrame(
+        {
+            "agency": ["Kept SO", "Ended SO", "Old SO", "No fips SO"],
+            "county_fips": [37025.0, 37119.0, 37001.0, None],
+            "active_to": pd.to_datetime(["2017-08-01", "2017-08-01", "2013-09-30", "2017-08-01"]),
+            "terminated": [False, False, True, False],
+        }
+    )
+    flags = pd.DataFrame({"FIPS": [37025.0, 37001.0], "year": [2019, 2012]})
+    groups = compare.county_program_groups(agreements, flags, "2017-08-01", 2019)
+    assert groups == {"37025": "kept", "37119": "ended"}
+    ever = compare.ever_participated(flags, agreements, {"No fips SO": "37063"})
+    assert ever == {"37025", "37119", "37001", "37063"}
+    with pytest.raises(ValueError, match="No fips SO"):
+        compare.ever_participated(flags, agreements, {})
+
+
+def test_county_rates_groups_ranks_and_table():
+    raw = pd.DataFrame(
+        {
+            "state": ["37"] * 4 + ["51"],
+            "county": ["025", "119", "001", "003", "001"],
+            "year": [2015] * 5,
+            "r": [100.0, 400.0, 300.0, 200.0, 999.0],
+            "q": [1, 2, 1, 1, 1],
+        }
+    )
+    table = compare.county_rates(raw, "r", "q", {"37025": "kept", "37119": "ended"}, {"37001"})
+    assert table.set_index("fips")["group"].to_dict() == {
+        "37025": "kept",
+        "37119": "ended",
+        "37001": "other past participant",
+        "37003": "never",
+    }
+    assert compare.percentile_range(table, "37119") == "100th"
+    assert compare.percentile_range(table, "37025") == "25th"
+    shown = compare.county_rate_table([table], {"37119": "ended"}, {"37119": "Mecklenburg"})
+    assert shown.to_dict("records") == [
+        {"county": "Mecklenburg", "287(g)": "ended", "2015": "400 (2)"}
+    ]
+
+
+def test_estimate_series_and_pct_change():
+    est = pd.DataFrame(
+        {
+            "state_abbr": ["NC", "NC", "US"],
+            "year": [2018, 2019, 2018],
+            "violent": [100, 110, 1000],
+            "population": [100_000, 100_000, 1_000_000],
+        }
+    )
+    series = compare.estimate_series(est, ["NC"], [2018, 2019])
+    assert series.loc[("NC", 2019), "rate"] == 110
+    assert compare.pct_change(series.loc["NC", "violent"], 2018, 2019) == pytest.approx(10)
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (91, "91st"),
+        (92, "92nd"),
+        (100, "100th"),
+        (111, "111th"),
+    ],
+)
+def test_ordinal(n, text):
+    assert report.ordinal(n) == text
+
+
+def test_prose_texts():
+    table = annual()
+    base = compare.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
+    texts = compare.base_rate_texts(base, {"A, NC": "a"})
+    assert texts == {
+        "n-agencies": "2",
+        "share-rose": "50%",
+        "share-all4": "50%",
+        "n-all4": "1",
+        "a-rank": "50%",
+    }
+    freq = pd.DataFrame(
+        {
+            "from": [2018, 2019],
+            "to": [2019, 2020],
+            "units": [5, 5],
+            "total_rose": [0.4, 0.6],
+            "all_rose": [0.1, 0.2],
+        }
+    )
+    texts = compare.frequency_texts(freq, freq, "x")
+    assert texts["freq-min"] == "40%" and texts["all4-max"] == "20%"
+    assert texts["x-years"] == "2" and texts["x-first"] == "2018"
+    est = pd.DataFrame(
+        {
+            "state_abbr": ["NC", "NC"],
+            "year": [2018, 2019],
+            "violent": [100, 110],
+            "murder": [10, 5],
+            "population": [100_000, 100_000],
+        }
+    )
+    texts = compare.estimate_texts(
+        compare.estimate_series(est, ["NC"], [2018, 2019]), "NC", 2018, 2019
+    )
+    assert texts == {
+        "rate-2018": "100.0",
+        "rate-2019": "110.0",
+        "count-pct": "+10.0%",
+        "murder-2019": "-50.0%",
+    }
