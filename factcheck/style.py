@@ -25,12 +25,15 @@ PALETTE = {
     "highlight": "#E69F00",
 }
 STATUS_COLOURS = {
-    "reproduced": "#009E73",
+    "accurate": "#009E73",
+    "needs_context": "#F0E442",
+    "unsupported": "#E69F00",
     "contradicted": "#D55E00",
-    "misleading": "#E69F00",
-    "not_reproducible": "#56B4E9",
+    "traced": "#0072B2",
+    "unverifiable": "#56B4E9",
+    "not_obtained": "#999999",
     "opinion": "#CC79A7",
-    "pending": "#BBBBBB",
+    "pending": "#DDDDDD",
 }
 
 
