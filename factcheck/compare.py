@@ -290,3 +290,60 @@ def estimate_texts(series: pd.DataFrame, place: str, start: int, end: int) -> di
         "count-pct": report.fmt_pct(pct_change(s["violent"], start, end), signed=True),
         f"murder-{end}": report.fmt_pct(pct_change(s["murder"], start, end), signed=True),
     }
+
+
+def edition_table(
+    editions: Mapping[str, pd.DataFrame], place: str, years: Sequence[int], columns: Sequence[str]
+) -> pd.DataFrame:
+    """The same estimates from several editions side by side: one row per edition and year.
+
+    ``editions`` maps an edition label to ``loaders.fbi_estimates(edition)``. Columns: edition,
+    year and ``columns`` (formatted), so a revision between editions is visible.
+    """
+    rows = []
+    for label, est in editions.items():
+        part = est[(est["state_abbr"] == place) & est["year"].isin(list(years))].set_index("year")
+        for year in years:
+            rows.append(
+                {"edition": label, "year": year}
+                | {c: report.fmt_int(part.loc[year, c]) for c in columns}
+            )
+    return pd.DataFrame(rows)
+
+
+def state_without(
+    state: pd.Series, parts: Mapping[str, pd.Series], start: int, end: int
+) -> pd.DataFrame:
+    """A state total with and without some of its parts, and each one's change.
+
+    ``state`` and each of ``parts`` are counts indexed by year. Returns rows for the state, each
+    part, and the rest of the state (state minus every part), with columns ``start``, ``end``
+    and pct (percentage change).
+    """
+    rest = state.loc[[start, end]] - sum(p.loc[[start, end]] for p in parts.values())
+    series = {"state": state} | dict(parts) | {"rest of state": rest}
+    rows = [
+        {"series": name, start: s.loc[start], end: s.loc[end], "pct": pct_change(s, start, end)}
+        for name, s in series.items()
+    ]
+    return pd.DataFrame(rows).set_index("series")
+
+
+def source_comparison(
+    values: Mapping[str, tuple[float, float]], start: int, end: int
+) -> pd.DataFrame:
+    """Two or more sources for the same count, side by side: source, ``start``, ``end``, change.
+
+    ``values`` maps a source label to its (start, end) counts.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "source": label,
+                str(start): report.fmt_int(a),
+                str(end): report.fmt_int(b),
+                "change": report.fmt_pct(100 * (b / a - 1), signed=True),
+            }
+            for label, (a, b) in values.items()
+        ]
+    )

@@ -199,3 +199,32 @@ def test_prose_texts():
         "count-pct": "+10.0%",
         "murder-2019": "-50.0%",
     }
+
+
+def test_edition_table_shows_revisions():
+    old = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [100]})
+    new = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [110]})
+    table = compare.edition_table({"2019": old, "2020": new}, "NC", [2019], ["violent"])
+    assert table["violent"].tolist() == ["100", "110"]
+    assert table["edition"].tolist() == ["2019", "2020"]
+
+
+def test_state_without_its_parts():
+    state = pd.Series({2018: 1000, 2019: 1100})
+    parts = {"city": pd.Series({2018: 200, 2019: 300})}
+    table = compare.state_without(state, parts, 2018, 2019)
+    assert table.loc["rest of state", 2019] == 800
+    assert table.loc["rest of state", "pct"] == pytest.approx(0)
+    assert table.loc["city", "pct"] == pytest.approx(50)
+    assert table.loc["state", "pct"] == pytest.approx(10)
+
+
+def test_source_comparison():
+    table = compare.source_comparison({"own": (57, 107), "index": (57, 102)}, 2018, 2019)
+    assert table.to_dict("records")[0] == {
+        "source": "own",
+        "2018": "57",
+        "2019": "107",
+        "change": "+87.7%",
+    }
+    assert table["change"].tolist()[1] == "+78.9%"
