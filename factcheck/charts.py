@@ -12,6 +12,13 @@ import pandas as pd
 
 from . import report, style
 
+# How each kind of event is drawn: colour, line style, label height (staggered).
+EVENT_STYLE = {
+    "policy": ("#555555", "--", 1.0),
+    "reporting": ("#0072B2", ":", 0.08),
+    "context": ("#888888", ":", 1.0),
+}
+
 
 def change_intervals(
     changes: Mapping[str, pd.DataFrame],
@@ -137,12 +144,13 @@ def two_bases(
     annual: pd.DataFrame,
     monthly: pd.DataFrame,
     lines: Mapping[str, tuple[str, str]],
-    events: Sequence[tuple[str, str, str, str, float]],
+    events: pd.DataFrame,
 ):
     """Left: one agency's yearly summary (SRS) counts; right: monthly own-record counts.
 
     ``annual``: year, violent; ``monthly``: agency, date, violent; ``lines``: agency ->
-    (label, colour); ``events``: (date, label, colour, linestyle, height) marked on the right.
+    (label, colour); ``events``: date, label and kind (policy, reporting or context; see
+    ``loaders.crime_events``), marked on the right.
     The two panels count differently and are not joined.
     """
     fig, (left, right) = plt.subplots(
@@ -157,9 +165,10 @@ def two_bases(
     for agency, (label, colour) in lines.items():
         part = monthly[monthly["agency"] == agency]
         right.plot(part["date"], part["violent"], color=colour, label=label)
-    for date, label, colour, linestyle, height in events:
+    for event in events.itertuples():
+        colour, linestyle, height = EVENT_STYLE[event.kind]
         style.mark_event(
-            right, pd.Timestamp(date), label, colour=colour, linestyle=linestyle, height=height
+            right, event.date, event.label, colour=colour, linestyle=linestyle, height=height
         )
     right.set_title("departments' own records (RTCI), monthly", fontsize=9)
     right.set_ylabel("violent offenses per month")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import report
 from .counts import change_table, rises
-from .rates import dispersion, per_100k
+from .rates import per_100k
 
 
 # ---------------------------------------------------------------------------- agency sets
@@ -53,13 +53,6 @@ def comparison_agencies(
 
 
 # ---------------------------------------------------------------------------- changes
-def pooled_dispersion(
-    annual: pd.DataFrame, units: Iterable[str], columns: Sequence[str], start: int, end: int
-) -> pd.Series:
-    """One quasi-Poisson factor per column, pooled over ``units`` (see ``rates.dispersion``)."""
-    pair = annual[annual["year"].isin([start, end]) & annual["agency"].isin(list(units))]
-    pair = pair.pivot(index="agency", columns="year", values=list(columns)).dropna()
-    return pd.Series({c: dispersion(pair[(c, start)], pair[(c, end)]) for c in columns})
 
 
 def agency_changes(
@@ -75,28 +68,6 @@ def agency_changes(
     table = annual[annual["agency"] == agency].set_index("year")
     return change_table(
         table.loc[start, list(columns)], table.loc[end, list(columns)], level=level, dispersion=phi
-    )
-
-
-def format_changes(
-    table: pd.DataFrame, department: str, labels: Mapping[str, str], level: float = 0.95
-) -> pd.DataFrame:
-    """A change table (``counts.change_table`` with dispersion) as display strings."""
-    yes_no = {True: "yes", False: "no"}
-    return pd.DataFrame(
-        {
-            "department": department,
-            "offense": [labels[c] for c in table.index],
-            "2018": table["before"].map(report.fmt_int).to_numpy(),
-            "2019": table["after"].map(report.fmt_int).to_numpy(),
-            "change": table["pct"].map(lambda v: report.fmt_pct(v, signed=True)).to_numpy(),
-            f"{report.fmt_pct(100 * level, 0)} interval": [
-                f"{report.fmt_pct(lo, signed=True)} to {report.fmt_pct(hi, signed=True)}"
-                for lo, hi in zip(table["low"], table["high"], strict=True)
-            ],
-            "beyond chance?": table["significant"].map(yes_no).to_numpy(),
-            "beyond ordinary variation?": table["beyond_ordinary"].map(yes_no).to_numpy(),
-        }
     )
 
 
@@ -250,11 +221,14 @@ def pct_change(series: pd.Series, start, end) -> float:
     return 100 * (series.loc[end] / series.loc[start] - 1)
 
 
-def base_rate_texts(base: dict, treated: Mapping[str, str]) -> dict[str, str]:
+def base_rate_texts(
+    base: dict, treated: Mapping[str, str], nc: Sequence[str], total: str = "violent"
+) -> dict[str, str]:
     """The figures of :func:`base_rates` as prose text, keyed for glue.
 
-    n-agencies, share-rose, share-all4 (whole percent), n-all4, and ``{key}-rank`` for each
-    treated unit (``treated`` maps the unit to its key).
+    n-agencies, share-rose, share-all4 (whole percent), n-all4, ``{key}-rank`` for each
+    treated unit (``treated`` maps the unit to its key), and for the units ``nc``: nc-others
+    (their names without the state), nc-others-rose (how many saw ``total`` rise), nc-others-n.
     """
     out = {
         "n-agencies": report.fmt_int(len(base["others"])),
@@ -262,7 +236,35 @@ def base_rate_texts(base: dict, treated: Mapping[str, str]) -> dict[str, str]:
         "share-all4": report.fmt_pct(base["share_all"], 0),
         "n-all4": report.fmt_int(base["n_all"]),
     }
-    return out | {f"{key}-rank": report.fmt_pct(base["rank"][u], 0) for u, key in treated.items()}
+    out |= {f"{key}-rank": report.fmt_pct(base["rank"][u], 0) for u, key in treated.items()}
+    return out | {
+        "nc-others": ", ".join(a.split(",")[0] for a in nc),
+        "nc-others-rose": report.fmt_int(base["rises"].loc[list(nc), f"{total}_rose"].sum()),
+        "nc-others-n": report.fmt_int(len(nc)),
+    }
+
+
+def assessment_texts(
+    exact: pd.DataFrame, assessed: pd.DataFrame, labels: Mapping[str, str]
+) -> dict[str, str]:
+    """Which changes were exceptional, as prose lists keyed for glue.
+
+    beyond: offenses beyond ordinary variation (``variation.assess``); within: beyond chance
+    (``exact``, a ``counts.change_table``) but not beyond ordinary variation; disagree: offenses
+    where the neighbour check disagrees with the model, and disagree-pct their percentiles.
+    """
+    rows = [c for c in labels if c in assessed.index]
+    va, ex = assessed.loc[rows], exact.loc[rows]
+    return {
+        "beyond": ", ".join(labels[c] for c in rows if va.loc[c, "beyond"]),
+        "within": ", ".join(
+            labels[c] for c in rows if ex.loc[c, "significant"] and not va.loc[c, "beyond"]
+        ),
+        "disagree": ", ".join(labels[c] for c in rows if not va.loc[c, "agree"]),
+        "disagree-pct": ", ".join(
+            report.fmt_int(v) for v in va.loc[~va["agree"].astype(bool), "empirical_percentile"]
+        ),
+    }
 
 
 def frequency_texts(freq: pd.DataFrame, long_freq: pd.DataFrame, unit: str) -> dict[str, str]:
@@ -347,3 +349,214 @@ def source_comparison(
             for label, (a, b) in values.items()
         ]
     )
+
+
+def format_assessment(
+    exact: pd.DataFrame,
+    assessed: pd.DataFrame,
+    department: str,
+    labels: Mapping[str, str],
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """One department's changes as display strings: the exact Poisson interval (``exact``, a
+    ``counts.change_table``) and the size-scaled ordinary-variation verdict and neighbour
+    percentile (``assessed``, from ``variation.assess``), one row per offense of ``labels``."""
+    yes_no = {True: "yes", False: "no"}
+    rows = [c for c in labels if c in exact.index and c in assessed.index]
+    ex, va = exact.loc[rows], assessed.loc[rows]
+    return pd.DataFrame(
+        {
+            "department": department,
+            "offense": [labels[c] for c in rows],
+            "2018": ex["before"].map(report.fmt_int).to_numpy(),
+            "2019": ex["after"].map(report.fmt_int).to_numpy(),
+            "change": ex["pct"].map(lambda v: report.fmt_pct(v, signed=True)).to_numpy(),
+            f"{report.fmt_pct(100 * level, 0)} interval (chance)": [
+                interval_text(r) for _, r in ex.iterrows()
+            ],
+            "beyond chance?": ex["significant"].map(yes_no).to_numpy(),
+            "beyond ordinary variation?": va["beyond"].map(yes_no).to_numpy(),
+            "percentile among nearest agencies": va["empirical_percentile"]
+            .map(lambda v: report.fmt_int(v))
+            .to_numpy(),
+        }
+    )
+
+
+def format_design(results: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Difference-in-differences results (``design.run`` rows) as display strings.
+
+    One row per unit and offense of the main window, with the sensitivity window beside it.
+    """
+    main = results[results["end"] == results["end"].min()].set_index(["unit", "offense"])
+    late = results[results["end"] == results["end"].max()].set_index(["unit", "offense"])
+    rows = []
+    for (unit, offense), r in main.iterrows():
+        s = late.loc[(unit, offense)]
+        rows.append(
+            {
+                "department": unit.removesuffix(", NC"),
+                "offense": labels[offense],
+                "comparison agencies": report.fmt_int(r["controls"]),
+                "change beyond comparison": report.fmt_pct(r["pct"], signed=True),
+                "model interval": f"{report.fmt_pct(r['model_low'], signed=True)} to "
+                f"{report.fmt_pct(r['model_high'], signed=True)}",
+                "placebo rank": f"{r['rank']} of {r['controls'] + 1}",
+                "placebo p": report.fmt_num(r["p"], 2),
+                "2018 check p": report.fmt_num(r["pre_p"], 2),
+                "to Dec 2021": f"{report.fmt_pct(s['pct'], signed=True)} "
+                f"(p {report.fmt_num(s['p'], 2)})",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def design_texts(
+    size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str], level: float = 0.95
+) -> dict[str, str]:
+    """Prose text of the difference-in-differences results (``design.run`` rows), keyed for glue.
+
+    For each unit (``keys`` maps it to a short key) and offense of the main window of ``size``
+    (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32') and ``-p``. Also
+    ``nc-j`` and ``nc-min-p`` (the most North Carolina comparison agencies of any estimate, and
+    the smallest placebo p-value that number allows), ``pre-min-p`` (smallest p of the 2018
+    check, main window, either rule), ``alpha`` (the test level) and ``factor`` (size rule).
+    """
+    import inspect
+
+    from .design import comparison_set
+
+    main_end = size["end"].min()
+    main = size[size["end"] == main_end]
+    out = {}
+    for r in main.itertuples():
+        key = f"{keys[r.unit]}-{r.offense.replace('_', '-')}"
+        out[f"{key}-pct"] = report.fmt_pct(r.pct, signed=True)
+        out[f"{key}-rank"] = f"{r.rank} of {r.controls + 1}"
+        out[f"{key}-p"] = report.fmt_num(r.p, 2)
+    nc_main = nc[nc["end"] == main_end]
+    most = int(nc_main["controls"].max())
+    both = pd.concat([main, nc_main])
+    factor = inspect.signature(comparison_set).parameters["factor"].default
+    return out | {
+        "nc-j": report.fmt_int(most),
+        "nc-min-p": report.fmt_num(1 / (most + 1), 2),
+        "pre-min-p": report.fmt_num(both["pre_p"].min(), 2),
+        "alpha": report.fmt_pct(100 * (1 - level), 0),
+        "factor": report.fmt_num(factor, 0),
+    }
+
+
+def rtm_texts(rtm: Mapping[str, float]) -> dict[str, str]:
+    """A ``variation.rtm_check`` result as prose text keyed for glue: deviation (per cent
+    against the prior mean), slope, expected and full (counts), share (of the rise explained)
+    and above (next year's count against the longer mean, per cent)."""
+    import math
+
+    return {
+        "deviation": report.fmt_pct(100 * (math.exp(rtm["deviation"]) - 1), signed=True),
+        "slope": report.fmt_num(rtm["slope"], 2),
+        "expected": report.fmt_int(rtm["expected_after"]),
+        "full": report.fmt_int(rtm["full_reversion_after"]),
+        "share": report.fmt_pct(100 * rtm["share_explained"], 0),
+        "above": report.fmt_pct(rtm["after_vs_long_mean"], 0),
+    }
+
+
+# ---------------------------------------------------------------------------- summaries as prose
+def counting_bases(
+    cmpd_summary: pd.DataFrame,
+    cmpd_own: pd.DataFrame,
+    raleigh_summary: pd.DataFrame,
+    raleigh_nibrs: pd.DataFrame,
+    raleigh_own: pd.DataFrame,
+    labels: Mapping[str, str],
+    year: int = 2018,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """The same crimes counted two or three ways, side by side.
+
+    All frames are indexed by year. Returns: CMPD's summary (SRS) counts against its own
+    records in ``year`` by offense; Raleigh's violent counts by year in the summary format,
+    NIBRS and its own records (years of ``raleigh_summary``); and prose texts: cmpd-agg-fbi-
+    and cmpd-agg-own-``year`` (aggravated assault), nibrs-ratio-range (NIBRS over summary
+    format, lowest to highest year) and raleigh-retA- and raleigh-own-murder in the first
+    summary year.
+    """
+    from .counts import count_columns
+
+    basis = count_columns(
+        "offense",
+        dict(labels),
+        {
+            f"FBI summary (SRS), {year}": cmpd_summary.loc[year],
+            f"department records, {year}": cmpd_own.loc[year],
+        },
+    )
+    years = list(raleigh_summary.index)
+    gap = count_columns(
+        "year",
+        {y: y for y in years},
+        {
+            "FBI summary format (Return A)": raleigh_summary["violent"],
+            "NIBRS offenses": raleigh_nibrs["violent"],
+            "department records": raleigh_own["violent"],
+        },
+    )
+    ratio = raleigh_nibrs.loc[years, "violent"] / raleigh_summary["violent"]
+    first = years[0]
+    texts = {
+        f"cmpd-agg-fbi-{year}": report.fmt_int(cmpd_summary.loc[year, "aggravated_assault"]),
+        f"cmpd-agg-own-{year}": report.fmt_int(cmpd_own.loc[year, "aggravated_assault"]),
+        "nibrs-ratio-range": f"{ratio.min():.2f} to {ratio.max():.2f}",
+        f"raleigh-retA-murder-{first}": report.fmt_int(raleigh_summary.loc[first, "murder"]),
+        f"raleigh-own-murder-{first}": report.fmt_int(raleigh_own.loc[first, "murder"]),
+    }
+    return basis, gap, texts
+
+
+def growth(values: pd.Series, keys: Mapping[str, str], start: int, end: int) -> dict[str, float]:
+    """Percentage change from ``start`` to ``end`` of ``values`` (indexed by (place, year)) for
+    each place of ``keys``, keyed by its short key."""
+    return {key: pct_change(values.xs(place, level=0), start, end) for place, key in keys.items()}
+
+
+def state_trend_texts(
+    current: pd.DataFrame,
+    earlier: pd.DataFrame,
+    parts: Mapping[str, pd.Series],
+    start: int = 2018,
+    end: int = 2019,
+) -> dict[str, str]:
+    """Prose texts of the FBI's state and national estimates (two editions), keyed for glue.
+
+    ``current``/``earlier``: :func:`estimate_series` of the edition used and of an earlier one,
+    both with NC; ``current`` with US for ``start`` to ``end + 1``. Keys: nc-/us- texts of
+    :func:`estimate_texts`, us-murder-``end + 1``, nc-2019ed-... for the earlier edition,
+    nc-2019ed-count and nc-2020ed-count (NC violent count in ``end`` by edition) and
+    nc-rest-pct: the change of NC without ``parts`` (:func:`state_without`).
+    """
+    out = {f"nc-{k}": v for k, v in estimate_texts(current, "NC", start, end).items()}
+    out |= {f"us-{k}": v for k, v in estimate_texts(current, "US", start, end).items()}
+    out[f"us-murder-{end + 1}"] = estimate_texts(current, "US", end, end + 1)[f"murder-{end + 1}"]
+    out |= {f"nc-2019ed-{k}": v for k, v in estimate_texts(earlier, "NC", start, end).items()}
+    out["nc-2019ed-count"] = report.fmt_int(earlier.loc[("NC", end), "violent"])
+    out["nc-2020ed-count"] = report.fmt_int(current.loc[("NC", end), "violent"])
+    rest = state_without(current.loc["NC", "violent"], parts, start, end)
+    out["nc-rest-pct"] = report.fmt_pct(rest.loc["rest of state", "pct"], signed=True)
+    return out
+
+
+def county_rank_texts(
+    tables: Mapping[str, pd.DataFrame], names: Mapping[str, str]
+) -> dict[str, str]:
+    """Percentile ranks of each named county in each period's table (``county_rates``), as
+    ``rank-{name}-{period}`` texts, with n-never and n-counties of the first table."""
+    first = next(iter(tables.values()))
+    out = {
+        "n-never": report.fmt_int(first.loc[first["group"] == "never", "fips"].nunique()),
+        "n-counties": report.fmt_int(first["fips"].nunique()),
+    }
+    for period, table in tables.items():
+        for fips, name in names.items():
+            out[f"rank-{name.lower()}-{period}"] = percentile_range(table, fips)
+    return out

@@ -431,6 +431,7 @@ LOOKUPS = {
     "county_ori_prefixes.csv": ["county", "fips", "ori_prefix", "basis"],
     "agreement_county_fips.csv": ["agency", "county_fips", "basis"],
     "nibrs_violent_offenses.csv": ["category", "nibrs_column", "basis"],
+    "crime_events.csv": ["date", "label", "kind", "basis"],
 }
 
 
@@ -506,3 +507,9 @@ def raleigh_summary_annual(years=range(2019, 2023)) -> pd.DataFrame:
     if not (out["months"] == 12).all():
         raise ValueError(f"incomplete Raleigh years: {out.index[out['months'] != 12].tolist()}")
     return out
+
+
+def crime_events() -> pd.DataFrame:
+    """Dates marked on crime series (policy, reporting and context changes), with their basis."""
+    table = lookup("crime_events.csv")
+    return table.assign(date=pd.to_datetime(table["date"]))

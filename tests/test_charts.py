@@ -50,3 +50,26 @@ def test_rate_trends_and_county_boxes():
     fig = charts.county_boxes([(table, "panel")], {"3": "ended"})
     assert fig.axes[0].get_title() == "panel"
     plt.close(fig)
+
+
+def test_two_bases_marks_each_event():
+    annual = pd.DataFrame({"year": [2017, 2018], "violent": [10, 12]})
+    monthly = pd.DataFrame(
+        {
+            "agency": ["A", "A"],
+            "date": pd.to_datetime(["2018-01-01", "2019-01-01"]),
+            "violent": [1, 2],
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2018-12-01", "2019-01-01"]),
+            "label": ["ended", "switch"],
+            "kind": ["policy", "reporting"],
+        }
+    )
+    fig = charts.two_bases(annual, monthly, {"A": ("A city", "red")}, events)
+    right = fig.axes[1]
+    assert [t.get_text() for t in right.texts] == ["ended", "switch"]
+    assert len(right.lines) == 3  # the series and one line per event
+    plt.close(fig)

@@ -63,21 +63,18 @@ def test_base_rates_and_rank():
 
 def test_agency_changes_and_format():
     table = annual()
-    phi = pd.Series({"murder": 1.0, "robbery": 1.0, "violent": 1.0})
-    tab = compare.agency_changes(table, "A, NC", ["murder", "robbery"], 2018, 2019, phi=phi)
+    tab = compare.agency_changes(table, "A, NC", ["murder", "robbery"], 2018, 2019)
     assert tab.loc["murder", "pct"] == pytest.approx(100)
-    shown = compare.format_changes(tab, "A", {"murder": "murder", "robbery": "robbery"})
+    assessed = pd.DataFrame(
+        {"beyond": [True, False], "empirical_percentile": [99.6, 40.0]}, index=["murder", "robbery"]
+    )
+    shown = compare.format_assessment(
+        tab, assessed, "A", {"murder": "murder", "robbery": "robbery"}
+    )
     assert shown["change"].tolist() == ["+100.0%", "-10.0%"]
-    assert set(shown["beyond ordinary variation?"]) <= {"yes", "no"}
+    assert shown["beyond ordinary variation?"].tolist() == ["yes", "no"]
+    assert shown["percentile among nearest agencies"].tolist() == ["100", "40"]
     assert compare.interval_text(tab.loc["murder"]) == "-10.6% to +378.5%"
-
-
-def test_pooled_dispersion_is_one_without_extra_variation():
-    # Equal counts in both years: no change at all, the robust factor is zero.
-    units = [f"u{i}" for i in range(12)]
-    rows = [{"agency": u, "year": y, "violent": 100} for u in units for y in (2018, 2019)]
-    phi = compare.pooled_dispersion(pd.DataFrame(rows), units, ["violent"], 2018, 2019)
-    assert phi["violent"] == 0
 
 
 def test_county_program_groups_rule():
@@ -161,13 +158,16 @@ def test_ordinal(n, text):
 def test_prose_texts():
     table = annual()
     base = compare.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
-    texts = compare.base_rate_texts(base, {"A, NC": "a"})
+    texts = compare.base_rate_texts(base, {"A, NC": "a"}, ["E, NC"])
     assert texts == {
         "n-agencies": "2",
         "share-rose": "50%",
         "share-all4": "50%",
         "n-all4": "1",
         "a-rank": "50%",
+        "nc-others": "E",
+        "nc-others-rose": "0",
+        "nc-others-n": "1",
     }
     freq = pd.DataFrame(
         {
@@ -228,3 +228,58 @@ def test_source_comparison():
         "change": "+87.7%",
     }
     assert table["change"].tolist()[1] == "+78.9%"
+
+
+def design_rows():
+    rows = []
+    for end, shift in [("2020-02", 0), ("2021-12", -5)]:
+        for unit in ["Charlotte, NC", "Raleigh, NC"]:
+            rows.append(
+                {
+                    "unit": unit,
+                    "offense": "violent",
+                    "rule": "size",
+                    "end": end,
+                    "controls": 31,
+                    "pct": 11.3 + shift,
+                    "model_low": 2.6,
+                    "model_high": 20.8,
+                    "rank": 8,
+                    "p": 0.25,
+                    "pre_p": 0.31,
+                }
+            )
+    size = pd.DataFrame(rows)
+    nc = size.assign(rule="nc", controls=4, pre_p=0.07)
+    return size, nc
+
+
+def test_design_texts_and_table():
+    size, nc = design_rows()
+    texts = compare.design_texts(size, nc, {"Charlotte, NC": "cmpd", "Raleigh, NC": "raleigh"})
+    assert texts["cmpd-violent-pct"] == "+11.3%" and texts["cmpd-violent-rank"] == "8 of 32"
+    assert texts["nc-j"] == "4" and texts["nc-min-p"] == "0.20"
+    assert texts["pre-min-p"] == "0.07" and texts["alpha"] == "5%" and texts["factor"] == "2"
+    table = compare.format_design(size, {"violent": "violent (total)"})
+    assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
+    assert table.loc[0, "placebo rank"] == "8 of 32"
+
+
+def test_rtm_texts():
+    rtm = {
+        "deviation": -0.26,
+        "slope": -0.42,
+        "expected_after": 63.6,
+        "full_reversion_after": 73.9,
+        "share_explained": 0.147,
+        "after_vs_long_mean": 59.4,
+    }
+    texts = compare.rtm_texts(rtm)
+    assert texts == {
+        "deviation": "-22.9%",
+        "slope": "-0.42",
+        "expected": "64",
+        "full": "74",
+        "share": "15%",
+        "above": "59%",
+    }
