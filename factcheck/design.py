@@ -24,7 +24,9 @@ Model: ``y_it ~ Poisson(exp(a_i + d_t + beta * D_it))``, agency effects ``a_i``,
 ``exp(beta) - 1`` is the proportional change of the treated unit's counts after January 2019
 beyond the comparison agencies' common month-by-month movement. The fit is maximum likelihood
 by iterative proportional fitting (:func:`fe_poisson`; each parameter is a 0/1 column, so
-cyclic rescaling to match its margin converges to the Poisson MLE). The event study replaces
+cyclic rescaling to match its margin converges to the Poisson MLE); with one treated unit the
+estimates also have a closed form, a log ratio of ratios of totals (:func:`block_estimates`),
+which the placebo runs use (a few milliseconds for all of them). The event study replaces
 ``D`` by one indicator per quarter relative to January 2019 (reference: October to December
 2018).
 
@@ -359,6 +361,15 @@ def placebo_estimates(
     return out if event else out[:, 0]
 
 
+def design_data(
+    monthly: pd.DataFrame, unit: str, offense: str, rule: str, end=MAIN_END, **rule_args
+) -> tuple[pd.DataFrame, list[str]]:
+    """The panel of ``offense`` to ``end`` (:func:`panel`) and ``unit``'s comparison agencies
+    under ``rule`` (:func:`comparison_set`)."""
+    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
+    return panel(monthly, offense, end=end), controls
+
+
 def estimate(
     monthly: pd.DataFrame,
     unit: str,
@@ -376,8 +387,7 @@ def estimate(
     placebo_high) and the pre-period check on 2018 alone with a placebo start in July 2018:
     pre_pct, pre_p, pre_rank.
     """
-    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
-    wide = panel(monthly, offense, end=end)
+    wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     fit = did(wide, unit, controls)
     beta, se = float(fit.beta[0]), float(fit.se[0])
     z = stats.norm.ppf(0.5 + level / 2)
@@ -448,8 +458,7 @@ def event_table(
     coefficients, as percentages: what comparison agencies showed without treatment), and
     ``p`` (two-sided placebo p-value per quarter).
     """
-    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
-    wide = panel(monthly, offense, end=end)
+    wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     quarters, fit = event_study(wide, unit, controls)
     if fit is None:
         raise ValueError(f"{unit} has no {offense} in the reference quarter")
@@ -499,8 +508,7 @@ def lead_check(
     and ``p`` = (1 + #{placebo statistic >= unit's}) / (1 + J); placebos without finite leads
     are left out. A small ``p`` means 2018 already moved unlike the comparison agencies.
     """
-    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
-    wide = panel(monthly, offense, end=end)
+    wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     quarters, fit = event_study(wide, unit, controls, se=False)
     leads = quarters < -1
     own = float(np.sum(fit.beta[leads] ** 2))
@@ -511,37 +519,6 @@ def lead_check(
         "placebos": len(placebo),
         "rank": 1 + int(np.sum(placebo > own)),
         "p": (1 + int(np.sum(placebo >= own))) / (1 + len(placebo)),
-    }
-
-
-def nb_did(wide: pd.DataFrame, unit: str, controls: Sequence[str], post=POST) -> dict:
-    """Cross-check: the same DiD as a negative binomial (NB2) regression with agency and month
-    dummies, by maximum likelihood (statsmodels ``NegativeBinomial``, Newton's method from the
-    Poisson fit; dispersion estimated).
-
-    Slow (about a second per fit), so for the notes, not for every build. Returns beta, se,
-    alpha (the monthly NB2 dispersion) and converged.
-    """
-    import statsmodels.api as sm
-
-    data = wide.loc[[unit, *[c for c in controls if c != unit]]]
-    y = data.to_numpy(dtype=float).ravel()
-    units, periods = np.indices(data.shape)
-    units, periods = units.ravel(), periods.ravel()
-    columns = [np.ones(y.size)]
-    columns += [(units == i).astype(float) for i in range(1, data.shape[0])]
-    columns += [(periods == t).astype(float) for t in range(1, data.shape[1])]
-    columns.append(((units == 0) & (data.columns[periods] >= post)).astype(float))
-    x = np.column_stack(columns)
-    start = sm.GLM(y, x, family=sm.families.Poisson()).fit().params
-    fit = sm.NegativeBinomial(y, x).fit(
-        start_params=np.append(start, 0.01), method="newton", disp=0, maxiter=100
-    )
-    return {
-        "beta": float(fit.params[-2]),
-        "se": float(fit.bse[-2]),
-        "alpha": float(fit.params[-1]),
-        "converged": bool(fit.mle_retvals["converged"]),
     }
 
 

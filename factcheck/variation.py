@@ -211,7 +211,8 @@ def ordinary_change(
     2*alpha)``: the log-ratio's deviation from the year's common change, in standard
     deviations of ordinary variation (delta method, observed counts for the means).
     ``percentile`` is the normal probability below ``z`` (times 100). ``low``/``high`` is the
-    ``level`` interval for the percentage change, ``beyond`` is True when ``|z|`` exceeds the
+    ``level`` interval for the percentage change (it excludes ``expected_pct`` exactly when
+    ``beyond``), ``beyond`` is True when ``|z|`` exceeds the
     two-sided normal quantile: the change is larger (or smaller) than ordinary variation of
     agencies of this size, after the year's common change, would produce.
     """

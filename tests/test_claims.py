@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from factcheck import claims, loaders, registry
+from factcheck import claims, loaders, registry, rules
 
 from .conftest import CHAPTERS, ROOT
 
@@ -266,3 +266,29 @@ def test_tolerance_sensitivity_of_the_real_ledger():
     assert (
         table["changed"] == table["to_contradicted"].map(len) + table["to_matching"].map(len)
     ).all()
+
+
+def test_every_status_edit_of_every_scored_claim_is_caught(raw):
+    """Issue 9: changing any scored claim's status alone must fail, naming the claim.
+
+    Also with the verdict's opening label rewritten to match, every edit is caught by the
+    fields and numbers the new status needs, except accurate -> traced for a claim whose
+    sources include an official publication (both rules then hold).
+    """
+    base = rules.project_sources()
+    index = rules.SourceIndex(base.registry, base.published, base.bib, raw["articles"])
+    relabelled_pass = []
+    for claim in raw["claims"]:
+        old = claim["status"]
+        if old in claims.UNSCORED:
+            continue
+        for new in claims.STATUSES:
+            if new in (old, *claims.UNSCORED):
+                continue
+            edited = {**claim, "status": new}
+            found = rules.rule_problems(edited, index)
+            assert found and all(p.startswith(f"{claim['id']}:") for p in found), (claim["id"], new)
+            edited["verdict"] = claims.STATUSES[new] + claim["verdict"][len(claims.STATUSES[old]) :]
+            if not rules.rule_problems(edited, index):
+                relabelled_pass.append((old, new))
+    assert set(relabelled_pass) <= {("accurate", "traced")}

@@ -212,15 +212,3 @@ def test_lead_check_flags_a_planted_pretrend():
     trended = design.lead_check(synthetic(pretrend=0.25, seed=2), "Charlotte, NC")
     assert flat["p"] > 0.05
     assert trended["rank"] == 1 and trended["p"] < 0.05
-
-
-def test_nb_did_agrees_with_the_poisson_fit():
-    pytest.importorskip("statsmodels.api")
-    monthly = synthetic(effect=1.3, seed=9, n=12)
-    wide = design.panel(monthly, "violent")
-    controls = [c for c in wide.index if c.endswith("XX")]
-    nb = design.nb_did(wide, "Charlotte, NC", controls)
-    poisson = design.did(wide, "Charlotte, NC", controls)
-    assert nb["converged"]
-    assert nb["beta"] == pytest.approx(poisson.beta[0], abs=0.03)
-    assert abs(nb["beta"] - np.log(1.3)) < 2.5 * nb["se"]

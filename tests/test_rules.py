@@ -319,3 +319,72 @@ def test_published_figures_need_a_known_publisher_type(tmp_path):
     frame.to_csv(bad, index=False)
     with pytest.raises(SchemaMismatchError, match="publisher_type"):
         loaders.published_figures(bad)
+
+
+def test_validate_a_small_synthetic_ledger(tmp_path):
+    from factcheck import claims as ledger_module
+
+    (tmp_path / "a900_chapter.md").write_text("# Chapter\n")
+    article = {
+        "file": "x.txt",
+        "outlet": "O",
+        "title": "T",
+        "date": "2020",
+        "chapter": "a900_chapter",
+    }
+    base = {
+        "article": "900",
+        "quote": "there were 100 of them",
+        "claim": "There were 100.",
+        "kind": "number",
+        "period": "2020",
+        "geography": "US",
+        "chapter": "a900_chapter",
+        "claimed_value": 100,
+        "sources": ["registry:r1"],
+    }
+    raw = {
+        "articles": {
+            "900": {**article, "url": "https://example.org/a", "chapters": ["a900_chapter"]}
+        },
+        "claims": [
+            {
+                **base,
+                "id": "a900-01",
+                "rebuilt_value": 104,
+                "status": "accurate",
+                "verdict": "Accurate.",
+            },
+            {
+                **base,
+                "id": "a900-02",
+                "rebuilt_value": 150,
+                "status": "accurate",
+                "verdict": "Accurate.",
+            },
+            {
+                **base,
+                "id": "a900-03",
+                "status": "needs_context",
+                "verdict": "Accurate, but needs context.",
+                "rebuilt_value": 101,
+            },
+            {
+                **base,
+                "id": "a900-04",
+                "status": "unverifiable",
+                "verdict": "Contradicted: no.",
+                "missing_record": "The file.",
+                "sources": ["bib:nope"],
+            },
+        ],
+    }
+    problems = ledger_module.validate(raw, tmp_path, sources=INDEX)
+    text = "\n".join(problems)
+    assert not any(p.startswith("a900-01:") for p in problems)
+    assert "a900-02: status accurate breaks the rule 'numeric: within the tolerance'" in text
+    assert "a900-03: status needs_context breaks the rule" in text and "omitted_context" in text
+    assert "a900-04: status unverifiable breaks the rule 'verdict opens with its label'" in text
+    assert "a900-04: status unverifiable breaks the rule 'sources resolve'" in text
+    raw["articles"]["900"]["chapters"].append("a900_missing")
+    assert any("a900_missing" in p for p in ledger_module.validate(raw, tmp_path, sources=INDEX))
