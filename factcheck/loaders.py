@@ -288,6 +288,9 @@ def kaplan_annual(keys=None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------------------- RTCI
+RTCI_AGGREGATE = "Nationwide"  # state_abbr of the index's rows that sum many agencies
+
+
 def rtci_monthly() -> pd.DataFrame:
     """Real-Time Crime Index: one row per agency and month, Jan 2018-Jul 2024."""
     raw = load("rtci_by_agency")
@@ -296,18 +299,28 @@ def rtci_monthly() -> pd.DataFrame:
     return out[["agency", "agency_name", "state_abbr", "date", *VIOLENT, "violent"]]
 
 
-def rtci_annual(complete_only: bool = True, monthly: pd.DataFrame | None = None) -> pd.DataFrame:
+def rtci_annual(
+    complete_only: bool = True, monthly: pd.DataFrame | None = None, aggregates: bool = False
+) -> pd.DataFrame:
     """RTCI counts summed by agency and calendar year, with the number of months reported.
 
     With ``complete_only`` (the default) only agency-years with all twelve months are kept;
-    nothing is imputed. Pass ``monthly`` (from :func:`rtci_monthly`) to avoid reading the file
-    again.
+    nothing is imputed. A category's yearly total is missing when any month with a violent
+    count lacks that category (a partial sum would understate it). The index's nationwide
+    aggregate rows (``state_abbr == "Nationwide"``: sums of agencies, not agencies) are left
+    out unless ``aggregates``. Pass ``monthly`` (from :func:`rtci_monthly`) to avoid reading
+    the file again.
     """
     monthly = (rtci_monthly() if monthly is None else monthly).copy()
+    if not aggregates:
+        monthly = monthly[monthly["state_abbr"] != RTCI_AGGREGATE]
     monthly["year"] = monthly["date"].dt.year
     grouped = monthly.groupby(["agency", "year"])
     out = grouped[[*VIOLENT, "violent"]].sum(min_count=1)
     out["months"] = grouped["violent"].count()
+    present = grouped[VIOLENT].count()
+    for category in VIOLENT:
+        out.loc[present[category] < out["months"], category] = pd.NA
     out = out.reset_index()
     return out[out["months"] == 12].reset_index(drop=True) if complete_only else out
 

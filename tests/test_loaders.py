@@ -56,6 +56,29 @@ def test_rtci_annual_keeps_only_complete_years():
     assert len(full) > len(complete)  # 2024 is partial (January to July)
     row = complete[(complete["agency"] == "Charlotte, NC") & (complete["year"] == 2018)].iloc[0]
     assert row["violent"] == row[loaders.VIOLENT].sum()
+    assert not complete["agency"].str.contains("Nationwide").any()  # aggregates are not agencies
+    with_aggregates = loaders.rtci_annual(aggregates=True)
+    assert with_aggregates["agency"].str.contains("Nationwide").any()
+
+
+def test_rtci_annual_leaves_partial_categories_missing():
+    months = pd.date_range("2018-01-01", periods=12, freq="MS")
+    monthly = pd.DataFrame(
+        {
+            "agency": "A",
+            "agency_name": "A",
+            "state_abbr": "XX",
+            "date": months,
+            "murder": 1.0,
+            "rape": 1.0,
+            "robbery": 1.0,
+            "aggravated_assault": 1.0,
+            "violent": 4.0,
+        }
+    )
+    monthly.loc[3, "rape"] = None
+    row = loaders.rtci_annual(monthly=monthly).iloc[0]
+    assert row["months"] == 12 and row["murder"] == 12 and pd.isna(row["rape"])
 
 
 def test_roster_counts_and_fbi_estimates():
