@@ -244,6 +244,18 @@ def base_rate_texts(
     }
 
 
+def and_join(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    return (
+        items[0]
+        if len(items) == 1
+        else ", ".join(items[:-1]) + " and " + items[-1]
+        if items
+        else ""
+    )
+
+
 def assessment_texts(
     exact: pd.DataFrame, assessed: pd.DataFrame, labels: Mapping[str, str]
 ) -> dict[str, str]:
@@ -256,11 +268,11 @@ def assessment_texts(
     rows = [c for c in labels if c in assessed.index]
     va, ex = assessed.loc[rows], exact.loc[rows]
     return {
-        "beyond": ", ".join(labels[c] for c in rows if va.loc[c, "beyond"]),
-        "within": ", ".join(
-            labels[c] for c in rows if ex.loc[c, "significant"] and not va.loc[c, "beyond"]
+        "beyond": and_join([labels[c] for c in rows if va.loc[c, "beyond"]]),
+        "within": and_join(
+            [labels[c] for c in rows if ex.loc[c, "significant"] and not va.loc[c, "beyond"]]
         ),
-        "disagree": ", ".join(labels[c] for c in rows if not va.loc[c, "agree"]),
+        "disagree": and_join([labels[c] for c in rows if not va.loc[c, "agree"]]),
         "disagree-pct": ", ".join(
             report.fmt_int(v) for v in va.loc[~va["agree"].astype(bool), "empirical_percentile"]
         ),

@@ -283,3 +283,9 @@ def test_rtm_texts():
         "share": "15%",
         "above": "59%",
     }
+
+
+def test_and_join():
+    assert compare.and_join([]) == ""
+    assert compare.and_join(["a"]) == "a"
+    assert compare.and_join(["a", "b", "c"]) == "a, b and c"
