@@ -84,7 +84,7 @@ def rate_trends(series: pd.DataFrame, lines: Mapping[str, tuple[str, str]], shad
     ax.axvspan(*shade, color="#EEEEEE", zorder=0)
     ax.set_ylabel("violent offenses per 100,000")
     ax.set_xlabel("year")
-    ax.set_ylim(0, None)
+    ax.set_ylim(0, 1.1 * series["rate"].max())  # room above the highest point
     ax.legend(frameon=False, loc="lower right")
     return fig
 

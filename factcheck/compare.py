@@ -399,6 +399,8 @@ def format_design(results: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFr
     """Difference-in-differences results (``design.run`` rows) as display strings.
 
     One row per unit and offense of the main window, with the sensitivity window beside it.
+    The placebo rank is the inference; the model intervals, which ignore serial correlation, are
+    left to the event-study figure.
     """
     main = results[results["end"] == results["end"].min()].set_index(["unit", "offense"])
     late = results[results["end"] == results["end"].max()].set_index(["unit", "offense"])
@@ -411,8 +413,6 @@ def format_design(results: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFr
                 "offense": labels[offense],
                 "comparison agencies": report.fmt_int(r["controls"]),
                 "change beyond comparison": report.fmt_pct(r["pct"], signed=True),
-                "model interval": f"{report.fmt_pct(r['model_low'], signed=True)} to "
-                f"{report.fmt_pct(r['model_high'], signed=True)}",
                 "placebo rank": f"{r['rank']} of {r['controls'] + 1}",
                 "placebo p": report.fmt_num(r["p"], 2),
                 "2018 check p": report.fmt_num(r["pre_p"], 2),
