@@ -572,3 +572,45 @@ def county_rank_texts(
         for fips, name in names.items():
             out[f"rank-{name.lower()}-{period}"] = percentile_range(table, fips)
     return out
+
+
+def assessment_sensitivity(
+    monthly: pd.DataFrame,
+    agencies: Sequence[str],
+    offenses: Sequence[str],
+    labels: Mapping[str, str],
+    base: tuple[int, int],
+    settings: Sequence[tuple[int, int]],
+    level: float = 0.95,
+) -> dict[str, str]:
+    """Do the ordinary-variation verdicts depend on the number of size bands or neighbours?
+
+    Runs ``variation.assess`` for each agency with ``base`` (n_bands, k) and each of
+    ``settings``, in both directions (fewer and more bands, fewer and more neighbours). Returns
+    prose texts: sens-bands and sens-near (the other settings tried), sens-model-changes and
+    sens-neighbour-changes (offenses whose model or neighbour verdict differs from the base
+    setting for any agency; empty when none does).
+    """
+    from .variation import assess
+
+    def verdicts(n_bands, k):
+        out = {}
+        for agency in agencies:
+            table = assess(monthly, agency, offenses=offenses, n_bands=n_bands, k=k, level=level)
+            for offense, row in table.iterrows():
+                out[(agency, offense)] = (bool(row["beyond"]), bool(row["neighbour_beyond"]))
+        return out
+
+    reference = verdicts(*base)
+    model, neighbour = set(), set()
+    for setting in settings:
+        for key, (beyond, near) in verdicts(*setting).items():
+            model |= {key[1]} if beyond != reference[key][0] else set()
+            neighbour |= {key[1]} if near != reference[key][1] else set()
+    order = [o for o in offenses]
+    return {
+        "sens-bands": and_join([str(b) for b in sorted({b for b, _ in settings} - {base[0]})]),
+        "sens-near": and_join([str(k) for k in sorted({k for _, k in settings} - {base[1]})]),
+        "sens-model-changes": and_join([labels[o] for o in order if o in model]),
+        "sens-neighbour-changes": and_join([labels[o] for o in order if o in neighbour]),
+    }

@@ -526,3 +526,9 @@ def crime_events() -> pd.DataFrame:
     """Dates marked on crime series (policy, reporting and context changes), with their basis."""
     table = lookup("crime_events.csv")
     return table.assign(date=pd.to_datetime(table["date"]))
+
+
+def county_names() -> pd.Series:
+    """County name by 5-character FIPS code, without the word "County" ("Mecklenburg")."""
+    census = county_population().drop_duplicates("fips").set_index("fips")["county"]
+    return census.str.removesuffix(" County")

@@ -289,3 +289,30 @@ def test_and_join():
     assert compare.and_join([]) == ""
     assert compare.and_join(["a"]) == "a"
     assert compare.and_join(["a", "b", "c"]) == "a, b and c"
+
+
+def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
+    from factcheck import variation
+
+    def fake_assess(monthly, agency, offenses, n_bands, k, level):
+        # murder's neighbour verdict flips with more neighbours; the model never changes
+        return pd.DataFrame(
+            {"beyond": [True, False], "neighbour_beyond": [k < 50, False]},
+            index=["murder", "violent"],
+        )
+
+    monkeypatch.setattr(variation, "assess", fake_assess)
+    texts = compare.assessment_sensitivity(
+        None,
+        ["A"],
+        ["murder", "violent"],
+        {"murder": "murder", "violent": "violent"},
+        (3, 30),
+        [(2, 30), (5, 30), (3, 15), (3, 50)],
+    )
+    assert texts == {
+        "sens-bands": "2 and 5",
+        "sens-near": "15 and 50",
+        "sens-model-changes": "",
+        "sens-neighbour-changes": "murder",
+    }

@@ -202,3 +202,8 @@ def test_raleigh_summary_and_nibrs_years():
     nibrs = loaders.raleigh_nibrs_annual()
     assert (nibrs["violent"] == nibrs[loaders.VIOLENT].sum(axis=1)).all()
     assert set(summary.index) <= set(nibrs.index)
+
+
+def test_county_names():
+    names = loaders.county_names()
+    assert names["37119"] == "Mecklenburg" and names["37183"] == "Wake"
