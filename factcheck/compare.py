@@ -395,10 +395,13 @@ def format_assessment(
     )
 
 
-def format_design(results: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+def format_design(
+    results: pd.DataFrame, labels: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Difference-in-differences results (``design.run`` rows) as display strings.
 
-    One row per unit and offense of the main window, with the sensitivity window beside it.
+    One row per unit (shown by its entry in ``names``) and offense of the main window, with the
+    sensitivity window beside it.
     The placebo rank is the inference; the model intervals, which ignore serial correlation, are
     left to the event-study figure.
     """
@@ -409,7 +412,7 @@ def format_design(results: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFr
         s = late.loc[(unit, offense)]
         rows.append(
             {
-                "department": unit.removesuffix(", NC"),
+                "department": (names or {}).get(unit, unit),
                 "offense": labels[offense],
                 "comparison agencies": report.fmt_int(r["controls"]),
                 "change beyond comparison": report.fmt_pct(r["pct"], signed=True),

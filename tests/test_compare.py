@@ -260,7 +260,8 @@ def test_design_texts_and_table():
     assert texts["cmpd-violent-pct"] == "+11.3%" and texts["cmpd-violent-rank"] == "8 of 32"
     assert texts["nc-j"] == "4" and texts["nc-min-p"] == "0.20"
     assert texts["pre-min-p"] == "0.07" and texts["alpha"] == "5%" and texts["factor"] == "2"
-    table = compare.format_design(size, {"violent": "violent (total)"})
+    table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
+    assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
     assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
     assert table.loc[0, "placebo rank"] == "8 of 32"
 
