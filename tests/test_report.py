@@ -47,3 +47,17 @@ def test_md_table_escapes_html_in_cells_and_headers():
 )
 def test_escape_html_outside_code_spans_only(text, escaped):
     assert report.escape_html(text) == escaped
+
+
+def test_glue_words_are_markdown_and_numbers_text(monkeypatch):
+    import myst_nb
+
+    from factcheck import report
+
+    stored = {}
+    monkeypatch.setattr(
+        myst_nb, "glue", lambda name, value, display=True: stored.update({name: value})
+    )
+    report.glue_texts("p", {"n": "12", "names": "Durham, Greensboro"}, words=["names"])
+    assert stored["p-n"] == "12"
+    assert stored["p-names"]._repr_markdown_() == "Durham, Greensboro"
