@@ -14,7 +14,10 @@ Main window: January 2018 to February 2020 (before COVID-19); sensitivity window
   the treated unit's own 2018 violent total;
 - ``"nc"``: every other North Carolina agency in the index.
 
-Both sets keep only agencies with every month of the outcome reported in the window (a month
+Both sets leave out every agency in a county whose sheriff changed 287(g) or ICE detainer policy
+between January 2018 and the end of the window (:func:`changed_agencies`, from the sourced table
+``data/nc_sheriff_policy_changes.csv``): such an agency received part of the treatment. Both
+sets keep only agencies with every month of the outcome reported in the window (a month
 recorded as zero by an agency whose median month has 20 or more violent offenses counts as not
 reported, as in :func:`factcheck.counts.mask_implausible_zeros`) and with at least one offense
 before and after January 2019 (otherwise the model has no finite estimate).
@@ -43,8 +46,10 @@ Limits
 ------
 One pre-year (the index starts in January 2018), so trends before 2018 cannot be checked and
 the pre-period test has little power. Two treated units, each its own experiment: the placebo
-p-value cannot go below ``1 / (1 + J)``; with the four other North Carolina agencies it cannot
-go below 0.2. A policy bundle: 287(g) ended in December 2018, both sheriffs stopped honouring
+p-value cannot go below ``1 / (1 + J)``. Of the four other North Carolina agencies in the index,
+two (Durham and Asheville) are in counties whose sheriffs also stopped honouring ICE detainers
+(December 2018 and February 2019) and are left out; with the two that remain the p-value cannot
+go below 1/3, so the North Carolina set is descriptive only. A policy bundle: 287(g) ended in December 2018, both sheriffs stopped honouring
 ICE detainers at about the same time, and North Carolina agencies switched to NIBRS reporting
 on 1 January 2019, the first post month; the design cannot separate them. The comparison
 agencies' own policies are not recorded in the index.
@@ -60,7 +65,7 @@ import pandas as pd
 from scipy import stats
 
 from .counts import mask_implausible_zeros
-from .loaders import VIOLENT
+from .loaders import PROJECT_ROOT, VIOLENT
 
 TREATED = ("Charlotte, NC", "Raleigh, NC")
 OFFENSES = ["violent", *VIOLENT]
@@ -71,6 +76,10 @@ SENSITIVITY_END = pd.Timestamp("2021-12-01")
 PRE_PLACEBO = pd.Timestamp("2018-07-01")
 AGGREGATE_STATE = "Nationwide"
 MIN_PLACEBOS_FOR_INTERVAL = 19
+POLICY_CHANGES = PROJECT_ROOT / "data" / "nc_sheriff_policy_changes.csv"
+POLICY_COLUMNS = ["county", "agencies", "change", "date", "source_type", "source", "url", "note"]
+POLICY_KINDS = {"ended_287g", "stopped_detainers", "ended_287g_and_detainers", "none"}
+SOURCE_TYPES = {"official", "news"}
 RATIO_TICKS = [0.67, 0.8, 0.9, 1, 1.1, 1.25, 1.5]  # for a narrow range of ratios
 RATIO_TICKS_WIDE = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
 
@@ -100,6 +109,45 @@ def panel(
     return wide[(before > 0) & (after > 0)]
 
 
+def policy_changes(path=POLICY_CHANGES) -> pd.DataFrame:
+    """The sourced table of North Carolina sheriffs' 287(g) and detainer policy changes, checked.
+
+    One row per county checked: county, agencies (the index's agency names in that county,
+    separated by ``;``, empty when none is in the index), change (``ended_287g``,
+    ``stopped_detainers``, ``ended_287g_and_detainers`` or ``none``), date (ISO date of the
+    change, empty exactly when change is ``none``), source_type (``official`` or ``news``),
+    source, url, note. Raises ``ValueError`` naming the county when a row breaks these rules
+    or has no source. Returns the table with ``date`` as timestamps and ``agencies`` as lists.
+    """
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(table.columns) != POLICY_COLUMNS:
+        raise ValueError(f"{path}: columns must be {POLICY_COLUMNS}")
+    for row in table.itertuples(index=False):
+        problems = []
+        if row.change not in POLICY_KINDS:
+            problems.append(f"change {row.change!r} not one of {sorted(POLICY_KINDS)}")
+        if (row.change == "none") != (row.date == ""):
+            problems.append("a date is required exactly when there was a change")
+        if row.source_type not in SOURCE_TYPES:
+            problems.append(f"source_type {row.source_type!r} not one of {sorted(SOURCE_TYPES)}")
+        if not row.source.strip() or not row.url.startswith("http"):
+            problems.append("source and url are required")
+        if problems:
+            raise ValueError(f"{path}: {row.county}: " + "; ".join(problems))
+    return table.assign(
+        date=pd.to_datetime(table["date"].replace("", None), format="%Y-%m-%d"),
+        agencies=[[a.strip() for a in cell.split(";") if a.strip()] for cell in table["agencies"]],
+    )
+
+
+def changed_agencies(start=START, end=MAIN_END, path=POLICY_CHANGES) -> set[str]:
+    """Agencies of the index in a county whose sheriff changed 287(g) or detainer policy from
+    ``start`` to ``end`` (both inclusive), from :func:`policy_changes`."""
+    table = policy_changes(path)
+    within = table["date"].between(pd.Timestamp(start), pd.Timestamp(end))
+    return {agency for agencies in table.loc[within, "agencies"] for agency in agencies}
+
+
 def size_2018(monthly: pd.DataFrame, by: str = "violent") -> pd.Series:
     """Each agency's 2018 total of ``by``, for agencies with all twelve months reported."""
     year = monthly[monthly["date"].dt.year == 2018]
@@ -117,12 +165,16 @@ def comparison_set(
     treated: Sequence[str] = TREATED,
     factor: float = 2.0,
     state: str = "NC",
+    exclude_changed: bool = True,
 ) -> pd.DataFrame:
     """The comparison agencies for treated ``unit`` under a stated ``rule``.
 
     ``monthly`` as from :func:`clean_monthly`. Common to both rules: not a treated unit, not a
     nationwide aggregate, every month of ``offense`` reported from January 2018 to ``end``, at
-    least one offense before and after January 2019 (:func:`panel`).
+    least one offense before and after January 2019 (:func:`panel`), and (``exclude_changed``)
+    not in a county whose sheriff changed 287(g) or detainer policy from January 2018 to ``end``
+    (:func:`changed_agencies`; ``exclude_changed=False`` gives the contaminated set, for a
+    sensitivity check only).
 
     - ``"size"``: 2018 violent total (twelve months reported) between ``size / factor`` and
       ``size * factor``, where ``size`` is ``unit``'s own 2018 violent total;
@@ -134,7 +186,8 @@ def comparison_set(
     sizes = size_2018(monthly)
     states = monthly.groupby("agency")["state_abbr"].first()
     candidates = pd.DataFrame({"agency": wide.index})
-    candidates = candidates[~candidates["agency"].isin(treated)]
+    dropped = set(treated) | (changed_agencies(START, end) if exclude_changed else set())
+    candidates = candidates[~candidates["agency"].isin(dropped)]
     candidates["state_abbr"] = candidates["agency"].map(states)
     candidates["size_2018"] = candidates["agency"].map(sizes)
     if rule == "size":

@@ -95,7 +95,8 @@ def rule_holds(monthly, table, rule, unit, factor=2.0):
     months = pd.date_range(design.START, design.MAIN_END, freq="MS")
     expected = set()
     for agency, group in monthly.groupby("agency"):
-        if agency in design.TREATED or group["state_abbr"].iloc[0] == "Nationwide":
+        changed = design.changed_agencies(design.START, design.MAIN_END)
+        if agency in {*design.TREATED, *changed} or group["state_abbr"].iloc[0] == "Nationwide":
             continue
         window = group.set_index("date")["violent"].reindex(months)
         if window.isna().any() or window[: design.POST].sum() == 0:
@@ -122,6 +123,40 @@ def test_comparison_sets_follow_their_rule(rule, unit):
     assert "City0, XX" not in set(table["agency"]), "an incomplete agency is left out"
     if rule == "nc":
         assert (table["state_abbr"] == "NC").all() and len(table) == 4
+
+
+def test_policy_table_is_sourced_and_names_the_known_changes():
+    table = design.policy_changes()
+    assert table["url"].str.startswith("http").all() and table["source"].str.len().gt(0).all()
+    assert (table["change"] == "none").eq(table["date"].isna()).all()
+    changed = design.changed_agencies(design.START, design.MAIN_END)
+    assert {"Charlotte, NC", "Raleigh, NC", "Durham, NC", "Asheville, NC"} <= changed
+    assert not {"Greensboro, NC", "Fayetteville, NC"} & changed
+    assert "Asheville, NC" not in design.changed_agencies(design.START, "2019-01-31")
+
+
+def test_policy_table_rejects_a_row_without_source_or_date(tmp_path):
+    good = design.policy_changes.__defaults__[0].read_text()
+    header, first, *_ = good.splitlines()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "\n" + first.replace("2018-12-05", "") + "\n")
+    with pytest.raises(ValueError, match="Mecklenburg"):
+        design.policy_changes(bad)
+    bad.write_text(header + "\n" + first.replace("https://", "see ") + "\n")
+    with pytest.raises(ValueError, match="source and url"):
+        design.policy_changes(bad)
+
+
+@pytest.mark.parametrize("rule", ["size", "nc"])
+def test_comparison_sets_leave_out_counties_whose_sheriff_changed_policy(rule):
+    monthly = synthetic()
+    durham = monthly[monthly["agency"] == "Town0, NC"].assign(agency="Durham, NC")
+    monthly = pd.concat([monthly, durham], ignore_index=True)
+    unit = "Raleigh, NC"
+    clean = design.comparison_set(monthly, rule, unit)
+    dirty = design.comparison_set(monthly, rule, unit, exclude_changed=False)
+    assert "Durham, NC" not in set(clean["agency"])
+    assert set(dirty["agency"]) - set(clean["agency"]) == {"Durham, NC"}
 
 
 def test_did_recovers_a_planted_effect_and_placebos_are_near_zero():
