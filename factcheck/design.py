@@ -33,8 +33,10 @@ which the placebo runs use (a few milliseconds for all of them). The event study
 ``D`` by one indicator per quarter relative to January 2019 (reference: October to December
 2018).
 
-Inference: model-based quasi-Poisson standard errors (Pearson dispersion; they ignore serial
-correlation and are a lower bound), and, as the main inference, placebo in space: the same
+Inference: placebo in space only. The model's quasi-Poisson standard errors (Pearson dispersion
+of monthly cells) ignore serial correlation and agency-specific drift; on the real panel they are
+less than half the spread of the placebo estimates, so they are not reported as inference
+(:func:`fe_poisson` still computes them, tested against a GLM). Placebo in space: the same
 estimate for every comparison agency as if it had been treated (the real treated units left
 out), the rank of the treated estimate among them and the two-sided placebo p-value
 ``(1 + #{|placebo| >= |treated|}) / (1 + J)``. The placebo interval (Conley and Taber's idea)
@@ -62,7 +64,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .counts import mask_implausible_zeros
 from .loaders import PROJECT_ROOT, VIOLENT
@@ -435,16 +436,16 @@ def estimate(
     """The DiD estimate for ``unit`` with its model and placebo inference, and the pre-check.
 
     ``monthly`` from :func:`clean_monthly`. Returns unit, offense, rule, end, controls (J),
-    beta, pct (``100 * (exp(beta) - 1)``), se, model_low/model_high (quasi-Poisson interval
-    for pct), the :func:`placebo_summary` fields (low/high turned into pct as placebo_low /
+    beta, pct (``100 * (exp(beta) - 1)``), placebo_sd (standard deviation of the placebo
+    estimates, log scale), the :func:`placebo_summary` fields (low/high turned into pct as placebo_low /
     placebo_high) and the pre-period check on 2018 alone with a placebo start in July 2018:
     pre_pct, pre_p, pre_rank.
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    fit = did(wide, unit, controls)
-    beta, se = float(fit.beta[0]), float(fit.se[0])
-    z = stats.norm.ppf(0.5 + level / 2)
-    summary = placebo_summary(beta, placebo_estimates(wide, controls), level)
+    fit = did(wide, unit, controls, se=False)
+    beta = float(fit.beta[0])
+    placebos = placebo_estimates(wide, controls)
+    summary = placebo_summary(beta, placebos, level)
     pre = pre_check(monthly, unit, controls, offense)
 
     def pct(x):
@@ -458,9 +459,9 @@ def estimate(
         "controls": len(controls),
         "beta": beta,
         "pct": pct(beta),
-        "se": se,
-        "model_low": pct(beta - z * se),
-        "model_high": pct(beta + z * se),
+        "placebo_sd": float(np.std(placebos[np.isfinite(placebos)], ddof=1))
+        if len(controls) > 1
+        else np.nan,
         "rank": summary["rank"],
         "p": summary["p"],
         "p_rise": summary["p_rise"],
@@ -505,22 +506,20 @@ def event_table(
     """Event-study coefficients for ``unit`` by quarter relative to January 2019.
 
     One row per quarter (the reference quarter, October-December 2018, included as 0): quarter,
-    start (first month), pct (``100 * (exp(beta) - 1)``), model_low/model_high (quasi-Poisson),
-    placebo_low/placebo_high (the treated coefficient minus the placebo quantiles, as
+    start (first month), pct (``100 * (exp(beta) - 1)``), placebo_low/placebo_high (the treated coefficient minus the placebo quantiles, as
     percentages), band_low/band_high (the middle ``level`` range of the placebo agencies' own
     coefficients, as percentages: what comparison agencies showed without treatment), and
     ``p`` (two-sided placebo p-value per quarter).
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    quarters, fit = event_study(wide, unit, controls)
+    quarters, fit = event_study(wide, unit, controls, se=False)
     if fit is None:
         raise ValueError(f"{unit} has no {offense} in the reference quarter")
     placebos = placebo_estimates(wide, controls, event=True)
-    z = stats.norm.ppf(0.5 + level / 2)
     tail = (1 - level) / 2
     rows = []
     for k, q in enumerate(quarters):
-        beta, se = fit.beta[k], fit.se[k]
+        beta = fit.beta[k]
         summary = placebo_summary(beta, placebos[:, k], level)
         finite = placebos[:, k][np.isfinite(placebos[:, k])]
         band = np.quantile(finite, [tail, 1 - tail])
@@ -528,8 +527,6 @@ def event_table(
             {
                 "quarter": int(q),
                 "beta": beta,
-                "model_low": beta - z * se,
-                "model_high": beta + z * se,
                 "placebo_low": summary["low"],
                 "placebo_high": summary["high"],
                 "band_low": band[0],
@@ -595,9 +592,10 @@ def run(
 
 # ---------------------------------------------------------------------------- figure
 def event_figure(tables: Sequence[pd.DataFrame], labels: Sequence[str] | None = None):
-    """Event-study figure: each treated unit's quarterly coefficients with model (quasi-Poisson)
-    intervals, over a grey band: the middle 95% of the first unit's comparison agencies' own
-    placebo coefficients (what agencies without the change showed).
+    """Event-study figure: each treated unit's quarterly coefficients (points, no model error
+    bars: the quasi-Poisson intervals are too narrow to be read as inference) over a grey band:
+    the middle 95% of the first unit's comparison agencies' own placebo coefficients (what
+    agencies without the change showed), which is the inference.
 
     ``tables``: outputs of :func:`event_table` (same offense and window). Returns the
     matplotlib figure (not shown, not closed). Colours from ``style.PALETTE``; the vertical
@@ -625,16 +623,12 @@ def event_figure(tables: Sequence[pd.DataFrame], labels: Sequence[str] | None = 
     )
     offsets = np.linspace(-0.12, 0.12, len(tables)) if len(tables) > 1 else [0.0]
     for table, label, colour, offset in zip(tables, labels, colours, offsets, strict=False):
-        lower = ratio(table["pct"]) - ratio(table["model_low"].fillna(table["pct"]))
-        upper = ratio(table["model_high"].fillna(table["pct"])) - ratio(table["pct"])
-        ax.errorbar(
+        ax.plot(
             table["quarter"] + offset,
             ratio(table["pct"]),
-            yerr=[lower, upper],
-            fmt="o",
+            "o",
             color=colour,
-            capsize=2,
-            markersize=4,
+            markersize=5,
             label=label,
         )
     ax.axhline(1, color="#333333", linewidth=0.8)
