@@ -38,11 +38,18 @@ of monthly cells) ignore serial correlation and agency-specific drift; on the re
 less than half the spread of the placebo estimates, so they are not reported as inference
 (:func:`fe_poisson` still computes them, tested against a GLM). Placebo in space: the same
 estimate for every comparison agency as if it had been treated (the real treated units left
-out), the rank of the treated estimate among them and the two-sided placebo p-value
-``(1 + #{|placebo| >= |treated|}) / (1 + J)``. The placebo interval (Conley and Taber's idea)
-is ``[beta - q_hi, beta - q_lo]`` with ``q`` the placebo estimates' quantiles; it needs at least
-19 placebos and is missing otherwise. The pre-period check fits the same model to the twelve
-months of 2018 alone with a placebo start in July 2018.
+out). The claims checked are directional ("crime rose after the agreements ended"), so the
+test is one-sided for a rise at a level stated in advance (``ONE_SIDED_ALPHA`` = 0.05; a fall
+is judged by the same standard), and its interval is the one that inverts the test, so the two
+never disagree (:func:`placebo_summary`). The estimates are studentised before ranking
+(:func:`studentise`, the idea of Ferman and Pinto, 2019): comparison agencies smaller than the
+treated unit give noisier placebos. Raw ranks and two-sided p-values are sensitivities. The
+family of tests is stated in advance (:func:`run`): the violent total is the primary outcome,
+the four offenses secondary; Holm-adjusted p-values are reported (:func:`family_summary`).
+The pre-period check fits the same model to the twelve months of 2018 alone with a placebo
+start in July 2018; like the joint lead test it has little power, so a pass means "no evidence
+of a pre-trend, with low power", not that trends were parallel. :func:`break_check` looks for a
+one-month step at January 2019, when the NIBRS switch would put one.
 
 Limits
 ------
@@ -51,10 +58,11 @@ the pre-period test has little power. Two treated units, each its own experiment
 p-value cannot go below ``1 / (1 + J)``. Of the four other North Carolina agencies in the index,
 two (Durham and Asheville) are in counties whose sheriffs also stopped honouring ICE detainers
 (December 2018 and February 2019) and are left out; with the two that remain the p-value cannot
-go below 1/3, so the North Carolina set is descriptive only. A policy bundle: 287(g) ended in December 2018, both sheriffs stopped honouring
-ICE detainers at about the same time, and North Carolina agencies switched to NIBRS reporting
-on 1 January 2019, the first post month; the design cannot separate them. The comparison
-agencies' own policies are not recorded in the index.
+go below 1/3, so the North Carolina set is descriptive only. A policy bundle: 287(g) ended in
+December 2018, both sheriffs stopped honouring ICE detainers at about the same time, and North
+Carolina agencies switched to NIBRS reporting on 1 January 2019, the first post month; the
+design cannot separate them. The comparison agencies' own policies are not recorded in the
+index (outside North Carolina, changes like these would bias the estimate toward zero).
 """
 
 from __future__ import annotations
@@ -76,7 +84,7 @@ MAIN_END = pd.Timestamp("2020-02-01")
 SENSITIVITY_END = pd.Timestamp("2021-12-01")
 PRE_PLACEBO = pd.Timestamp("2018-07-01")
 AGGREGATE_STATE = "Nationwide"
-MIN_PLACEBOS_FOR_INTERVAL = 19
+ONE_SIDED_ALPHA = 0.05  # pre-stated level of the one-sided placebo test (see placebo_summary)
 POLICY_CHANGES = PROJECT_ROOT / "data" / "nc_sheriff_policy_changes.csv"
 POLICY_COLUMNS = ["county", "agencies", "change", "date", "source_type", "source", "url", "note"]
 POLICY_KINDS = {"ended_287g", "stopped_detainers", "ended_287g_and_detainers", "none"}
@@ -336,30 +344,114 @@ def event_study(
     return periods, fe_poisson(data.to_numpy(), masks, se=se)
 
 
-def placebo_summary(estimate: float, placebos: np.ndarray, level: float = 0.95) -> dict:
-    """Rank and p-value of ``estimate`` among placebo estimates, and the placebo interval.
+def placebo_summary(
+    estimate: float,
+    placebos: np.ndarray,
+    scale: float = 1.0,
+    placebo_scales=1.0,
+    alpha: float = ONE_SIDED_ALPHA,
+) -> dict:
+    """Placebo-in-space test and interval for ``estimate``, consistent by construction.
 
-    ``rank``: 1 + the number of placebos with a larger absolute value (1 = most extreme).
-    ``p``: two-sided, ``(1 + #{|placebo| >= |estimate|}) / (1 + J)``; ``p_rise``: one-sided
-    for a rise, ``(1 + #{placebo >= estimate}) / (1 + J)``. ``low``/``high``: ``estimate``
-    minus the placebo quantiles (missing with fewer than 19 placebos). A placebo that is not
-    finite (an agency with no event in the period) is left out.
+    Statistic: ``t = estimate / scale`` and, for each placebo, ``t_j = placebo_j / scale_j``
+    (``scale = 1`` everywhere: the raw estimates; see :func:`studentise` for the studentised
+    version). A placebo that is not finite (an agency with no event in a period) is left out;
+    ``J`` placebos remain.
+
+    - ``p_rise = (1 + #{t_j >= t}) / (1 + J)``: one-sided, for a rise; ``rank_rise`` = 1 + the
+      number of placebos above ``t`` (1 = the largest rise). The verdicts use this test at the
+      pre-stated one-sided level ``alpha`` (0.05), because the claims checked are directional
+      ("crime rose after ..."); the same standard applies to a fall: ``p_fall``.
+    - ``p_two = (1 + #{|t_j| >= |t|}) / (1 + J)`` and ``rank`` (1 = most extreme ``|t|``): the
+      two-sided test, reported as a sensitivity only.
+    - ``low``/``high``: the interval for the effect (log scale) obtained by inverting the two
+      one-sided tests at level ``alpha``: ``low`` is the smallest effect ``b`` that the test for
+      a rise does not reject, ``estimate - scale * t_(m+1)`` with ``t_(m+1)`` the ``(m+1)``-th
+      largest placebo statistic and ``m = floor(alpha * (1 + J)) - 1``; ``high`` likewise from
+      the smallest ones. So ``low > 0`` exactly when ``p_rise <= alpha``, and ``high < 0``
+      exactly when ``p_fall <= alpha`` (an equal-tailed ``1 - 2 * alpha`` interval). Missing
+      when ``m < 0`` (too few placebos for the test ever to reject: ``J < 1/alpha - 1``).
     """
     placebos = np.asarray(placebos, dtype=float)
-    placebos = placebos[np.isfinite(placebos)]
-    j = len(placebos)
-    at_least = int(np.sum(np.abs(placebos) >= abs(estimate)))
-    tail = (1 - level) / 2
-    enough = j >= MIN_PLACEBOS_FOR_INTERVAL
-    q_low, q_high = np.quantile(placebos, [tail, 1 - tail]) if enough else (np.nan, np.nan)
+    scales = np.broadcast_to(np.asarray(placebo_scales, dtype=float), placebos.shape)
+    keep = np.isfinite(placebos) & np.isfinite(scales)
+    t_j = placebos[keep] / scales[keep]
+    t = estimate / scale
+    j = len(t_j)
+    m = int(np.floor(alpha * (1 + j) + 1e-9)) - 1
+    ordered = np.sort(t_j)
+    if m >= 0 and j > m:
+        low, high = estimate - scale * ordered[j - 1 - m], estimate - scale * ordered[m]
+    else:
+        low = high = np.nan
     return {
         "placebos": j,
-        "rank": 1 + int(np.sum(np.abs(placebos) > abs(estimate))),
-        "p": (1 + at_least) / (1 + j),
-        "p_rise": (1 + int(np.sum(placebos >= estimate))) / (1 + j),
-        "low": estimate - q_high,
-        "high": estimate - q_low,
+        "rank": 1 + int(np.sum(np.abs(t_j) > abs(t))),
+        "rank_rise": 1 + int(np.sum(t_j > t)),
+        "p_rise": (1 + int(np.sum(t_j >= t))) / (1 + j),
+        "p_fall": (1 + int(np.sum(t_j <= t))) / (1 + j),
+        "p_two": (1 + int(np.sum(np.abs(t_j) >= abs(t)))) / (1 + j),
+        "low": low,
+        "high": high,
     }
+
+
+def poisson_variances(
+    wide: pd.DataFrame, unit: str, controls: Sequence[str], post=POST
+) -> tuple[float, np.ndarray]:
+    """Poisson part of the variance of the DiD estimate, for ``unit`` and for each placebo.
+
+    The estimate is ``log(Y_unit,post / Y_rest,post) - log(Y_unit,pre / Y_rest,pre)``; with
+    Poisson totals its variance is about the sum of the reciprocals of the four totals. Returns
+    (the value for ``unit`` against all ``controls``, one value per control against the
+    others). Infinite where a total is zero.
+    """
+    after = np.asarray(wide.columns >= post)
+    rows = wide.loc[list(controls)].to_numpy(dtype=float)
+    pre, postsum = rows[:, ~after].sum(axis=1), rows[:, after].sum(axis=1)
+    own = wide.loc[unit].to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        treated = 1 / own[~after].sum() + 1 / own[after].sum() + 1 / pre.sum() + 1 / postsum.sum()
+        each = 1 / pre + 1 / postsum + 1 / (pre.sum() - pre) + 1 / (postsum.sum() - postsum)
+    return float(treated), each
+
+
+def studentise(placebos: np.ndarray, variance: float, placebo_variances: np.ndarray) -> tuple:
+    """Scales that studentise the placebo test (the idea of Ferman and Pinto, 2019).
+
+    Comparison agencies smaller than the treated unit give noisier placebo estimates, so a rank
+    among raw estimates is a test at the wrong size. The variance of each estimate is modelled as
+    its Poisson part (:func:`poisson_variances`) plus a common extra term ``c`` (variation beyond
+    Poisson, the same for every agency), estimated from the placebos by weighted moments,
+    ``c = max(0, sum(w * (placebo**2 - v)) / sum(w))`` with ``v`` the Poisson part and
+    ``w = 1 / (v + c)**2``, iterated from ``c = 0``. Returns (scale of the treated estimate,
+    scales of the placebos), the square roots of ``poisson_variance + c``, and ``c``.
+    """
+    placebos = np.asarray(placebos, dtype=float)
+    keep = np.isfinite(placebos) & np.isfinite(placebo_variances)
+    square, poisson = placebos[keep] ** 2, np.asarray(placebo_variances)[keep]
+    extra = 0.0
+    for _ in range(50 if keep.any() else 0):  # weights 1 / (variance)**2: the inverse variance of each squared placebo
+        weight = 1 / (poisson + extra) ** 2
+        new = max(0.0, float(np.sum(weight * (square - poisson)) / np.sum(weight)))
+        if abs(new - extra) <= 1e-12 + 1e-9 * extra:
+            break
+        extra = new
+    return np.sqrt(variance + extra), np.sqrt(np.asarray(placebo_variances) + extra), extra
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (missing values stay missing)."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    idx = np.flatnonzero(np.isfinite(p))
+    order = idx[np.argsort(p[idx], kind="stable")]
+    n = len(order)
+    running = 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (n - k) * p[i]))
+        out[i] = running
+    return out
 
 
 def block_estimates(
@@ -430,27 +522,36 @@ def estimate(
     offense: str = "violent",
     rule: str = "size",
     end=MAIN_END,
-    level: float = 0.95,
+    alpha: float = ONE_SIDED_ALPHA,
     **rule_args,
 ) -> dict:
-    """The DiD estimate for ``unit`` with its model and placebo inference, and the pre-check.
+    """The DiD estimate for ``unit`` with its placebo inference and the 2018 pre-check.
 
-    ``monthly`` from :func:`clean_monthly`. Returns unit, offense, rule, end, controls (J),
-    beta, pct (``100 * (exp(beta) - 1)``), placebo_sd (standard deviation of the placebo
-    estimates, log scale), the :func:`placebo_summary` fields (low/high turned into pct as placebo_low /
-    placebo_high) and the pre-period check on 2018 alone with a placebo start in July 2018:
-    pre_pct, pre_p, pre_rank.
+    ``monthly`` from :func:`clean_monthly`. Main test (the one the verdicts use): the
+    studentised placebo test (:func:`studentise`), one-sided for a rise at the pre-stated level
+    ``alpha``, with the interval that inverts it (:func:`placebo_summary`). Returns unit,
+    offense, rule, end, controls (J), beta, pct (``100 * (exp(beta) - 1)``), placebo_sd
+    (standard deviation of the raw placebo estimates, log scale), extra_var (the common
+    variance beyond Poisson, ``c``), and
+
+    - ``p`` (studentised, one-sided for a rise), ``p_fall``, ``rank`` (1 = largest rise among
+      the unit and its J placebos), ``p_two`` (studentised two-sided, a sensitivity),
+      ``placebo_low``/``placebo_high`` (per cent; the inverted interval: ``placebo_low > 0``
+      exactly when ``p <= alpha``);
+    - the same on the raw estimates, as a sensitivity: ``p_raw``, ``rank_raw``,
+      ``p_two_raw``, ``raw_low``/``raw_high``;
+    - ``pre_pct``, ``pre_p`` (two-sided: a pre-trend in either direction matters), ``pre_rank``:
+      the pre-period check on 2018 alone with a placebo start in July 2018 (:func:`pre_check`).
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    fit = did(wide, unit, controls, se=False)
-    beta = float(fit.beta[0])
+    beta = float(did(wide, unit, controls, se=False).beta[0])
     placebos = placebo_estimates(wide, controls)
-    summary = placebo_summary(beta, placebos, level)
+    variance, placebo_variances = poisson_variances(wide, unit, controls)
+    scale, scales, extra = studentise(placebos, variance, placebo_variances)
+    main = placebo_summary(beta, placebos, scale, scales, alpha)
+    raw = placebo_summary(beta, placebos, alpha=alpha)
     pre = pre_check(monthly, unit, controls, offense)
-
-    def pct(x):
-        return 100 * (np.exp(x) - 1)
-
+    finite = placebos[np.isfinite(placebos)]
     return {
         "unit": unit,
         "offense": offense,
@@ -458,19 +559,29 @@ def estimate(
         "end": pd.Timestamp(end).strftime("%Y-%m"),
         "controls": len(controls),
         "beta": beta,
-        "pct": pct(beta),
-        "placebo_sd": float(np.std(placebos[np.isfinite(placebos)], ddof=1))
-        if len(controls) > 1
-        else np.nan,
-        "rank": summary["rank"],
-        "p": summary["p"],
-        "p_rise": summary["p_rise"],
-        "placebo_low": pct(summary["low"]),
-        "placebo_high": pct(summary["high"]),
+        "pct": _pct(beta),
+        "placebo_sd": float(np.std(finite, ddof=1)) if len(finite) > 1 else np.nan,
+        "extra_var": extra,
+        "p": main["p_rise"],
+        "p_fall": main["p_fall"],
+        "rank": main["rank_rise"],
+        "p_two": main["p_two"],
+        "placebo_low": _pct(main["low"]),
+        "placebo_high": _pct(main["high"]),
+        "p_raw": raw["p_rise"],
+        "rank_raw": raw["rank_rise"],
+        "p_two_raw": raw["p_two"],
+        "raw_low": _pct(raw["low"]),
+        "raw_high": _pct(raw["high"]),
         "pre_pct": pre["pct"],
         "pre_p": pre["p"],
         "pre_rank": pre["rank"],
     }
+
+
+def _pct(log_ratio: float) -> float:
+    """A log ratio as a percentage change."""
+    return float(100 * (np.exp(log_ratio) - 1))
 
 
 def pre_check(
@@ -483,15 +594,22 @@ def pre_check(
     """The DiD on the twelve months of 2018 alone, as if treatment began at ``placebo_post``.
 
     A real pre-trend or a level shift in 2018 shows up as an estimate that is extreme among the
-    comparison agencies' own (placebo) estimates. Returns beta, pct, and the
-    :func:`placebo_summary` fields (rank, p, ...); ``flag`` is True when ``p < 0.05``.
+    comparison agencies' own (placebo) estimates, in either direction. Returns beta, pct, the
+    :func:`placebo_summary` fields on the raw estimates (rank = two-sided rank), ``p`` (=
+    ``p_two``: two-sided, since a pre-trend either way matters) and ``flag`` (``p < 0.05``).
     """
     wide = panel(monthly, offense, START, pd.Timestamp("2018-12-01"), post=placebo_post)
     controls = [c for c in controls if c in wide.index]
     fit = did(wide, unit, controls, placebo_post, se=False)
     beta = float(fit.beta[0])
     summary = placebo_summary(beta, placebo_estimates(wide, controls, placebo_post))
-    return {"beta": beta, "pct": 100 * (np.exp(beta) - 1), **summary, "flag": summary["p"] < 0.05}
+    return {
+        "beta": beta,
+        "pct": _pct(beta),
+        **summary,
+        "p": summary["p_two"],
+        "flag": summary["p_two"] < 0.05,
+    }
 
 
 def event_table(
@@ -506,10 +624,12 @@ def event_table(
     """Event-study coefficients for ``unit`` by quarter relative to January 2019.
 
     One row per quarter (the reference quarter, October-December 2018, included as 0): quarter,
-    start (first month), pct (``100 * (exp(beta) - 1)``), placebo_low/placebo_high (the treated coefficient minus the placebo quantiles, as
+    start (first month), pct (``100 * (exp(beta) - 1)``), placebo_low/placebo_high (the
+    interval that inverts the one-sided raw placebo tests, :func:`placebo_summary`, as
     percentages), band_low/band_high (the middle ``level`` range of the placebo agencies' own
     coefficients, as percentages: what comparison agencies showed without treatment), and
-    ``p`` (two-sided placebo p-value per quarter).
+    ``p_rise`` (one-sided raw placebo p-value for a rise, per quarter; descriptive: nine
+    quarters are nine tests).
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     quarters, fit = event_study(wide, unit, controls, se=False)
@@ -520,7 +640,7 @@ def event_table(
     rows = []
     for k, q in enumerate(quarters):
         beta = fit.beta[k]
-        summary = placebo_summary(beta, placebos[:, k], level)
+        summary = placebo_summary(beta, placebos[:, k])
         finite = placebos[:, k][np.isfinite(placebos[:, k])]
         band = np.quantile(finite, [tail, 1 - tail])
         rows.append(
@@ -531,12 +651,12 @@ def event_table(
                 "placebo_high": summary["high"],
                 "band_low": band[0],
                 "band_high": band[1],
-                "p": summary["p"],
+                "p_rise": summary["p_rise"],
             }
         )
-    rows.append({"quarter": -1, "beta": 0.0, "p": np.nan})
+    rows.append({"quarter": -1, "beta": 0.0, "p_rise": np.nan})
     out = pd.DataFrame(rows).sort_values("quarter").reset_index(drop=True)
-    for column in [c for c in out.columns if c not in ("quarter", "p")]:
+    for column in [c for c in out.columns if c not in ("quarter", "p_rise")]:
         out[column] = 100 * (np.exp(out[column]) - 1)
     out = out.rename(columns={"beta": "pct"})
     out.insert(1, "start", [POST + pd.DateOffset(months=3 * q) for q in out["quarter"]])
@@ -579,7 +699,14 @@ def run(
     rules: Sequence[str] = ("size", "nc"),
     ends: Sequence = (MAIN_END, SENSITIVITY_END),
 ) -> pd.DataFrame:
-    """:func:`estimate` for every unit, offense, comparison rule and window: one row each."""
+    """:func:`estimate` for every unit, offense, comparison rule and window: one row each.
+
+    The family of tests is stated in advance: the size-matched set in the main window, every
+    unit and offense (10 tests with the defaults); the violent total is the primary outcome
+    (``family == "primary"``), each offense secondary (``"secondary"``); other rows are
+    sensitivities (``"sensitivity"``, not in the family). ``p_holm``: Holm-adjusted ``p``
+    over the family (missing outside it).
+    """
     rows = [
         estimate(monthly, unit, offense, rule, end)
         for unit in units
@@ -587,7 +714,31 @@ def run(
         for rule in rules
         for end in ends
     ]
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    main = (out["rule"] == "size") & (out["end"] == pd.Timestamp(MAIN_END).strftime("%Y-%m"))
+    out["family"] = np.where(
+        main, np.where(out["offense"] == "violent", "primary", "secondary"), "sensitivity"
+    )
+    out["p_holm"] = np.nan
+    out.loc[main, "p_holm"] = holm(out.loc[main, "p"])
+    return out
+
+
+def family_summary(table: pd.DataFrame, alpha: float = ONE_SIDED_ALPHA) -> dict:
+    """The multiple-comparisons line for a :func:`run` table: over its family of tests, how
+    many there are (``tests``), how many have ``p <= alpha`` (``below``), how many would be
+    expected to by chance alone (``expected``, ``alpha`` times the number of tests), the
+    smallest ``p`` and the smallest Holm-adjusted ``p``, and how many survive Holm
+    (``holm_below``)."""
+    family = table[table["family"] != "sensitivity"]
+    return {
+        "tests": len(family),
+        "below": int((family["p"] <= alpha).sum()),
+        "expected": alpha * len(family),
+        "min_p": float(family["p"].min()),
+        "min_p_holm": float(family["p_holm"].min()),
+        "holm_below": int((family["p_holm"] <= alpha).sum()),
+    }
 
 
 # ---------------------------------------------------------------------------- figure

@@ -165,6 +165,7 @@ def test_did_recovers_a_planted_effect_and_placebos_are_near_zero():
     assert out["pct"] == pytest.approx(30, abs=4)
     assert "model_low" not in out and out["placebo_sd"] < 0.1
     assert out["rank"] == 1 and out["p"] == pytest.approx(1 / (1 + out["controls"]))
+    assert out["p_raw"] == pytest.approx(1 / (1 + out["controls"])) and out["placebo_low"] > 0
     assert out["placebo_low"] < 30 < out["placebo_high"]
     assert not out["pre_p"] < 0.05
     wide = design.panel(monthly, "violent")
@@ -172,7 +173,8 @@ def test_did_recovers_a_planted_effect_and_placebos_are_near_zero():
     placebos = design.placebo_estimates(wide, controls)
     assert abs(np.mean(placebos)) < 0.02 and np.max(np.abs(placebos)) < 0.12
     untreated = design.estimate(monthly, "Raleigh, NC", "violent", "size")
-    assert abs(untreated["pct"]) < 6 and untreated["p"] > 0.1
+    assert abs(untreated["pct"]) < 6 and untreated["p_two"] > 0.1
+    assert untreated["placebo_low"] < 0 < untreated["placebo_high"]
 
 
 def test_pre_check_flags_a_planted_pretrend():
@@ -222,6 +224,63 @@ def test_run_has_one_row_per_combination():
     assert set(out["rule"]) == {"size", "nc"}
     nc = out[out["rule"] == "nc"]
     assert nc["placebo_low"].isna().all(), "four placebos are too few for an interval"
+    assert list(out.loc[out["family"] != "sensitivity", "offense"]) == ["violent", "robbery"] * 2
+    assert out.loc[out["family"] == "sensitivity", "p_holm"].isna().all()
+    family = out[out["family"] != "sensitivity"]
+    assert (family["p_holm"] >= family["p"]).all()
+    summary = design.family_summary(out)
+    assert summary["tests"] == 4 and summary["expected"] == pytest.approx(0.2)
+
+
+def test_holm_adjustment_on_a_known_family():
+    adjusted = design.holm([0.01, 0.04, 0.03, 0.2, np.nan])
+    assert adjusted[:4] == pytest.approx([0.04, 0.09, 0.09, 0.2])
+    assert np.isnan(adjusted[4])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_placebo_p_value_and_interval_never_disagree(seed):
+    rng = np.random.default_rng(seed)
+    placebos = rng.normal(0, 0.1, 31)
+    scales = rng.uniform(0.5, 2, 31)
+    for estimate in np.linspace(-0.4, 0.4, 81):
+        for scale, each in [(1.0, 1.0), (0.7, scales)]:
+            out = design.placebo_summary(estimate, placebos, scale, each)
+            assert (out["low"] > 0) == (out["p_rise"] <= design.ONE_SIDED_ALPHA)
+            assert (out["high"] < 0) == (out["p_fall"] <= design.ONE_SIDED_ALPHA)
+    few = design.placebo_summary(1.0, placebos[:10])
+    assert np.isnan(few["low"]) and few["p_rise"] == pytest.approx(1 / 11)
+
+
+def test_placebo_interval_covers_the_truth_at_its_nominal_rate():
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(400):
+        draws = rng.normal(0, 0.1, 40)
+        out = design.placebo_summary(0.2 + draws[0], draws[1:])
+        hits += out["low"] <= 0.2 <= out["high"]
+    assert 0.84 <= hits / 400 <= 0.96  # equal-tailed 90% by construction
+
+
+def test_studentising_recovers_the_extra_variance_and_fixes_the_size():
+    rng = np.random.default_rng(12)
+    poisson = np.exp(rng.uniform(np.log(0.002), np.log(0.2), 2000))
+    extra = 0.004
+    placebos = rng.normal(0, np.sqrt(poisson + extra))
+    scale, scales, fitted = design.studentise(placebos, 0.001, poisson)
+    assert fitted == pytest.approx(extra, rel=0.25)
+    assert scales == pytest.approx(np.sqrt(poisson + fitted))
+    # a large treated unit (small variance) with no effect: the raw rank almost never rejects,
+    # the studentised one at about the nominal rate
+    raw = student = 0
+    for _ in range(300):
+        own = rng.normal(0, np.sqrt(0.001 + extra))
+        sample = rng.choice(len(placebos), 39, replace=False)
+        raw += design.placebo_summary(own, placebos[sample])["p_rise"] <= 0.05
+        student += (
+            design.placebo_summary(own, placebos[sample], scale, scales[sample])["p_rise"] <= 0.05
+        )
+    assert raw / 300 < 0.02 and 0.02 < student / 300 < 0.09
 
 
 def test_closed_form_equals_the_ipf_fit_and_the_placebo_loop():
