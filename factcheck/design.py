@@ -431,7 +431,7 @@ def studentise(placebos: np.ndarray, variance: float, placebo_variances: np.ndar
     keep = np.isfinite(placebos) & np.isfinite(placebo_variances)
     square, poisson = placebos[keep] ** 2, np.asarray(placebo_variances)[keep]
     extra = 0.0
-    for _ in range(50 if keep.any() else 0):  # weights 1 / (variance)**2: the inverse variance of each squared placebo
+    for _ in range(50 if keep.any() else 0):  # weight: inverse variance of each squared placebo
         weight = 1 / (poisson + extra) ** 2
         new = max(0.0, float(np.sum(weight * (square - poisson)) / np.sum(weight)))
         if abs(new - extra) <= 1e-12 + 1e-9 * extra:
