@@ -663,6 +663,88 @@ def event_table(
     return out.assign(unit=unit, offense=offense, rule=rule, controls=len(controls))
 
 
+def month_steps(
+    monthly: pd.DataFrame, unit: str, controls: Sequence[str], offense: str, month
+) -> pd.Series:
+    """One-month steps into ``month`` of ``unit`` and of each control, relative to the controls.
+
+    Step of an agency = ``log(Y_month / Y_prev) - log(R_month / R_prev)`` with ``prev`` the
+    month before and ``R`` the sum of the ``controls`` that report both months, leaving out the
+    agency itself. Returns a Series indexed by agency (``unit`` first); ``nan`` where a count
+    is zero or missing.
+    """
+    month = pd.Timestamp(month)
+    prev = month - pd.DateOffset(months=1)
+    data = monthly[monthly["date"].isin([prev, month])]
+    wide = data.pivot(index="agency", columns="date", values=offense).reindex(columns=[prev, month])
+    rows = wide.reindex([c for c in controls if c != unit]).dropna()
+    own = wide.reindex([unit]).to_numpy(dtype=float)
+    counts = np.vstack([own, rows.to_numpy(dtype=float)])
+    rest = rows.to_numpy(dtype=float).sum(axis=0)[None, :] - np.vstack([np.zeros((1, 2)), rows])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.log(counts[:, 1] / counts[:, 0]) - np.log(rest[:, 1] / rest[:, 0])
+    steps[~np.isfinite(steps)] = np.nan
+    return pd.Series(steps, index=[unit, *rows.index])
+
+
+def break_check(
+    monthly: pd.DataFrame,
+    unit: str,
+    offense: str = "violent",
+    rule: str = "size",
+    end=MAIN_END,
+    month=POST,
+    **rule_args,
+) -> dict:
+    """Is there a one-month break at ``month`` (January 2019) in ``unit``'s series?
+
+    The NIBRS switch on 1 January 2019 would put a step into a series between December and
+    January if it changed what is counted. Each agency's step into January of every year the
+    index covers is measured against the comparison agencies (:func:`month_steps`); an
+    agency's ``break`` is its step into ``month`` minus the mean of its steps into the other
+    Januaries (its own usual December-to-January movement relative to the others). The unit's
+    break is ranked among the comparison agencies' breaks (two-sided, a break either way
+    matters): ``rank``, ``p``, ``placebos``. Returns also ``step_pct`` (the raw step in per
+    cent), ``usual_pct`` (the unit's mean step into the other Januaries, per cent),
+    ``break_pct``, ``januaries`` (year -> the unit's step, per cent) and ``step_rank``/``step_p``
+    (the raw step ranked among the comparison agencies' steps into ``month``).
+
+    What it can show: whether a one-month step at ``month``, beyond the unit's usual January
+    movement, stands out among agencies that did not switch that month; a counting change at
+    the switch would produce one. What it cannot: separate a step caused by the switch from an
+    immediate effect of the policy change (both fall on the same month), or detect a change that
+    builds up gradually. The index's counting rules are not documented, and no FBI-basis series
+    for the unit is in the registry after 2018, so the two bases cannot be compared directly.
+    """
+    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
+    month = pd.Timestamp(month)
+    years = range(START.year + 1, monthly["date"].max().year + 1)
+    steps = pd.DataFrame(
+        {
+            y: month_steps(monthly, unit, controls, offense, f"{y}-{month.month:02d}-01")
+            for y in years
+        }
+    )
+    this = steps[month.year]
+    usual = steps.drop(columns=month.year).mean(axis=1)
+    breaks = this - usual
+    own, others = breaks.iloc[0], breaks.iloc[1:].dropna().to_numpy()
+    raw = this.iloc[1:].dropna().to_numpy()
+    return {
+        "unit": unit,
+        "offense": offense,
+        "step_pct": _pct(this.iloc[0]),
+        "usual_pct": _pct(usual.iloc[0]),
+        "break_pct": _pct(own),
+        "placebos": len(others),
+        "rank": 1 + int(np.sum(np.abs(others) > abs(own))),
+        "p": (1 + int(np.sum(np.abs(others) >= abs(own)))) / (1 + len(others)),
+        "step_rank": 1 + int(np.sum(np.abs(raw) > abs(this.iloc[0]))),
+        "step_p": (1 + int(np.sum(np.abs(raw) >= abs(this.iloc[0])))) / (1 + len(raw)),
+        "januaries": {int(y): _pct(v) for y, v in steps.iloc[0].items()},
+    }
+
+
 def lead_check(
     monthly: pd.DataFrame,
     unit: str,
@@ -676,7 +758,9 @@ def lead_check(
     Statistic: the sum of the squared lead coefficients (log scale), for ``unit`` and for every
     comparison agency as if treated. Returns ``statistic``, ``placebos``, ``rank`` (1 = largest)
     and ``p`` = (1 + #{placebo statistic >= unit's}) / (1 + J); placebos without finite leads
-    are left out. A small ``p`` means 2018 already moved unlike the comparison agencies.
+    are left out. A small ``p`` means 2018 already moved unlike the comparison agencies. Three
+    leads against one reference quarter give this check little power: a large ``p`` is "no
+    evidence of a pre-trend, with low power", never evidence that trends were parallel.
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     quarters, fit = event_study(wide, unit, controls, se=False)

@@ -206,9 +206,7 @@ def local_pairs(
     return window if len(window) >= min_pairs else neighbours(pairs, size, k)
 
 
-def alpha_draws(
-    before, after, alpha: float, trend=1.0, n: int = 200, seed: int = 0
-) -> np.ndarray:
+def alpha_draws(before, after, alpha: float, trend=1.0, n: int = 200, seed: int = 0) -> np.ndarray:
     """Parametric bootstrap of :func:`nb_alpha`: its sampling distribution around ``alpha``.
 
     Each of ``n`` replicates redraws every pair from the fitted model (means ``m_i = (b_i +
@@ -512,7 +510,10 @@ def rtm_slope(panel: pd.DataFrame, size: float | None = None, factor: float = 2.
     noisy): -2/3 for ``prior=2``; a slope of -1 would mean the deviation is entirely undone.
     With ``size``, only agencies whose prior mean lies within ``factor`` of it are used (RTM
     is weaker for large counts, whose deviations are less noise). Returns slope, its standard
-    error, n and the size range used.
+    error, n, the size range used, and ``years``: the years t whose windows (t-prior .. t+1)
+    the slope rests on. State them: with the index starting in 2018 and two prior years, the
+    first usable t is 2020, so the slope comes from the years of the COVID-era murder surge and
+    its reversal, not from the 2018-2019 transition it is applied to.
     """
     data = panel
     if size is not None:
@@ -531,6 +532,7 @@ def rtm_slope(panel: pd.DataFrame, size: float | None = None, factor: float = 2.
         "n": len(data),
         "size_low": float(data["level"].min()),
         "size_high": float(data["level"].max()),
+        "years": sorted(int(y) for y in data["year"].unique()),
     }
 
 
@@ -578,7 +580,8 @@ def rtm_check(
        gives ``expected_after``; ``full_reversion_after`` applies the largest possible
        regression (back to the prior mean).
 
-    Returns slope, se, n, level (prior mean), deviation, before/after (index counts),
+    Returns slope, se, n, years (the years whose windows give the slope, :func:`rtm_slope`),
+    level (prior mean), deviation, before/after (index counts),
     expected_after, full_reversion_after, share_explained (of the observed change, by the
     estimated slope), long_mean (mean of ``series`` over the five years to ``year``),
     after_vs_long_mean (index count of the next year over it, in per cent: positive means

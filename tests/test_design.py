@@ -307,3 +307,16 @@ def test_lead_check_flags_a_planted_pretrend():
     trended = design.lead_check(synthetic(pretrend=0.25, seed=2), "Charlotte, NC")
     assert flat["p"] > 0.05
     assert trended["rank"] == 1 and trended["p"] < 0.05
+
+
+def test_break_check_finds_a_planted_january_step_and_not_its_absence():
+    stepped = design.break_check(synthetic(effect=1.3, seed=8), "Charlotte, NC")
+    assert 15 < stepped["break_pct"] < 80  # planted +30%; one-month steps are noisy (gamma noise)
+    assert stepped["rank"] == 1 and stepped["p"] == pytest.approx(1 / (1 + stepped["placebos"]))
+    assert set(stepped["januaries"]) == {2019, 2020, 2021}
+    flat = design.break_check(synthetic(effect=1.0, seed=8), "Charlotte, NC")
+    assert abs(flat["break_pct"]) < 8 and flat["p"] > 0.1
+    steps = design.month_steps(
+        synthetic(seed=8), "Charlotte, NC", ["Town0, NC"], "violent", design.POST
+    )
+    assert list(steps.index) == ["Charlotte, NC", "Town0, NC"] and np.isnan(steps.iloc[1])

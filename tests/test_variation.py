@@ -201,6 +201,7 @@ def test_rtm_check_on_the_synthetic_panel():
     assert 60 <= out["expected_after"] <= out["full_reversion_after"] == pytest.approx(80)
     assert 0 <= out["share_explained"] < 0.15
     assert out["long_mean"] == 82 and out["after_vs_long_mean"] > 100
+    assert out["years"] == [2020], "the slope's windows (2018-2021) are named"
 
 
 def size_varying_pairs(n=3000, seed=21):
