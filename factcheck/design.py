@@ -175,6 +175,7 @@ def comparison_set(
     factor: float = 2.0,
     state: str = "NC",
     exclude_changed: bool = True,
+    size_by: str = "violent",
 ) -> pd.DataFrame:
     """The comparison agencies for treated ``unit`` under a stated ``rule``.
 
@@ -186,19 +187,20 @@ def comparison_set(
     sensitivity check only).
 
     - ``"size"``: 2018 violent total (twelve months reported) between ``size / factor`` and
-      ``size * factor``, where ``size`` is ``unit``'s own 2018 violent total;
+      ``size * factor``, where ``size`` is ``unit``'s own 2018 violent total
+      (``size_by="offense"``: the 2018 total of ``offense`` itself, a robustness check);
     - ``"nc"``: ``state_abbr == state`` (every other North Carolina agency of the index).
 
     Returns agency, state_abbr and size_2018 (violent), sorted by agency.
     """
     wide = panel(monthly, offense, end=end)
-    sizes = size_2018(monthly)
+    sizes = size_2018(monthly, offense if size_by == "offense" else size_by)
     states = monthly.groupby("agency")["state_abbr"].first()
     candidates = pd.DataFrame({"agency": wide.index})
     dropped = set(treated) | (changed_agencies(START, end) if exclude_changed else set())
     candidates = candidates[~candidates["agency"].isin(dropped)]
     candidates["state_abbr"] = candidates["agency"].map(states)
-    candidates["size_2018"] = candidates["agency"].map(sizes)
+    candidates["size_2018"] = candidates["agency"].map(sizes)  # of ``size_by``
     if rule == "size":
         own = sizes[unit]
         keep = candidates["size_2018"].between(own / factor, own * factor)
@@ -806,6 +808,28 @@ def run(
     out["p_holm"] = np.nan
     out.loc[main, "p_holm"] = holm(out.loc[main, "p"])
     return out
+
+
+ROBUSTNESS = {
+    "main": {},
+    "factor 1.5": {"factor": 1.5},
+    "factor 3": {"factor": 3.0},
+    "matched on the offense": {"size_by": "offense"},
+    "with the changed counties": {"exclude_changed": False},
+}
+
+
+def robustness(
+    monthly: pd.DataFrame, unit: str, offense: str = "violent", end=MAIN_END
+) -> pd.DataFrame:
+    """:func:`estimate` for ``unit`` under each size-set variant of ``ROBUSTNESS`` (narrower and
+    wider size windows, matching on the offense's own 2018 count, and the set that keeps the
+    agencies whose sheriffs changed policy): one row per variant, indexed by its name."""
+    rows = {
+        name: estimate(monthly, unit, offense, "size", end, **args)
+        for name, args in ROBUSTNESS.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def family_summary(table: pd.DataFrame, alpha: float = ONE_SIDED_ALPHA) -> dict:

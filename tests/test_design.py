@@ -320,3 +320,15 @@ def test_break_check_finds_a_planted_january_step_and_not_its_absence():
         synthetic(seed=8), "Charlotte, NC", ["Town0, NC"], "violent", design.POST
     )
     assert list(steps.index) == ["Charlotte, NC", "Town0, NC"] and np.isnan(steps.iloc[1])
+
+
+def test_robustness_variants_follow_their_rules():
+    monthly = synthetic(effect=1.3, seed=9)
+    table = design.robustness(monthly, "Charlotte, NC", "robbery")
+    assert list(table.index) == list(design.ROBUSTNESS)
+    assert table.loc["factor 1.5", "controls"] <= table.loc["main", "controls"]
+    assert table.loc["factor 3", "controls"] >= table.loc["main", "controls"]
+    assert (table["pct"] > 15).all(), "the planted +30% shows under every variant"
+    own = design.size_2018(monthly, "robbery")["Charlotte, NC"]
+    matched = design.comparison_set(monthly, "size", "Charlotte, NC", "robbery", size_by="offense")
+    assert matched["size_2018"].between(own / 2, own * 2).all()
