@@ -39,6 +39,13 @@ def fmt_millions(value: float, digits: int = 1) -> str:
     return f"{value / 1e6:,.{digits}f} million"
 
 
+def ordinal(n: int) -> str:
+    """English ordinal: 1 -> '1st', 2 -> '2nd', 11 -> '11th', 91 -> '91st', 112 -> '112th'."""
+    n = int(n)
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 FORMATTERS = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct, "millions": fmt_millions}
 
 
@@ -84,3 +91,26 @@ def show_markdown(text: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(text))
+
+
+def glue_words(name: str, text: str) -> str:
+    """Glue text that is not a number (names, lists of words) as Markdown, for ``{glue:md}``.
+
+    ``{glue:text}`` shows a glued value in bold, the mark of a computed number; words pasted
+    with ``{glue:md}`` read as ordinary prose.
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(text), display=False)
+    return text
+
+
+def glue_texts(prefix: str, texts: dict[str, str], words=()) -> dict[str, str]:
+    """Glue each preformatted text under ``{prefix}-{key}`` and return ``texts``.
+
+    Keys in ``words`` are names or lists of words, glued with :func:`glue_words`.
+    """
+    for key, text in texts.items():
+        (glue_words if key in words else glue_text)(f"{prefix}-{key}", text)
+    return texts
