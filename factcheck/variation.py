@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .design import holm
+from .design import changed_agencies, holm
 from .loaders import VIOLENT
 
 OFFENSES = [*VIOLENT, "violent"]
@@ -371,7 +371,7 @@ def assess(
     agency: str,
     year: int = 2018,
     offenses: Sequence[str] = OFFENSES,
-    exclude: Sequence[str] = TREATED,
+    exclude: Sequence[str] | None = None,
     n_bands: int = 3,
     k: int = 30,
     level: float = 0.95,
@@ -383,8 +383,11 @@ def assess(
 
     For every offense: the comparison pairs are all other agencies of the index with both years
     complete (``exclude`` left out, the nationwide aggregates too), ``trend`` their common
-    change that year. Main test: ``alpha`` is the NB2 dispersion estimated locally, on the pairs
-    within a factor ``factor`` of the agency's own ``year`` count (:func:`local_pairs`), and its
+    change that year. By default ``exclude`` is the treated units and every agency in a county
+    whose sheriff changed 287(g) or detainer policy in the two years
+    (:func:`factcheck.design.changed_agencies`): their change is not ordinary variation.
+    Main test: ``alpha`` is the NB2 dispersion estimated locally, on the pairs within a factor
+    ``factor`` of the agency's own ``year`` count (:func:`local_pairs`), and its
     sampling error (``n_draws`` parametric bootstrap draws, :func:`alpha_draws`) is carried into
     the z-score (:func:`ordinary_change` with ``draws``). One row per offense with the fields of
     :class:`OrdinaryChange` and
@@ -400,6 +403,8 @@ def assess(
       (empirical percentile outside the central ``level`` share), and ``agree``: the main test
       and the neighbours give the same verdict.
     """
+    if exclude is None:
+        exclude = [*TREATED, *changed_agencies(f"{year}-01-01", f"{year + 1}-12-31")]
     rows = {}
     for offense in offenses:
         annual = annual_counts(monthly, offense)
