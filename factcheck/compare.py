@@ -685,3 +685,28 @@ def assessment_sensitivity(
         "sens-neighbour-changes": and_join([labels[o] for o in offenses if o in neighbour]),
         "sens-band-changes": and_join([labels[o] for o in offenses if o in band]),
     }
+
+
+def ordinary_variation(
+    monthly: pd.DataFrame,
+    agencies: Sequence[str],
+    offenses: Sequence[str],
+    labels: Mapping[str, str],
+    base: tuple[float, int],
+    settings: Sequence[tuple[float, int]],
+    level: float = 0.95,
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Ordinary-variation verdicts for ``agencies`` with their sensitivity and multiplicity
+    lines: ``variation.assess`` with ``base`` (local window factor, k nearest), one table per
+    agency, and the prose texts of :func:`assessment_sensitivity` (keys ``sens-...``) and of
+    :func:`ordinary_family_texts` over all the agencies' tests (keys ``ov-...``)."""
+    from . import variation
+
+    factor, k = base
+    assessed = {
+        a: variation.assess(monthly, a, offenses=offenses, factor=factor, k=k, level=level)
+        for a in agencies
+    }
+    family = ordinary_family_texts(variation.family_line(list(assessed.values()), level))
+    texts = assessment_sensitivity(monthly, agencies, offenses, labels, base, settings, level)
+    return assessed, texts | {f"ov-{key}": text for key, text in family.items()}

@@ -361,3 +361,30 @@ def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
         "sens-neighbour-changes": "murder",
         "sens-band-changes": "violent",
     }
+
+
+def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch):
+    from factcheck import variation
+
+    def fake_assess(monthly, agency, offenses, factor, k, level):
+        return pd.DataFrame(
+            {
+                "beyond": [True, False],
+                "neighbour_beyond": [True, False],
+                "beyond_band": [True, False],
+                "z": [2.7, 0.5],
+            },
+            index=["murder", "violent"],
+        )
+
+    monkeypatch.setattr(variation, "assess", fake_assess)
+    assessed, texts = compare.ordinary_variation(
+        None,
+        ["A", "B"],
+        ["murder", "violent"],
+        {"murder": "murder", "violent": "violent"},
+        (3, 30),
+        [(2, 30), (4, 30)],
+    )
+    assert set(assessed) == {"A", "B"} and texts["sens-model-changes"] == ""
+    assert texts["ov-tests"] == "4" and texts["ov-beyond"] == "2" and texts["ov-expected"] == "0.2"
