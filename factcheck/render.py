@@ -1,0 +1,461 @@
+"""How the ledger is shown to readers: claim quotes, verdict boxes, claim tables, the scorecard.
+
+Every function here returns MyST Markdown (or HTML for the interactive scorecard) built from the
+claims ledger, so the HTML and the PDF say the same thing. Chapters call the thin wrappers in
+:mod:`factcheck.claims` (``claims.show_claim``, ``claims.verdict``,
+``claims.show_article_claims``, ``claims.show_at_a_glance``).
+
+Each claim gets an anchor equal to its id (``(a000-04)=``) on the first thing a chapter shows of
+it (the quote, or the verdict box when the quote is not shown), so ``{ref}`` links from the claim
+tables and the scorecard land on it in HTML and PDF alike. Each status has its own box class
+(``verdict-<status>``), colour (:data:`factcheck.style.STATUS_COLOURS`, shared with the charts),
+icon (HTML) and label.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from . import claims as _claims
+from .style import STATUS_COLOURS
+
+REPORT_NAME = "287(g), detainers and crime: checking five articles"
+UNSCORED = ("opinion", "pending")
+
+# The fields that explain a status (SPEC section 2), with the heading shown in the box.
+REASONS = {
+    "omitted_context": "What the article leaves out",
+    "gap": "Why it does not follow",
+    "conflict": "What conflicts with it",
+    "missing_record": "The record that would settle it",
+    "missing_data": "The data that would settle it",
+}
+# A number in free text: bolded in rebuilt values (never "287" of "287(g)").
+NUMBER = re.compile(r"(?<![\w.,])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w%]|\(g\))")
+
+_anchored: set[str] = set()  # claim ids given an anchor in this kernel (one chapter)
+
+
+def blank(value: Any) -> bool:
+    """True for None, NaN, empty strings and the placeholders that mean 'nothing'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return str(value).strip().lower() in {"", "n/a", "na", "none", "null"}
+
+
+def css_key(status: str) -> str:
+    """The CSS/LaTeX class suffix of a status: ``needs_context`` -> ``needs-context``."""
+    return status.replace("_", "-")
+
+
+def label(status: str) -> str:
+    return _claims.STATUSES[status]
+
+
+def badge(status: str) -> str:
+    """An inline coloured badge with the status label (MyST ``attrs_inline`` span)."""
+    return f"[{label(status)}]{{.status-{css_key(status)}}}"
+
+
+def bold_numbers(text: str) -> str:
+    """Bold each number in ``text`` and nothing else."""
+    return NUMBER.sub(lambda m: f"**{m.group(0)}**", str(text))
+
+
+def claim_link(claim_id: str, text: str | None = None) -> str:
+    """A ``{ref}`` link to a claim's anchor (HTML and PDF)."""
+    return f"{{ref}}`{text or claim_id} <{claim_id}>`"
+
+
+def claim_url(claim: dict[str, Any]) -> str:
+    """The HTML address of a claim's anchor, relative to a chapter page."""
+    return f"{claim['chapter']}.html#{claim['id']}"
+
+
+def _anchor(claim_id: str) -> str:
+    if claim_id in _anchored:
+        return ""
+    _anchored.add(claim_id)
+    return f"({claim_id})=\n"
+
+
+def sources(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claim's sources from the ledger (kind, label, url, key)."""
+    find = getattr(_claims, "claim_sources", None)  # the ledger helper's; absent before merge
+    return list(find(claim)) if find else []
+
+
+def source_markdown(source: dict[str, Any]) -> str:
+    text = str(source.get("label") or source.get("key"))
+    text = text.replace("[", "(").replace("]", ")")
+    if source.get("url"):
+        text = f"[{text}]({source['url']})"
+    if source.get("kind") == "bib":
+        key = str(source["key"]).split(":", 1)[-1]
+        text = f"{text} {{cite:p}}`{key}`"
+    return text
+
+
+def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:
+    """The claim as worded, as a quote, with the ledger fields that have a value.
+
+    The article (outlet, date, link) is named once per chapter in the at-a-glance box, not here.
+    """
+    parts = [f"claim `{claim['id']}`"]
+    value, unit = claim.get("claimed_value"), claim.get("unit")
+    if not blank(value):
+        parts.append(f"claimed: {value} {unit}" if not blank(unit) else f"claimed: {value}")
+    for name in ("period", "geography"):
+        if not blank(claim.get(name)):
+            parts.append(f"{'place' if name == 'geography' else name}: {claim[name]}")
+    return (
+        _anchor(str(claim["id"]))
+        + f"::::{{container}} claim-quote\n> “{claim['quote']}”\n>\n> "
+        + " · ".join(parts)
+        + "\n::::"
+    )
+
+
+def verdict_markdown(claim: dict[str, Any]) -> str:
+    """A box in the status's colour: label, rebuilt value, verdict, reasons and sources."""
+    status = claim["status"]
+    cid = str(claim["id"])
+    lines = [
+        _anchor(cid).rstrip("\n"),
+        f"::::{{container}} verdict verdict-{css_key(status)}",
+        f":::{{admonition}} {badge(status)} claim {cid}",
+        f":class: verdict-box verdict-{css_key(status)}",
+    ]
+    rebuilt = claim.get("rebuilt_value")
+    if not blank(rebuilt):
+        numeric = re.fullmatch(r"[+-]?[\d,.]+%?", str(rebuilt))  # free text carries its own unit
+        unit = f" {claim['unit']}" if not blank(claim.get("unit")) and numeric else ""
+        lines += [f"Rebuilt value: {bold_numbers(rebuilt)}{unit}", ""]
+    default = {
+        "opinion": "An opinion or a prediction: labelled, not scored.",
+        "pending": "This claim has not been checked yet.",
+    }
+    text = claim.get("verdict")
+    lines += [default.get(status, "") if blank(text) else str(text), ""]
+    for field, heading in REASONS.items():
+        if not blank(claim.get(field)):
+            lines += [f"*{heading}:* {claim[field]}", ""]
+    found = [s for s in sources(claim) if s.get("kind") != "article"]
+    if found:
+        lines += ["*Sources:* " + "; ".join(source_markdown(s) for s in found) + ".", ""]
+    lines += [":::", "::::"]
+    return "\n".join(line for line in lines if line is not None).lstrip("\n")
+
+
+def article_line(art_id: str, article: dict[str, Any]) -> str:
+    """Outlet, title, date and link of a checked article, for the at-a-glance box."""
+    title = f"“{article['title']}”"
+    url = article.get("url") or article.get("archive_url")
+    if url:
+        title = f"[{title}]({url})"
+    date = article.get("date_published") or article.get("date")
+    return f"{article['outlet']}, {title}, {date}"
+
+
+def at_a_glance_markdown(
+    art_id: str, chapter: str | None = None, book: _claims.Ledger | None = None
+) -> str:
+    """The chapter's opening box: the article, then each claim checked here with its status."""
+    book = book or _claims.ledger()
+    article = book.articles[art_id]
+    chapter = chapter or article["chapter"]
+    rows = book.claims[(book.claims["article"] == art_id) & (book.claims["chapter"] == chapter)]
+    counts = rows["status"].value_counts()
+    tally = " · ".join(
+        f"{badge(s)} {int(counts[s])}" for s in _claims.STATUSES if counts.get(s, 0)
+    )
+    lines = [
+        ":::{admonition} At a glance",
+        ":class: at-a-glance",
+        f"**The article.** {article_line(art_id, article)}.",
+        "",
+        f"**Checked in this chapter:** {tally}.",
+        "",
+    ]
+    headline = article.get("headline")
+    for _, claim in rows.iterrows():
+        marker = " (headline claim)" if claim["id"] == headline else ""
+        lines.append(
+            f"- {claim_link(claim['id'])}{marker}: {badge(claim['status'])} {claim['claim']}"
+        )
+    lines.append(":::")
+    text = "\n".join(lines)
+    blocks = claimreview_blocks(rows.to_dict("records"), book)
+    if blocks:
+        text += "\n\n```{raw} html\n" + "\n".join(blocks) + "\n```"
+    return text
+
+
+def headline_line(art_id: str, book: _claims.Ledger | None = None) -> str:
+    """One line for the landing page: the article and the verdict on its headline claim."""
+    book = book or _claims.ledger()
+    article = book.articles[art_id]
+    chapter = article["chapter"]
+    rows = book.claims[book.claims["article"] == art_id]
+    scored = rows[~rows["status"].isin(UNSCORED)]
+    counts = scored["status"].value_counts()
+    tally = ", ".join(
+        f"{int(counts[s])} {label(s).lower()}" for s in _claims.STATUSES if counts.get(s, 0)
+    )
+    line = f"{{ref}}`Article {art_id} <{chapter.split('_')[0]}>`: {article_line(art_id, article)}."
+    headline = article.get("headline")
+    if headline:
+        claim = book.claim(headline)
+        line += (
+            f" Headline claim, “{claim['quote']}”: {badge(claim['status'])}"
+            f" ({claim_link(headline, 'verdict')})."
+        )
+    if tally:
+        line += f" Of its {len(scored)} scored claims: {tally}."
+    return line
+
+
+def article_claims_markdown(article: str, book: _claims.Ledger | None = None) -> str:
+    """A table of one article's claims: number (linked to its anchor), status, quote, kind."""
+    from .report import md_table
+
+    book = book or _claims.ledger()
+    rows = book.claims[book.claims["article"] == article]
+    table = pd.DataFrame(
+        {
+            # The number alone: a hyphenated id breaks badly in narrow PDF table columns.
+            "no.": [claim_link(i, i.split("-")[1]) for i in rows["id"]],
+            "status": rows["status"].map(badge),
+            "as worded": "“" + rows["quote"] + "”",
+            "kind": rows["kind"],
+        }
+    )
+    return md_table(table)
+
+
+def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
+    """The scorecard's rows as plain text (claim id, status label, article, claim, values)."""
+    book = book or _claims.ledger()
+    frame = book.claims
+
+    def show(value: Any) -> str:
+        return "" if blank(value) else str(value)
+
+    return pd.DataFrame(
+        {
+            "claim": frame["id"],
+            "status": frame["status"].map(_claims.STATUSES),
+            "article": frame["article"],
+            "what would have to be true": frame["claim"],
+            "claimed": [
+                f"{show(v)} {show(u)}".strip() if show(v) else ""
+                for v, u in zip(frame["claimed_value"], frame["unit"], strict=True)
+            ],
+            "rebuilt": frame["rebuilt_value"].map(show),
+        }
+    )
+
+
+SCORECARD_WIDTHS = (9, 15, 6, 34, 16, 20)
+
+
+def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
+    """The scorecard for the PDF: a long table with fixed column widths and linked ids."""
+    book = book or _claims.ledger()
+    table = scorecard_table(book)
+    table["claim"] = [claim_link(i) for i in table["claim"]]
+    table["status"] = book.claims["status"].map(badge)
+    return list_table(table, SCORECARD_WIDTHS, css_class="scorecard longtable")
+
+
+def scorecard_html(book: _claims.Ledger | None = None) -> str:
+    """The scorecard for the HTML page: a sortable, searchable table (itables, offline)."""
+    from itables.javascript import generate_init_offline_itables_html, to_html_datatable
+    from itables.options import dt_bundle
+
+    book = book or _claims.ledger()
+    table = scorecard_table(book)
+    records = book.claims.to_dict("records")
+    table["claim"] = [
+        f'<a href="{html.escape(claim_url(c))}">{html.escape(c["id"])}</a>' for c in records
+    ]
+    table["status"] = [
+        f'<span class="status-{css_key(c["status"])}" data-order="{i}">'
+        f"{html.escape(label(c['status']))}</span>"
+        for c in records
+        for i in [list(_claims.STATUSES).index(c["status"])]
+    ]
+    for column in ("article", "what would have to be true", "claimed", "rebuilt"):
+        table[column] = table[column].map(html.escape)
+    datatable = to_html_datatable(
+        table,
+        connected=False,
+        allow_html=True,
+        showIndex=False,
+        pageLength=25,
+        lengthMenu=[10, 25, 50, 100],
+        classes="display compact scorecard-table",
+        table_id="scorecard-table",
+        style="width:100%",
+    )
+    return (
+        '<div class="scorecard-interactive">'
+        + generate_init_offline_itables_html(dt_bundle)
+        + datatable
+        + "</div>"
+    )
+
+
+def list_table(frame: pd.DataFrame, widths: tuple[int, ...], css_class: str = "") -> str:
+    """A MyST list-table with explicit column widths (wrapped columns in the PDF)."""
+    if len(widths) != len(frame.columns):
+        raise ValueError(f"{len(widths)} widths for {len(frame.columns)} columns")
+    lines = ["```{list-table}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}"]
+    if css_class:
+        lines.append(f":class: {css_class}")
+    lines.append("")
+
+    def cell(value: Any) -> str:
+        return "" if blank(value) else str(value).replace("\n", " ")
+
+    for row in [list(frame.columns), *frame.itertuples(index=False)]:
+        cells = [cell(v) for v in row]
+        lines.append(f"* - {cells[0]}")
+        lines += [f"  - {c}" for c in cells[1:]]
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def claimreview(claim: dict[str, Any], book: _claims.Ledger) -> dict[str, Any] | None:
+    """schema.org ClaimReview for a scored claim (None for opinions and pending claims)."""
+    if claim["status"] in UNSCORED:
+        return None
+    article = book.articles[str(claim["article"])]
+    appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": article["title"]}
+    if article.get("url"):
+        appearance["url"] = article["url"]
+    if article.get("date_published"):
+        appearance["datePublished"] = str(article["date_published"])
+    author: dict[str, Any] = {"@type": "Organization", "name": article["outlet"]}
+    if article.get("author"):
+        author = {"@type": "Person", "name": article["author"]}
+    item: dict[str, Any] = {"@type": "Claim", "author": author, "appearance": appearance}
+    if article.get("date_published"):
+        item["datePublished"] = str(article["date_published"])
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": claim_url(claim),
+        "claimReviewed": str(claim["quote"]),
+        "itemReviewed": item,
+        "author": {"@type": "Organization", "name": REPORT_NAME},
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": label(claim["status"]),
+            "ratingExplanation": "" if blank(claim.get("verdict")) else str(claim["verdict"]),
+        },
+        "reviewBody": "" if blank(claim.get("verdict")) else str(claim["verdict"]),
+    }
+
+
+def claimreview_blocks(rows: list[dict[str, Any]], book: _claims.Ledger) -> list[str]:
+    """One ``<script type="application/ld+json">`` per scored claim."""
+    blocks = []
+    for claim in rows:
+        data = claimreview(claim, book)
+        if data is not None:
+            text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+            blocks.append(f'<script type="application/ld+json">{text}</script>')
+    return blocks
+
+
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS[status]
+
+
+# What each status means, for readers (the rules themselves: factcheck.claims and the methods
+# chapter, section "How claims are rated").
+STATUS_MEANINGS = {
+    "accurate": "Public data or a documented record confirm it, within the report's tolerance.",
+    "needs_context": "The figure checks out, but the article leaves out something that changes "
+    "what it means.",
+    "unsupported": "The figure or premise may be right, but the conclusion drawn from it does "
+    "not follow from the evidence.",
+    "contradicted": "Public data or a documented record give a materially different figure, or "
+    "conflict with it.",
+    "traced": "The figure matches the official publication it came from, but the records "
+    "behind it are not public.",
+    "unverifiable": "No public record confirms or refutes it; the verdict names the record "
+    "that would.",
+    "not_obtained": "Public data that could settle it exist but could not be obtained for this "
+    "report; the verdict names them.",
+    "opinion": "An opinion or a prediction: labelled, not scored.",
+    "pending": "Listed in the ledger; its chapter's analysis has not been done yet.",
+}
+
+
+def statuses_markdown() -> str:
+    """The table of statuses (badge and meaning) for the introduction."""
+    from .report import md_table
+
+    keys = [k for k in _claims.STATUSES if k in STATUS_MEANINGS]
+    table = pd.DataFrame(
+        {"status": [badge(k) for k in keys], "meaning": [STATUS_MEANINGS[k] for k in keys]}
+    )
+    return md_table(table)
+
+
+def status_counts(book: _claims.Ledger | None = None) -> pd.Series:
+    """Claims per status, in display order, statuses with no claim left out."""
+    book = book or _claims.ledger()
+    counts = book.claims["status"].value_counts()
+    return pd.Series({s: int(counts[s]) for s in _claims.STATUSES if counts.get(s, 0)})
+
+
+def status_counts_markdown(book: _claims.Ledger | None = None) -> str:
+    """A list: badge and count for each status that has claims."""
+    return "\n".join(f"- {badge(s)} {n}" for s, n in status_counts(book).items())
+
+
+def articles_markdown(book: _claims.Ledger | None = None) -> str:
+    """One line per article: the article (linked) and the verdict on its headline claim."""
+    book = book or _claims.ledger()
+    return "\n".join(f"- {headline_line(a, book)}" for a in book.articles)
+
+
+def status_figure(book: _claims.Ledger | None = None):
+    """Stacked horizontal bars: each article's claims by status, in the status colours."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    book = book or _claims.ledger()
+    frame = book.claims
+    order = [s for s in _claims.STATUSES if (frame["status"] == s).any()]
+    counts = (
+        pd.crosstab(frame["article"], frame["status"])
+        .reindex(columns=order, fill_value=0)
+        .sort_index(ascending=False)
+    )
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    left = pd.Series(0, index=counts.index)
+    for status in order:
+        ax.barh(
+            ["article " + a for a in counts.index],
+            counts[status],
+            left=left,
+            color=STATUS_COLOURS[status],
+            edgecolor="white",
+            linewidth=0.6,
+            label=label(status),
+        )
+        left = left + counts[status]
+    ax.set_xlabel("number of claims")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False, fontsize=8)
+    return fig
