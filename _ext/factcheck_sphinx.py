@@ -6,6 +6,10 @@
 - HTML: a meta description and Open Graph tags on every page, built from the page's title
   and first paragraph (no network, no extra package).
 - HTML: the theme's download menu offers the book's PDF (``book.pdf``, copied by the Makefile).
+- PDF: the bibliography is printed inside the "References" chapter (one references chapter, not
+  an empty one plus Sphinx's own "Bibliography" at the end).
+- Bibliography: the pybtex style ``authoryear`` labels each entry "Author Year", matching the
+  author-year citations in the text, and prints titles in the casing the BibTeX file gives.
 """
 
 from __future__ import annotations
@@ -15,16 +19,20 @@ from typing import Any
 
 from docutils import nodes
 
-MIN_WIDTH, MAX_WIDTH = 6, 60  # relative column weights, in characters of text
+LINE = 88  # characters of body text on a PDF line (FreeSerif 10pt on the default text width)
+PAD = 4  # characters taken by the column separators and padding of each column
+CAP = 60  # a column's natural width is its longest cell, up to this many characters
 
 
 def table_widths(table: nodes.table) -> list[int] | None:
-    """Column weights from the longest cell text of each column (clipped)."""
+    """Column weights for a table: each column at least as wide as its longest word, the rest of
+    the line shared in proportion to the columns' natural widths (longest cell, capped)."""
     group = next(iter(table.findall(nodes.tgroup)), None)
     if group is None:
         return None
     specs = [c for c in group.children if isinstance(c, nodes.colspec)]
-    lengths = [MIN_WIDTH] * len(specs)
+    least = [PAD + 2] * len(specs)
+    natural = [PAD + 2] * len(specs)
     for row in group.findall(nodes.row):
         entries = [e for e in row.children if isinstance(e, nodes.entry)]
         if len(entries) != len(specs):
@@ -32,8 +40,12 @@ def table_widths(table: nodes.table) -> list[int] | None:
         for i, entry in enumerate(entries):
             words = entry.astext().split()
             longest_word = max((len(w) for w in words), default=0)
-            lengths[i] = max(lengths[i], min(len(" ".join(words)), MAX_WIDTH), longest_word)
-    return [min(n, MAX_WIDTH) for n in lengths]
+            least[i] = max(least[i], longest_word + PAD)
+            natural[i] = max(natural[i], min(len(" ".join(words)), CAP) + PAD)
+    if sum(natural) <= LINE or sum(least) >= LINE:
+        return natural if sum(natural) <= LINE else least
+    share = (LINE - sum(least)) / (sum(natural) - sum(least))
+    return [round(lo + (na - lo) * share) for lo, na in zip(least, natural, strict=True)]
 
 
 def widen_tables(app, doctree: nodes.document, docname: str) -> None:
@@ -105,7 +117,83 @@ def book_pdf_in_download_menu(app, pagename, templatename, context, doctree) -> 
                     button["text"] = "Print page"
 
 
+def _plain_text(latex: str) -> str:
+    from pybtex.richtext import Text
+
+    return Text.from_latex(latex).render_as("text").strip()
+
+
+def author_year_label(entry) -> str:
+    """'Miles and Cox 2014', 'Capps et al. 2011', 'Breitbart News 2021'."""
+    persons = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [_plain_text(" ".join(p.last_names or p.first_names)) for p in persons]
+    if not names:
+        names = [_plain_text(entry.fields.get("organization", entry.key))]
+    who = (
+        names[0]
+        if len(names) == 1
+        else (f"{names[0]} and {names[1]}" if len(names) == 2 else f"{names[0]} et al.")
+    )
+    return f"{who} {entry.fields.get('year', 'n.d.')}"
+
+
+def register_bib_style() -> None:
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    from pybtex.style.labels import BaseLabelStyle
+    from pybtex.style.template import field, sentence
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            for entry in sorted_entries:
+                yield author_year_label(entry)
+
+    class AuthorYearStyle(PlainStyle):
+        default_label_style = AuthorYearLabels
+
+        def format_title(self, e, which_field, as_sentence=True):
+            title = field(which_field)  # as written in references.bib: no case change
+            return sentence[title] if as_sentence else title
+
+    register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle, force=True)
+
+
+REFERENCES_DOC = "chapters/references"
+
+
+def bibliography_into_references_chapter(app, doctree: nodes.document) -> None:
+    """Move the LaTeX bibliography (gathered at the end by Sphinx) into the References chapter."""
+    from sphinx import addnodes
+    from sphinx.builders.latex.nodes import thebibliography
+
+    bibliographies = list(doctree.findall(thebibliography))
+    chapter = next(
+        (
+            n.next_node(nodes.section)
+            for n in doctree.findall(addnodes.start_of_file)
+            if n.get("docname") == REFERENCES_DOC
+        ),
+        None,
+    )
+    if not bibliographies or chapter is None:
+        return
+    for bib in bibliographies:
+        bib.parent.remove(bib)
+        chapter += bib
+
+
 def setup(app) -> dict[str, Any]:
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class BibliographyIntoReferences(SphinxPostTransform):
+        default_priority = 760  # after Sphinx's BibliographyTransform (750)
+        formats = ("latex",)
+
+        def run(self, **kwargs: Any) -> None:
+            bibliography_into_references_chapter(self.app, self.document)
+
+    app.add_post_transform(BibliographyIntoReferences)
+    register_bib_style()
     app.connect("doctree-resolved", widen_tables)
     app.connect("html-page-context", page_meta)
     app.connect("html-page-context", book_pdf_in_download_menu, priority=600)

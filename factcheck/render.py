@@ -166,29 +166,33 @@ def article_line(art_id: str, article: dict[str, Any]) -> str:
 def at_a_glance_markdown(
     art_id: str, chapter: str | None = None, book: _claims.Ledger | None = None
 ) -> str:
-    """The chapter's opening box: the article, then each claim checked here with its status."""
+    """The chapter's opening box: the article (named once), its headline claim's verdict when
+    this chapter checks it, and the claims checked here grouped by status, each linked."""
     book = book or _claims.ledger()
     article = book.articles[art_id]
     chapter = chapter or article["chapter"]
     rows = book.claims[(book.claims["article"] == art_id) & (book.claims["chapter"] == chapter)]
-    counts = rows["status"].value_counts()
-    tally = " · ".join(
-        f"{badge(s)} {int(counts[s])}" for s in _claims.STATUSES if counts.get(s, 0)
-    )
     lines = [
         ":::{admonition} At a glance",
         ":class: at-a-glance",
-        f"**The article.** {article_line(art_id, article)}.",
-        "",
-        f"**Checked in this chapter:** {tally}.",
+        f"**The article.** {article_line(art_id, article)} {{cite:p}}`article-{art_id}`.",
         "",
     ]
     headline = article.get("headline")
-    for _, claim in rows.iterrows():
-        marker = " (headline claim)" if claim["id"] == headline else ""
-        lines.append(
-            f"- {claim_link(claim['id'])}{marker}: {badge(claim['status'])} {claim['claim']}"
-        )
+    if headline in set(rows["id"]):
+        claim = book.claim(headline)
+        lines += [
+            f"**Its headline claim,** “{claim['quote']}”: {badge(claim['status'])}"
+            f" ({claim_link(headline, 'verdict')}).",
+            "",
+        ]
+    lines.append(f"**The {len(rows)} claims checked in this chapter, by status:**")
+    lines.append("")
+    for status in _claims.STATUSES:
+        ids = rows.loc[rows["status"] == status, "id"]
+        if len(ids):
+            links = ", ".join(claim_link(i, i.split("-")[1]) for i in ids)
+            lines.append(f"- {badge(status)} {len(ids)}: {links}")
     lines.append(":::")
     text = "\n".join(lines)
     blocks = claimreview_blocks(rows.to_dict("records"), book)
@@ -459,3 +463,26 @@ def status_figure(book: _claims.Ledger | None = None):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False, fontsize=8)
     return fig
+
+
+def host(url: str) -> str:
+    """The host name of a URL, for short link texts: 'www2.census.gov'."""
+    from urllib.parse import urlparse
+
+    return urlparse(str(url)).netloc or str(url)
+
+
+def sources_markdown(sources: pd.DataFrame) -> str:
+    """The methods chapter's data-sources table: what each file holds (with its registry key),
+    its public address (linked) and its licence, with fixed column widths for the PDF."""
+    table = pd.DataFrame(
+        {
+            "what it holds (registry key)": [
+                f"{what} (`{key}`)"
+                for what, key in zip(sources["what"], sources["key"], strict=True)
+            ],
+            "public address": [f"[{host(u)}]({u})" for u in sources["url"]],
+            "licence": sources["licence"],
+        }
+    )
+    return list_table(table, (45, 29, 26), css_class="sources longtable")

@@ -39,6 +39,13 @@ def fmt_millions(value: float, digits: int = 1) -> str:
     return f"{value / 1e6:,.{digits}f} million"
 
 
+def ordinal(n: int) -> str:
+    """English ordinal: 1 -> '1st', 2 -> '2nd', 11 -> '11th', 91 -> '91st', 112 -> '112th'."""
+    n = int(n)
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 FORMATTERS = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct, "millions": fmt_millions}
 
 

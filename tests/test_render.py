@@ -1,0 +1,235 @@
+"""How the ledger is shown: verdict boxes, anchors, badges, claim tables, ClaimReview, styles."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from factcheck import claims, render, report, style
+
+from .conftest import CHAPTERS, ROOT
+
+CSS = ROOT / "_static" / "factcheck.css"
+STY = ROOT / "_latex" / "factcheck.sty"
+CALL = re.compile(r"claims\.(?:verdict|show_claim)\(\s*\"(a\d{3}-\d{2})\"")
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+@pytest.fixture(autouse=True)
+def fresh_anchors():
+    render._anchored.clear()
+    yield
+    render._anchored.clear()
+
+
+def claim(**fields):
+    base = {
+        "id": "a001-01",
+        "article": "001",
+        "quote": "from 36 to 149",
+        "claim": "The count rose.",
+        "kind": "number",
+        "claimed_value": 149,
+        "unit": "agencies",
+        "period": "2021",
+        "geography": "US",
+        "rebuilt_value": 150,
+        "status": "accurate",
+        "verdict": "Accurate. It did.",
+        "chapter": "a001_fy2020_results",
+    }
+    return base | fields
+
+
+def sources_stub(monkeypatch, found):
+    monkeypatch.setattr(claims, "claim_sources", lambda c: found, raising=False)
+
+
+def test_claim_quote_never_shows_empty_metadata():
+    text = render.claim_markdown(claim(claimed_value=None, unit=None, period="n/a"))
+    assert "no number" not in text and "n/a" not in text and "claimed" not in text
+    assert "period" not in text and "place: US" in text
+    text = render.claim_markdown(claim(id="a001-02"))
+    assert "claimed: 149 agencies" in text
+
+
+def test_claim_gets_one_anchor_on_first_display(monkeypatch):
+    sources_stub(monkeypatch, [])
+    quote = render.claim_markdown(claim())
+    box = render.verdict_markdown(claim())
+    assert quote.startswith("(a001-01)=\n") and "(a001-01)=" not in box
+    render._anchored.clear()
+    assert render.verdict_markdown(claim()).startswith("(a001-01)=\n")
+
+
+def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatch):
+    sources_stub(
+        monkeypatch,
+        [
+            {"kind": "registry", "label": "Census [2019]", "url": "https://x.gov/a.csv", "key": "r"},
+            {"kind": "bib", "label": "Miles and Cox", "url": None, "key": "bib:miles2014"},
+            {"kind": "article", "label": "the article", "url": None, "key": "article:001"},
+        ],
+    )
+    text = render.verdict_markdown(
+        claim(status="needs_context", omitted_context="The base rate is missing.")
+    )
+    assert "::::{container} verdict verdict-needs-context" in text
+    assert ":class: verdict-box verdict-needs-context" in text
+    assert render.badge("needs_context") in text
+    assert "*What the article leaves out:* The base rate is missing." in text
+    assert "[Census (2019)](https://x.gov/a.csv)" in text
+    assert "{cite:p}`miles2014`" in text
+    assert "the article" not in text  # the article itself is not listed as a source
+    assert "Rebuilt value: **150** agencies" in text
+
+
+def test_bold_marks_numbers_only():
+    assert render.bold_numbers("Mecklenburg 12.8 years; Wake +3.4%") == (
+        "Mecklenburg **12.8** years; Wake **+3.4%**"
+    )
+    assert render.bold_numbers("287(g) agencies: Wake, Durham") == "287(g) agencies: Wake, Durham"
+
+
+def test_every_status_has_a_colour_a_meaning_and_styles_in_html_and_pdf():
+    css, sty = CSS.read_text(), STY.read_text()
+    for status in claims.STATUSES:
+        colour = style.STATUS_COLOURS[status]
+        key = render.css_key(status)
+        assert re.search(rf"\.status-{key} {{ background-color: {colour};", css), status
+        assert f"div.admonition.verdict-{key} {{ border-color: {colour}; }}" in css, status
+        assert f"\\definecolor{{fc-{key}}}{{HTML}}{{{colour.lstrip('#')}}}" in sty, status
+        assert f"\\fc@status{{{key}}}" in sty, status
+        assert status in render.STATUS_MEANINGS, status
+
+
+def test_every_claim_is_shown_in_its_chapter_so_its_anchor_exists():
+    book = claims.ledger()
+    shown: dict[str, set[str]] = {}
+    for path in CHAPTERS.glob("a*.md"):
+        shown[path.stem] = set(CALL.findall(path.read_text(encoding="utf-8")))
+    for row in book.claims.itertuples():
+        assert row.id in shown.get(row.chapter, set()), f"{row.id} is not shown in {row.chapter}"
+
+
+def test_articles_block_has_reader_metadata_and_a_headline_claim():
+    book = claims.ledger()
+    for art_id, article in book.articles.items():
+        for name in ("url", "date_published", "author", "headline"):
+            assert name in article, f"article {art_id}: no {name!r} (null when not found)"
+        if article["date_published"]:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(article["date_published"])), art_id
+        assert str(article["url"]).startswith("https://"), art_id
+        assert book.claim(article["headline"])["article"] == art_id
+
+
+def test_every_article_is_in_the_bibliography():
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    for art_id in claims.ledger().articles:
+        assert f"{{article-{art_id}," in bib, f"no references.bib entry article-{art_id}"
+
+
+def test_bibliography_titles_are_protected_with_braces():
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    titles = re.findall(r"^\s*title\s*=\s*(.*?),?\s*$", bib, re.M)
+    assert titles
+    for title in titles:
+        assert title.startswith("{{") and title.endswith("}}"), f"unprotected title {title}"
+
+
+def test_at_a_glance_names_the_article_once_and_links_every_claim_of_the_chapter():
+    book = claims.ledger()
+    for art_id, article in book.articles.items():
+        for chapter in article.get("chapters") or [article["chapter"]]:
+            text = render.at_a_glance_markdown(art_id, chapter)
+            ids = book.claims.loc[
+                (book.claims["article"] == art_id) & (book.claims["chapter"] == chapter), "id"
+            ]
+            assert text.split("```{raw} html")[0].count(article["outlet"]) == 1
+            for cid in ids:
+                assert f"<{cid}>`" in text, f"{cid} not linked from the at-a-glance box"
+
+
+def test_claimreview_has_the_required_fields_for_every_scored_claim():
+    book = claims.ledger()
+    for row in book.claims.to_dict("records"):
+        data = render.claimreview(row, book)
+        if row["status"] in render.UNSCORED:
+            assert data is None
+            continue
+        check_claimreview(data, row, book)
+
+
+def check_claimreview(data, row, book):
+    article = book.articles[str(row["article"])]
+    assert data["@context"] == "https://schema.org" and data["@type"] == "ClaimReview"
+    assert data["claimReviewed"] == row["quote"]
+    assert data["url"].endswith(f".html#{row['id']}")
+    assert data["author"]["name"] == render.REPORT_NAME
+    item = data["itemReviewed"]
+    assert item["@type"] == "Claim" and item["author"]["name"]
+    assert item["appearance"]["headline"] == article["title"]
+    if article.get("url"):
+        assert item["appearance"]["url"] == article["url"]
+    if article.get("date_published"):
+        assert item["datePublished"] == str(article["date_published"])
+    assert data["reviewRating"]["alternateName"] == claims.STATUSES[row["status"]]
+
+
+@pytest.mark.build
+def test_built_pages_carry_claimreview_json_ld_for_every_scored_claim(built):
+    book = claims.ledger()
+    found: dict[str, dict] = {}
+    for page in (built / "html" / "chapters").glob("a*.html"):
+        for block in JSON_LD.findall(page.read_text(encoding="utf-8")):
+            data = json.loads(block)
+            cid = data["url"].rsplit("#", 1)[1]
+            assert data["url"].split("#")[0] == page.name, f"{cid} reviewed on the wrong page"
+            found[cid] = data
+    for row in book.claims.to_dict("records"):
+        if row["status"] in render.UNSCORED:
+            assert row["id"] not in found
+        else:
+            assert row["id"] in found, f"no ClaimReview for {row['id']}"
+            check_claimreview(found[row["id"]], row, book)
+
+
+def test_scorecard_tables_give_every_claim_a_status_and_a_link():
+    book = claims.ledger()
+    text = render.scorecard_markdown(book)
+    assert ":widths:" in text and "longtable" in text
+    for row in book.claims.itertuples():
+        assert f"{{ref}}`{row.id} <{row.id}>`" in text
+    html = render.scorecard_html(book)
+    # Offline: the DataTables library is inlined, nothing is loaded from a CDN.
+    assert not re.search(r"unpkg|jsdelivr|cdnjs|src=[\"']?https?:|from\s+['\"]https?:", html)
+    for row in book.claims.itertuples():
+        assert f'href="{row.chapter}.html#{row.id}"' in html
+
+
+def test_list_table_checks_its_widths():
+    import pandas as pd
+
+    with pytest.raises(ValueError):
+        render.list_table(pd.DataFrame({"a": [1], "b": [2]}), (1,))
+    text = render.list_table(pd.DataFrame({"a": [1], "b": [None]}), (1, 2))
+    assert ":widths: 1 2" in text and "* - 1\n  - " in text
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (91, "91st"), (101, "101st"), (111, "111th"), (112, "112th"), (0, "0th")],
+)
+def test_ordinal(n, text):
+    assert report.ordinal(n) == text
+
+
+def test_config_loads_the_styles_and_the_extension():
+    config = (ROOT / "_config.yml").read_text()
+    assert "attrs_inline" in config and "factcheck_sphinx" in config
+    assert "\\usepackage{factcheck}" in config and "_latex/factcheck.sty" in config
+    assert Path(ROOT / "_ext" / "factcheck_sphinx.py").is_file()
