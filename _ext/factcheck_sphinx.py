@@ -5,6 +5,7 @@
   long tables in ``l`` columns when no widths are given).
 - HTML: a meta description and Open Graph tags on every page, built from the page's title
   and first paragraph (no network, no extra package).
+- HTML: no live-code (thebe) scripts, and no script twice (a console error otherwise).
 - HTML: the theme's download menu offers the book's PDF (``book.pdf``, copied by the Makefile).
 - PDF: the bibliography is printed inside the "References" chapter (one references chapter, not
   an empty one plus Sphinx's own "Bibliography" at the end).
@@ -182,6 +183,23 @@ def bibliography_into_references_chapter(app, doctree: nodes.document) -> None:
         chapter += bib
 
 
+def tidy_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Drop the live-code (thebe) scripts, which this book does not use (launch buttons are off)
+    and which sphinx-thebe adds twice, a console error; and drop any other duplicate script."""
+    seen, kept = set(), []
+    for script in context.get("script_files", []):
+        attributes = getattr(script, "attributes", {})
+        name = str(getattr(script, "filename", script) or "")
+        body = str(attributes.get("body", ""))
+        if "thebe" in name or "THEBE_JS_URL" in body:
+            continue
+        key = (name, tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    context["script_files"] = kept
+
+
 def setup(app) -> dict[str, Any]:
     from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -196,5 +214,6 @@ def setup(app) -> dict[str, Any]:
     register_bib_style()
     app.connect("doctree-resolved", widen_tables)
     app.connect("html-page-context", page_meta)
+    app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", book_pdf_in_download_menu, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

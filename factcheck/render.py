@@ -173,6 +173,7 @@ def at_a_glance_markdown(
     chapter = chapter or article["chapter"]
     rows = book.claims[(book.claims["article"] == art_id) & (book.claims["chapter"] == chapter)]
     lines = [
+        "::::{container} at-a-glance",
         ":::{admonition} At a glance",
         ":class: at-a-glance",
         f"**The article.** {article_line(art_id, article)} {{cite:p}}`article-{art_id}`.",
@@ -193,7 +194,7 @@ def at_a_glance_markdown(
         if len(ids):
             links = ", ".join(claim_link(i, i.split("-")[1]) for i in ids)
             lines.append(f"- {badge(status)} {len(ids)}: {links}")
-    lines.append(":::")
+    lines += [":::", "::::"]
     text = "\n".join(lines)
     blocks = claimreview_blocks(rows.to_dict("records"), book)
     if blocks:
@@ -266,7 +267,7 @@ def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
     )
 
 
-SCORECARD_WIDTHS = (9, 15, 6, 34, 16, 20)
+SCORECARD_WIDTHS = (12, 19, 35, 15, 19)  # PDF: claim, status, claim text, claimed, rebuilt
 
 
 def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
@@ -275,6 +276,7 @@ def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
     table = scorecard_table(book)
     table["claim"] = [claim_link(i) for i in table["claim"]]
     table["status"] = book.claims["status"].map(badge)
+    table = table.drop(columns="article")  # the claim id names the article
     return list_table(table, SCORECARD_WIDTHS, css_class="scorecard longtable")
 
 

@@ -30,10 +30,12 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 @pytest.fixture(scope="module")
 def server(built: Path):
     """http://127.0.0.1:<port>/ serving _build/html, for the duration of the module."""
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(built / "html")
-    )
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no access log on stderr
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built / "html"))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -144,6 +146,11 @@ def test_every_claim_anchor_resolves(browser, server):
 
 def test_scorecard_links_every_claim_and_its_table_is_interactive(browser, server):
     load(browser, f"{server}/chapters/scorecard.html")
+    # All rows, including those on later pages of the table, through the DataTables API.
+    browser.execute_script("document.querySelector('.dt-length select, .dataTables_length select')"
+                           ".value = '100'; document.querySelector('.dt-length select, "
+                           ".dataTables_length select').dispatchEvent(new Event('change'))")
+    time.sleep(0.3)
     hrefs = browser.execute_script(
         "return [...document.querySelectorAll('#scorecard-table a')].map(a => a.href)"
     )
