@@ -69,7 +69,7 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
     sources_stub(
         monkeypatch,
         [
-            {"kind": "registry", "label": "Census [2019]", "url": "https://x.gov/a.csv", "key": "r"},
+            {"kind": "registry", "label": "Census [2019]", "url": "https://x.gov/a", "key": "r"},
             {"kind": "bib", "label": "Miles and Cox", "url": None, "key": "bib:miles2014"},
             {"kind": "article", "label": "the article", "url": None, "key": "article:001"},
         ],
@@ -81,7 +81,7 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
     assert ":class: verdict-box verdict-needs-context" in text
     assert render.badge("needs_context") in text
     assert "*What the article leaves out:* The base rate is missing." in text
-    assert "[Census (2019)](https://x.gov/a.csv)" in text
+    assert "[Census (2019)](https://x.gov/a)" in text
     assert "{cite:p}`miles2014`" in text
     assert "the article" not in text  # the article itself is not listed as a source
     assert "Rebuilt value: **150** agencies" in text
