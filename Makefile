@@ -46,10 +46,12 @@ install-tex:
 	fi
 
 LEDGER_CSV := chapters/generated/claims.csv
+LEDGER_JSON := chapters/generated/claims.json
 
-# The scorecard's CSV download: regenerated only when the ledger or its code changes.
-$(LEDGER_CSV): data/claims.yml factcheck/claims.py $(VENV)/.installed
-	$(PY) -m factcheck.claims --csv $@
+# The scorecard's CSV and JSON downloads (with resolved sources): regenerated only when the
+# ledger, its sources or its code change.
+$(LEDGER_CSV): data/claims.yml data/registry.yml data/published_figures.csv references.bib factcheck/claims.py factcheck/rules.py $(VENV)/.installed
+	$(PY) -m factcheck.claims --csv $@ --json $(LEDGER_JSON)
 	touch $@
 
 html: install-python $(LEDGER_CSV)

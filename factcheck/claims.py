@@ -5,7 +5,11 @@ Chapters show a claim with :func:`show_claim` and give its verdict with :func:`v
 and raises :class:`LedgerMismatchError` when they differ, so the book cannot be built with a
 ledger that disagrees with its chapters. The scorecard chapter renders the whole ledger.
 
-Run ``python -m factcheck.claims --csv PATH`` to export the ledger as CSV.
+Every status has a rule (:mod:`factcheck.rules`); :func:`validate` checks each claim against
+it, so a status that breaks its rule stops the build with a message naming the claim and rule.
+
+Run ``python -m factcheck.claims --csv PATH [--json PATH]`` to export the ledger as CSV (with
+each claim's sources) and as JSON (articles, claims and resolved sources).
 """
 
 from __future__ import annotations
@@ -20,20 +24,19 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import rules
 from .prose import find_numbers
 from .registry import PROJECT_ROOT
 
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
 CHAPTERS = PROJECT_ROOT / "chapters"
 
-STATUSES: dict[str, str] = {
-    "reproduced": "Reproduced",
-    "contradicted": "Contradicted",
-    "misleading": "Misleading without context",
-    "not_reproducible": "Not reproducible with public data",
-    "opinion": "Opinion or prediction (not scored)",
-    "pending": "Not yet checked",
-}
+# Statuses, their rules, the tolerance and the source resolution live in factcheck.rules.
+STATUSES = rules.STATUSES
+TOLERANCE = rules.TOLERANCE
+UNSCORED = rules.UNSCORED
+claim_sources = rules.claim_sources
+rule_problems = rules.rule_problems
 KINDS = {
     "number",
     "comparison",
@@ -47,8 +50,22 @@ KINDS = {
     "prediction",
 }
 REQUIRED = ("id", "article", "quote", "claim", "kind", "period", "geography", "status", "chapter")
-OPTIONAL = ("claimed_value", "unit", "rebuilt_value", "verdict", "note")
+OPTIONAL = (
+    "claimed_value",
+    "unit",
+    "rebuilt_value",
+    "compare_value",
+    "verdict",
+    "sources",
+    "omitted_context",
+    "gap",
+    "conflict",
+    "missing_record",
+    "missing_data",
+    "note",
+)
 ARTICLE_FIELDS = ("file", "outlet", "title", "date", "chapter")
+ARTICLE_OPTIONAL = ("url", "archive_url", "date_published", "author", "chapters", "headline")
 
 
 class LedgerError(ValueError):
@@ -74,14 +91,39 @@ class Ledger:
         return match.iloc[0].to_dict()
 
 
-def validate(raw: dict[str, Any], chapters_dir: Path = CHAPTERS) -> list[str]:
-    """Every problem with a parsed ledger, as messages (empty when valid)."""
+def validate(
+    raw: dict[str, Any],
+    chapters_dir: Path = CHAPTERS,
+    sources: rules.SourceIndex | None = None,
+) -> list[str]:
+    """Every problem with a parsed ledger, as messages (empty when valid).
+
+    Besides the fields, every claim is checked against its status's rule
+    (:func:`factcheck.rules.rule_problems`); ``sources`` defaults to the project's registry,
+    published figures and bibliography, with the ledger's own articles.
+    """
     problems: list[str] = []
     articles = raw.get("articles") or {}
+    base = sources or rules.project_sources()
+    index = rules.SourceIndex(
+        base.registry, base.published, base.bib, {str(k): v for k, v in articles.items()}
+    )
     for art_id, art in articles.items():
         for name in ARTICLE_FIELDS:
             if not art.get(name):
                 problems.append(f"article {art_id}: missing {name}")
+        unknown = set(art) - set(ARTICLE_FIELDS) - set(ARTICLE_OPTIONAL)
+        if unknown:
+            problems.append(f"article {art_id}: unknown fields {sorted(unknown)}")
+        for chapter in art.get("chapters") or []:
+            if not (chapters_dir / f"{chapter}.md").is_file():
+                problems.append(f"article {art_id}: chapter {chapter!r} has no file")
+        headline = art.get("headline")
+        if headline and not any(
+            c.get("id") == headline and str(c.get("article")) == str(art_id)
+            for c in raw.get("claims") or []
+        ):
+            problems.append(f"article {art_id}: headline {headline!r} is not one of its claims")
     seen: set[str] = set()
     for i, claim in enumerate(raw.get("claims") or []):
         cid = claim.get("id", f"#{i}")
@@ -116,13 +158,17 @@ def validate(raw: dict[str, Any], chapters_dir: Path = CHAPTERS) -> list[str]:
             problems.append(f"{cid}: a scored claim needs a verdict sentence")
         if claim.get("status") == "pending" and claim.get("rebuilt_value") is not None:
             problems.append(f"{cid}: a pending claim cannot have a rebuilt value")
-        if claim.get("verdict"):
-            typed = [f.token for f in find_numbers(str(claim["verdict"]))]
-            if typed:
-                problems.append(
-                    f"{cid}: verdict has hand-typed numbers {typed}; put the figure in "
-                    "rebuilt_value or the chapter's glued prose"
-                )
+        for name in rules.TEXT_FIELDS:
+            if claim.get(name):
+                typed = [f.token for f in find_numbers(str(claim[name]))]
+                if typed:
+                    problems.append(
+                        f"{cid}: {name} has hand-typed numbers {typed}; put the figure in "
+                        "rebuilt_value or the chapter's glued prose"
+                    )
+        if claim.get("sources") is not None and not isinstance(claim.get("sources"), list):
+            problems.append(f"{cid}: sources must be a YAML list")
+        problems.extend(rules.rule_problems(claim, index))
         chapter = claim.get("chapter")
         if chapter and not (chapters_dir / f"{chapter}.md").is_file():
             problems.append(f"{cid}: chapter {chapter!r} has no file chapters/{chapter}.md")
@@ -251,35 +297,84 @@ def scorecard_frame(book: Ledger | None = None) -> pd.DataFrame:
     return frame[columns]
 
 
-def export_csv(path: Path) -> Path:
-    """Write the ledger as CSV (for readers who want it in a spreadsheet).
-
-    The file is rewritten only when its content changes: Sphinx re-reads the scorecard whenever
-    the file's modification time changes, which would defeat the no-change rebuild.
-    """
+def _write_if_changed(path: Path, text: str) -> Path:
+    """Rewrite ``path`` only when its content changes: Sphinx re-reads a page whenever a file
+    it links changes its modification time, which would defeat the no-change rebuild."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = scorecard_frame().to_csv(index=False)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def _sources_text(claim: dict[str, Any]) -> str:
+    """A claim's sources as one CSV cell: 'label <url>' entries separated by ' | '."""
+    return " | ".join(
+        f"{s['label']} <{s['url']}>" if s["url"] else s["label"] for s in claim_sources(claim)
+    )
+
+
+def export_csv(path: Path) -> Path:
+    """Write the ledger as CSV (for readers who want it in a spreadsheet), with a sources
+    column: each source's label and public URL."""
+    frame = scorecard_frame()
+    book = ledger()
+    frame["sources"] = [_sources_text(book.claim(cid)) for cid in frame["id"]]
+    return _write_if_changed(path, frame.to_csv(index=False))
+
+
+def _plain(value: Any) -> Any:
+    """A ledger value as JSON can hold it (NaN and missing become null)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def ledger_json(book: Ledger | None = None) -> dict[str, Any]:
+    """The whole ledger as plain data: statuses, tolerance, articles, and every claim with
+    its resolved sources (the JSON export)."""
+    book = book or ledger()
+    claims_out = []
+    for cid in book.claims["id"]:
+        claim = {k: _plain(v) for k, v in book.claim(cid).items() if _plain(v) is not None}
+        claim["status_label"] = STATUSES[claim["status"]]
+        claim["sources"] = claim_sources(claim)
+        claims_out.append(claim)
+    return {
+        "statuses": [{"key": k, "label": v, "rule": rules.RULES[k]} for k, v in STATUSES.items()],
+        "tolerance": TOLERANCE,
+        "articles": {k: dict(v) for k, v in book.articles.items()},
+        "claims": claims_out,
+    }
 
 
 def export_json(path: Path) -> Path:
-    """Write the ledger as JSON (temporary stand-in until the ledger helper's version merges)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = scorecard_frame().to_json(orient="records", indent=1, force_ascii=False)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
+    """Write the whole ledger (articles, claims, resolved sources) as JSON beside the CSV."""
+    import json
+
+    text = json.dumps(ledger_json(), ensure_ascii=False, indent=1, default=str) + "\n"
+    return _write_if_changed(path, text)
+
+
+def tolerance_sensitivity(
+    tolerances: tuple[float, ...] = rules.SENSITIVITY_TOLERANCES,
+) -> pd.DataFrame:
+    """How many numeric verdicts of the ledger would change status at other tolerances
+    (one row per tolerance; see :func:`factcheck.rules.tolerance_sensitivity`)."""
+    book = ledger()
+    claims_list = [book.claim(cid) for cid in book.claims["id"]]
+    return pd.DataFrame(rules.tolerance_sensitivity(claims_list, tolerances))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, help="export the ledger to this CSV file")
+    parser.add_argument("--json", type=Path, help="export the ledger to this JSON file")
     args = parser.parse_args(argv)
     book = ledger()  # validates
     if args.csv:
         export_csv(args.csv)
+    if args.json:
+        export_json(args.json)
     print(f"{LEDGER_PATH.name}: {len(book.claims)} claims in {len(book.articles)} articles, valid")
     return 0
 

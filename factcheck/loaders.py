@@ -23,7 +23,17 @@ PUBLISHED_COLUMNS = [
     "url",
     "table_page",
     "retrieved",
+    "publisher_type",
 ]
+# Who published a figure. Only "official" rows can make a claim "traced to an official source".
+PUBLISHER_TYPES = {
+    "official": "a government body's own publication (ICE, DHS, CRS, BJS, a regulation), "
+    "including a faithful republication of it",
+    "news": "a news report",
+    "research": "a university or research centre (a peer-reviewed study, TRAC)",
+    "think_tank": "an advocacy or policy organisation's report",
+    "secondary": "a report quoting another publisher's figure, not the publisher itself",
+}
 
 VIOLENT = ["murder", "rape", "robbery", "aggravated_assault"]
 
@@ -60,6 +70,11 @@ def published_figures(path=PUBLISHED_FIGURES) -> pd.DataFrame:
             raise SchemaMismatchError(f"{path}: rows {empty} have no {column}")
     if table["figure_id"].duplicated().any():
         raise SchemaMismatchError(f"{path}: duplicate figure_id values")
+    unknown = table.loc[~table["publisher_type"].isin(list(PUBLISHER_TYPES)), "figure_id"].tolist()
+    if unknown:
+        raise SchemaMismatchError(
+            f"{path}: rows {unknown} have a publisher_type not in {sorted(PUBLISHER_TYPES)}"
+        )
     table["value"] = pd.to_numeric(table["value"])
     return table.set_index("figure_id")
 

@@ -25,8 +25,8 @@ import pandas as pd
 from . import claims as _claims
 from .style import STATUS_COLOURS
 
-REPORT_NAME = "287(g), detainers and crime: checking five articles"
-UNSCORED = ("opinion", "pending")
+REPORT_NAME = "287(g), detainers and crime: checking the articles' claims"
+UNSCORED = _claims.UNSCORED
 
 # The fields that explain a status (SPEC section 2), with the heading shown in the box.
 REASONS = {
@@ -87,8 +87,7 @@ def _anchor(claim_id: str) -> str:
 
 def sources(claim: dict[str, Any]) -> list[dict[str, Any]]:
     """The claim's sources from the ledger (kind, label, url, key)."""
-    find = getattr(_claims, "claim_sources", None)  # the ledger helper's; absent before merge
-    return list(find(claim)) if find else []
+    return list(_claims.claim_sources(claim))
 
 
 def source_markdown(source: dict[str, Any]) -> str:
@@ -309,6 +308,7 @@ def scorecard_html(book: _claims.Ledger | None = None) -> str:
         classes="display compact scorecard-table",
         table_id="scorecard-table",
         style="width:100%",
+        maxBytes=0,  # never downsample: every claim stays in the table
     )
     return (
         '<div class="scorecard-interactive">'
@@ -388,20 +388,21 @@ def status_colour(status: str) -> str:
 # What each status means, for readers (the rules themselves: factcheck.claims and the methods
 # chapter, section "How claims are rated").
 STATUS_MEANINGS = {
-    "accurate": "Public data or a documented record confirm it, within the report's tolerance.",
-    "needs_context": "The figure checks out, but the article leaves out something that changes "
-    "what it means.",
-    "unsupported": "The figure or premise may be right, but the conclusion drawn from it does "
-    "not follow from the evidence.",
-    "contradicted": "Public data or a documented record give a materially different figure, or "
-    "conflict with it.",
-    "traced": "The figure matches the official publication it came from, but the records "
+    "accurate": "Public data or a documented record confirm it; a number is within the report's "
+    "tolerance of the rebuilt one, a trend has the stated direction.",
+    "needs_context": "Accurate, but the article leaves out something that changes what the figure "
+    "means (a different kind of agreement, a reporting change, ordinary variation).",
+    "unsupported": "The figure or premise may be right, but the conclusion drawn from it does not "
+    "follow from the evidence.",
+    "contradicted": "Public data give a number outside the tolerance, or a documented fact "
+    "conflicts with the claim.",
+    "traced": "The figure matches the official publication it came from, though the records "
     "behind it are not public.",
-    "unverifiable": "No public record confirms or refutes it; the verdict names the record "
-    "that would.",
-    "not_obtained": "Public data that could settle it exist but could not be obtained for this "
+    "unverifiable": "No public record confirms or refutes it; the verdict names the record that "
+    "would settle it.",
+    "not_obtained": "Public data that could settle it exist but were not obtained for this "
     "report; the verdict names them.",
-    "opinion": "An opinion or a prediction: labelled, not scored.",
+    "opinion": "An opinion or prediction: labelled, not scored.",
     "pending": "Listed in the ledger; its chapter's analysis has not been done yet.",
 }
 

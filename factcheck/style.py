@@ -40,12 +40,6 @@ STATUS_COLOURS = {
 }
 # Text colour that keeps WCAG AA contrast on each status colour (badges).
 STATUS_TEXT = {key: ("#FFFFFF" if key == "traced" else "#000000") for key in STATUS_COLOURS}
-# Old status keys until the ledger migration (SPEC section 1) is merged.
-STATUS_COLOURS |= {
-    "reproduced": STATUS_COLOURS["accurate"],
-    "misleading": STATUS_COLOURS["unsupported"],
-    "not_reproducible": STATUS_COLOURS["unverifiable"],
-}
 
 
 def set_style() -> None:

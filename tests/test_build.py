@@ -111,4 +111,4 @@ def test_scorecard_offers_the_ledger_as_csv(built):
 
 def test_verdict_boxes_render(built):
     html = page(built, "chapters/a004_expansion_prince_william")
-    assert "Verdict on" in html and "a004-01" in html and claims.STATUSES["reproduced"] in html
+    assert "Verdict on" in html and "a004-01" in html and claims.STATUSES["accurate"] in html

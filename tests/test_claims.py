@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 
+import pandas as pd
 import pytest
 import yaml
 
-from factcheck import claims
+from factcheck import claims, loaders, registry, rules
 
 from .conftest import CHAPTERS, ROOT
 
@@ -68,7 +70,7 @@ def test_validate_reports_each_kind_of_problem(raw):
     bad["claims"][2].pop("quote")
     bad["claims"][3]["extra"] = 1
     opinion = next(c for c in bad["claims"] if c["kind"] == "opinion")
-    opinion["status"] = "reproduced"
+    opinion["status"] = "accurate"
     problems = "\n".join(claims.validate(bad))
     for expected in [
         "duplicate id",
@@ -140,3 +142,153 @@ def test_built_rebuilt_values_equal_the_ledger(book, executed_glue):
         assert key in glued, f"{claim.chapter} did not glue {key}"
         recorded = "" if claim.rebuilt_value is None else str(claim.rebuilt_value)
         assert glued[key] == recorded, f"{claim.id}: chapter {glued[key]!r}, ledger {recorded!r}"
+
+
+# ---------------------------------------------------------------------------- rules on the ledger
+def _edit(raw, claim_id, **fields):
+    """A copy of the raw ledger with one claim's fields changed (None deletes a field)."""
+    bad = copy.deepcopy(raw)
+    claim = next(c for c in bad["claims"] if c["id"] == claim_id)
+    for name, value in fields.items():
+        if value is None:
+            claim.pop(name, None)
+        else:
+            claim[name] = value
+    return claims.validate(bad)
+
+
+def _names(problems, claim_id, rule):
+    hits = [p for p in problems if p.startswith(f"{claim_id}:") and rule in p]
+    assert hits, f"no problem naming {claim_id} and {rule!r} in {problems}"
+
+
+def test_the_real_ledger_satisfies_every_rule(raw, book):
+    assert claims.validate(raw) == []
+    statuses = set(book.claims["status"])
+    assert statuses <= set(claims.STATUSES)
+    for claim in book.claims.itertuples():
+        if claim.status not in claims.UNSCORED:
+            assert claims.rule_problems(book.claim(claim.id)) == []
+
+
+def test_turning_a000_09_into_accurate_fails(raw):
+    found = _edit(raw, "a000-09", status="accurate")
+    _names(found, "a000-09", "verdict opens with its label")
+    _names(found, "a000-09", "gap belongs to status unsupported")
+
+
+def test_numeric_claim_outside_tolerance_marked_accurate_fails(raw):
+    _names(_edit(raw, "a004-01", rebuilt_value=45), "a004-01", "numeric: within the tolerance")
+
+
+def test_contradicted_inside_tolerance_fails(raw):
+    found = _edit(
+        raw, "a004-01", status="contradicted", verdict="Contradicted: the roster differs."
+    )
+    _names(found, "a004-01", "contradicted: outside the tolerance")
+
+
+def test_traced_without_an_official_published_row_fails(raw):
+    traced = {
+        "status": "traced",
+        "verdict": "Traced to an official source: ICE.",
+        "missing_record": None,
+    }
+    _names(_edit(raw, "a004-06", **traced), "a004-06", "traced needs an official published row")
+    # A news report is a documented record, not an official publication.
+    _names(_edit(raw, "a002-02", **traced), "a002-02", "traced needs an official published row")
+
+
+def test_needs_context_without_omitted_context_fails(raw):
+    _names(_edit(raw, "a001-02", omitted_context=None), "a001-02", "names omitted_context")
+
+
+def test_verdict_not_opening_with_its_label_fails(raw):
+    _names(
+        _edit(raw, "a004-01", verdict="Reproduced. The roster agrees."),
+        "a004-01",
+        "opens with its label",
+    )
+
+
+def test_unknown_sources_fail(raw):
+    for bad in ["registry:no_such_file", "published:no_such_figure", "bib:nobody2099"]:
+        found = _edit(raw, "a004-01", sources=["registry:ice_roster_snapshots_2017", bad])
+        _names(found, "a004-01", "sources resolve")
+        assert any(bad in p for p in found)
+    _names(_edit(raw, "a004-01", sources=None), "a004-01", "sources")
+
+
+def test_direction_claim_with_the_wrong_sign_fails(raw):
+    _names(_edit(raw, "a000-04", rebuilt_value="-5.0%"), "a000-04", "direction")
+
+
+def test_hand_typed_numbers_in_the_new_text_fields_fail(raw):
+    found = _edit(raw, "a001-02", omitted_context="Of the 152 agreements, 75 are warrant service.")
+    assert any("omitted_context has hand-typed numbers" in p for p in found)
+
+
+def test_claim_sources_of_the_real_ledger(book):
+    claim = book.claim("a004-02")
+    got = claims.claim_sources(claim)
+    assert [s["key"] for s in got] == list(claim["sources"])
+    pub = loaders.published_figures()
+    first = got[0]
+    assert first["kind"] == "published"
+    assert first["url"] == pub.loc["ice_jem_agreements_2020_08", "url"]
+    assert pub.loc["ice_jem_agreements_2020_08", "table_page"] in first["label"]
+    reg = claims.claim_sources(book.claim("a004-01"))[0]
+    assert reg["url"] == registry.entry("ice_roster_snapshots_2017").url
+    assert reg["label"] == registry.entry("ice_roster_snapshots_2017").citation
+    bib = claims.claim_sources(book.claim("a001-10"))[1]
+    assert bib["kind"] == "bib" and bib["url"].startswith("https://www.ecfr.gov/")
+
+
+def test_exports_carry_sources(tmp_path, book):
+    csv_path = claims.export_csv(tmp_path / "claims.csv")
+    frame = pd.read_csv(csv_path)
+    assert "sources" in frame.columns
+    row = frame.set_index("id").loc["a004-01", "sources"]
+    assert registry.entry("ice_roster_snapshots_2017").url in row
+    data = json.loads(claims.export_json(tmp_path / "claims.json").read_text())
+    assert set(data["articles"]) == set(book.articles)
+    assert len(data["claims"]) == len(book.claims)
+    assert data["tolerance"] == claims.TOLERANCE
+    a402 = next(c for c in data["claims"] if c["id"] == "a004-02")
+    assert a402["status_label"] == claims.STATUSES["needs_context"]
+    assert {"kind", "label", "url", "key"} <= set(a402["sources"][0])
+
+
+def test_tolerance_sensitivity_of_the_real_ledger():
+    table = claims.tolerance_sensitivity().set_index("tolerance")
+    assert list(table.index) == [0.05, 0.20]
+    assert (table["numeric"] > 0).all()
+    assert (
+        table["changed"] == table["to_contradicted"].map(len) + table["to_matching"].map(len)
+    ).all()
+
+
+def test_every_status_edit_of_every_scored_claim_is_caught(raw):
+    """Issue 9: changing any scored claim's status alone must fail, naming the claim.
+
+    Also with the verdict's opening label rewritten to match, every edit is caught by the
+    fields and numbers the new status needs, except accurate -> traced for a claim whose
+    sources include an official publication (both rules then hold).
+    """
+    base = rules.project_sources()
+    index = rules.SourceIndex(base.registry, base.published, base.bib, raw["articles"])
+    relabelled_pass = []
+    for claim in raw["claims"]:
+        old = claim["status"]
+        if old in claims.UNSCORED:
+            continue
+        for new in claims.STATUSES:
+            if new in (old, *claims.UNSCORED):
+                continue
+            edited = {**claim, "status": new}
+            found = rules.rule_problems(edited, index)
+            assert found and all(p.startswith(f"{claim['id']}:") for p in found), (claim["id"], new)
+            edited["verdict"] = claims.STATUSES[new] + claim["verdict"][len(claims.STATUSES[old]) :]
+            if not rules.rule_problems(edited, index):
+                relabelled_pass.append((old, new))
+    assert set(relabelled_pass) <= {("accurate", "traced")}

@@ -71,7 +71,7 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
         [
             {"kind": "registry", "label": "Census [2019]", "url": "https://x.gov/a", "key": "r"},
             {"kind": "bib", "label": "Miles and Cox", "url": None, "key": "bib:miles2014"},
-            {"kind": "article", "label": "the article", "url": None, "key": "article:001"},
+            {"kind": "article", "label": "The checked text", "url": None, "key": "article:001"},
         ],
     )
     text = render.verdict_markdown(
@@ -83,7 +83,7 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
     assert "*What the article leaves out:* The base rate is missing." in text
     assert "[Census (2019)](https://x.gov/a)" in text
     assert "{cite:p}`miles2014`" in text
-    assert "the article" not in text  # the article itself is not listed as a source
+    assert "The checked text" not in text  # the article itself is not listed as a source
     assert "Rebuilt value: **150** agencies" in text
 
 
@@ -207,7 +207,7 @@ def test_scorecard_tables_give_every_claim_a_status_and_a_link():
     # Offline: the DataTables library is inlined, nothing is loaded from a CDN.
     assert not re.search(r"unpkg|jsdelivr|cdnjs|src=[\"']?https?:|from\s+['\"]https?:", html)
     for row in book.claims.itertuples():
-        assert f'href="{row.chapter}.html#{row.id}"' in html
+        assert f"{row.chapter}.html#{row.id}" in html
 
 
 def test_list_table_checks_its_widths():

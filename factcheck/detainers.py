@@ -1,0 +1,74 @@
+"""Detainers, identifications and transfers: tables and the arithmetic the verdicts rest on.
+
+Three different counts appear in the articles and must not be confused: 287(g)
+*identifications* (ICE's FOIA counts by program and fiscal year), *detainers* lodged by ICE with
+a jail (requests to hold a person), and *transfers* of people from a jail to ICE custody. A
+detainer that a jail declines is still a detainer lodged, so a published count of declined
+detainers is a floor under the detainers ICE lodged with that jail over the same months.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .report import fmt_int
+
+
+def foia_rows(foia: pd.DataFrame, counties: list[str]) -> pd.DataFrame:
+    """Rows of ICE's FOIA identifications for agencies naming one of ``counties``.
+
+    ``foia`` as :func:`factcheck.loaders.nc_identified_removed`; rows with no identification
+    figure (no agreement that year) are dropped. A ``county`` column holds the first word of
+    the agency name.
+    """
+    pattern = "|".join(re.escape(c) for c in counties)
+    rows = foia[foia["agency"].str.contains(pattern)].dropna(subset=["identified_287g"])
+    return rows.assign(county=rows["agency"].str.split().str[0])
+
+
+def foia_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The FOIA rows formatted for display: county, FY label, identified, removed."""
+    return pd.DataFrame(
+        {
+            "county": rows["county"],
+            "year": rows["fiscal_year"].map(lambda y: f"FY{y}"),
+            "identified": rows["identified_287g"].map(fmt_int),
+            "removed": rows["removed_287g"].map(fmt_int),
+        }
+    )
+
+
+def county_series(rows: pd.DataFrame, county: str, column: str = "identified_287g") -> pd.Series:
+    """One county's FOIA figure by fiscal year."""
+    return rows[rows["county"] == county].set_index("fiscal_year")[column]
+
+
+def per_month(count: float, months: float) -> float:
+    """Average per month of a count over a number of months."""
+    if months <= 0:
+        raise ValueError("months must be positive")
+    return count / months
+
+
+def months_between(start, end) -> int:
+    """Whole calendar months from the month of ``start`` to the month of ``end``."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def below_floor(claimed: float, floor: float) -> bool:
+    """True when a claimed count is below a documented minimum for the same jail and months.
+
+    Declined detainers are a floor under detainers lodged: a claimed count of detainers lodged
+    that is below the count declined cannot be right.
+    """
+    return claimed < floor
+
+
+def fall_factor(before: float, after: float) -> float:
+    """How many times smaller ``after`` is than ``before`` (2.0 = halved)."""
+    if after <= 0:
+        raise ValueError("after must be positive")
+    return before / after

@@ -1,0 +1,482 @@
+"""Ordinary year-to-year variation in crime counts, scaled to the size of the agency.
+
+A pooled quasi-Poisson factor (``rates.dispersion``) assumes that the variance of a year-to-year
+change grows in proportion to the count. Across police agencies it grows faster, close to the
+square of the count: a large city's crime moves by a few per cent a year for reasons that have
+nothing to do with Poisson chance. The negative binomial (NB2) model captures this:
+
+    Var(Y) = mu + alpha * mu**2,
+
+so that the log-ratio of two years' counts has variance close to ``1/mu1 + 1/mu2 + 2*alpha``.
+For small counts the Poisson terms dominate; for large ones the constant ``2*alpha`` does.
+
+What the model is, exactly
+--------------------------
+For one agency and offense, the counts of two consecutive years are independent, with means
+``mu`` and ``g * mu``: ``mu`` is the agency's own level and ``g`` the common change of that year
+across the comparison agencies (the national trend). Each is Poisson with a mean multiplied by
+an independent gamma shock of mean 1 and variance ``alpha`` (hence NB2). ``alpha`` is estimated
+from the comparison agencies by :func:`nb_alpha` (method of moments, written out there), either
+pooled or by size band (:func:`alpha_by_band`), and checked against the empirical spread of the
+changes of the agencies nearest in size (:func:`neighbour_check`).
+
+Limits
+------
+The model treats the two years as exchangeable apart from the common trend ``g``; agencies with
+real local trends add to ``alpha`` (which makes the test more conservative, not less). One year
+pair (2018 to 2019) gives about three hundred agencies, fewer for the largest sizes: the size
+band of the largest departments rests on a few dozen agencies. Percentiles use the normal
+approximation on the log scale, which is poor for counts below about 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .loaders import VIOLENT
+
+OFFENSES = [*VIOLENT, "violent"]
+TREATED = ("Charlotte, NC", "Raleigh, NC")
+AGGREGATE_STATE = "Nationwide"  # RTCI rows that are sums of agencies, not agencies
+
+
+# ---------------------------------------------------------------------------- data
+def annual_counts(monthly: pd.DataFrame, offense: str) -> pd.DataFrame:
+    """Agency-years with all twelve months of ``offense`` reported, summed.
+
+    ``monthly`` is :func:`factcheck.loaders.rtci_monthly`. The index's nationwide aggregate rows
+    (``state_abbr == "Nationwide"``) are dropped: they are sums of agencies, not agencies. A
+    year with any month of ``offense`` missing is left out (nothing is imputed), so the set of
+    agencies can differ between offenses. Columns: agency, state_abbr, year, count.
+    """
+    data = monthly[monthly["state_abbr"] != AGGREGATE_STATE]
+    data = data.assign(year=data["date"].dt.year)
+    grouped = data.groupby(["agency", "state_abbr", "year"])[offense]
+    out = grouped.agg(count="sum", months="count").reset_index()
+    out = out[out["months"] == 12].drop(columns="months")
+    return out.reset_index(drop=True)
+
+
+def year_pairs(
+    annual: pd.DataFrame, years: Iterable[int] | None = None, exclude: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Consecutive complete years of each agency: columns agency, year (the earlier), before, after.
+
+    ``years``: the earlier years to keep (default: all). ``exclude``: agencies left out (the
+    units being judged are never part of their own yardstick).
+    """
+    data = annual[~annual["agency"].isin(exclude)].sort_values(["agency", "year"])
+    nxt = data.groupby("agency")[["year", "count"]].shift(-1)
+    pairs = data.assign(next_year=nxt["year"], after=nxt["count"])
+    pairs = pairs[pairs["next_year"] == pairs["year"] + 1]
+    if years is not None:
+        pairs = pairs[pairs["year"].isin(list(years))]
+    pairs = pairs.rename(columns={"count": "before"})
+    return pairs[["agency", "year", "before", "after"]].reset_index(drop=True)
+
+
+def year_trend(pairs: pd.DataFrame) -> pd.Series:
+    """Common change of each year pair: total of ``after`` over total of ``before`` (by year)."""
+    sums = pairs.groupby("year")[["before", "after"]].sum()
+    return sums["after"] / sums["before"]
+
+
+# ---------------------------------------------------------------------------- estimator
+def nb_alpha(before, after, trend=1.0, iterations: int = 20) -> float:
+    """Method-of-moments NB2 dispersion from pairs of counts, exactly as computed here.
+
+    For pair i with counts ``b_i`` (year 1) and ``a_i`` (year 2) and common trend ``g_i``
+    (``trend``, a scalar or one value per pair), under the model of the module docstring:
+
+    - ``D_i = a_i - g_i * b_i`` has mean 0 and ``E[D_i**2] = g_i*(1+g_i)*mu_i
+      + 2*alpha*g_i**2*mu_i**2``;
+    - ``m_i = (b_i + a_i/g_i) / 2`` is unbiased for ``mu_i``, and ``b_i * a_i`` is unbiased for
+      ``g_i * mu_i**2`` (the two years are independent).
+
+    Hence, for any weights ``w_i``, the moment equation gives the weighted ratio estimator
+
+        alpha = sum(w_i * (D_i**2 - g_i*(1+g_i)*m_i)) / sum(w_i * 2 * g_i * b_i * a_i),
+
+    truncated at 0 (a negative value means no variation beyond Poisson). The weights are
+    ``w_i = 1 / (1 + alpha * m_i)**2``, the inverse of the relative variance of pair i's term,
+    iterated from ``alpha = 0`` (equal weights: the plain ratio of sums) ``iterations`` times.
+    Without them the largest agencies (weight about ``mu_i**2``) would fix alpha alone; with
+    them every large agency counts about equally and small ones less (their changes are mostly
+    Poisson noise).
+    """
+    b = np.asarray(before, dtype=float)
+    a = np.asarray(after, dtype=float)
+    g = np.broadcast_to(np.asarray(trend, dtype=float), b.shape)
+    if len(b) < 3:
+        raise ValueError("too few pairs to estimate a dispersion")
+    excess = (a - g * b) ** 2 - g * (1 + g) * (b + a / g) / 2
+    scale = 2 * g * b * a
+    m = (b + a / g) / 2
+    if np.sum(scale) <= 0:
+        raise ValueError("no pair has events in both years")
+    alpha = 0.0
+    for _ in range(iterations):
+        w = 1 / (1 + alpha * m) ** 2
+        new = max(0.0, float(np.sum(w * excess) / np.sum(w * scale)))
+        if abs(new - alpha) <= 1e-12 + 1e-9 * alpha:
+            return new
+        alpha = new
+    return alpha
+
+
+def pair_trend(pairs: pd.DataFrame) -> np.ndarray:
+    """The common trend of each pair's year (:func:`year_trend`), aligned with the rows."""
+    return pairs["year"].map(year_trend(pairs)).to_numpy(dtype=float)
+
+
+def band_edges(size: pd.Series, n_bands: int) -> np.ndarray:
+    """Edges of ``n_bands`` size bands holding equal numbers of agencies (quantiles of ``size``);
+    the outer edges are 0 and infinity so every size falls in a band."""
+    inner = np.quantile(np.asarray(size, dtype=float), np.linspace(0, 1, n_bands + 1)[1:-1])
+    return np.concatenate([[0.0], inner, [np.inf]])
+
+
+def alpha_by_band(pairs: pd.DataFrame, n_bands: int = 3, edges=None) -> pd.DataFrame:
+    """NB2 dispersion pooled and by size band, where size is the earlier year's count.
+
+    Bands: ``edges`` if given (lower edge inclusive), otherwise ``n_bands`` bands with equal
+    numbers of pairs (:func:`band_edges`). Each pair's trend is its year's common change
+    (:func:`year_trend`, computed on all ``pairs``). Returns one row per band plus a row
+    ``band == "all"``: band, low, high, pairs, agencies, alpha, and ``phi_at_median``: the
+    quasi-Poisson factor the band's alpha implies at its median size (1 + alpha * size, for
+    comparison with ``rates.dispersion``).
+    """
+    g = pair_trend(pairs)
+    edges = band_edges(pairs["before"], n_bands) if edges is None else np.asarray(edges, float)
+    rows = []
+    labels = [(f"{i + 1}", edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
+    for label, low, high in [*labels, ("all", 0.0, np.inf)]:
+        keep = ((pairs["before"] >= low) & (pairs["before"] < high)).to_numpy()
+        part = pairs[keep]
+        try:
+            alpha = nb_alpha(part["before"], part["after"], g[keep])
+        except ValueError:  # fewer than three pairs, or no pair with events in both years
+            alpha = np.nan
+        median = float(part["before"].median()) if keep.any() else np.nan
+        rows.append(
+            {
+                "band": label,
+                "low": low,
+                "high": high,
+                "pairs": int(keep.sum()),
+                "agencies": part["agency"].nunique(),
+                "alpha": alpha,
+                "phi_at_median": 1 + alpha * median,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def band_of(size: float, bands: pd.DataFrame) -> pd.Series:
+    """The row of :func:`alpha_by_band` whose band holds ``size``."""
+    table = bands[bands["band"] != "all"]
+    hit = table[(table["low"] <= size) & (size < table["high"])]
+    return hit.iloc[0]
+
+
+# ---------------------------------------------------------------------------- one change
+@dataclass(frozen=True)
+class OrdinaryChange:
+    """A change judged against NB2 ordinary variation (see :func:`ordinary_change`)."""
+
+    before: int
+    after: int
+    pct: float  # percentage change, after vs before
+    expected_pct: float  # the common change of the year (trend), in per cent
+    alpha: float
+    sd: float  # standard deviation of the log-ratio under ordinary variation
+    z: float
+    percentile: float  # of the change among ordinary changes of this size, 0-100
+    low: float  # interval for the percentage change under ordinary variation
+    high: float
+    beyond: bool  # "beyond ordinary variation" at the given level (two-sided)
+
+
+def ordinary_change(
+    before: int, after: int, alpha: float, trend: float = 1.0, level: float = 0.95
+) -> OrdinaryChange:
+    """Judge the change ``before -> after`` against NB2 ordinary variation of dispersion ``alpha``.
+
+    ``z = (log(after/before) - log(trend)) / sd`` with ``sd = sqrt(1/before + 1/after +
+    2*alpha)``: the log-ratio's deviation from the year's common change, in standard
+    deviations of ordinary variation (delta method, observed counts for the means).
+    ``percentile`` is the normal probability below ``z`` (times 100). ``low``/``high`` is the
+    ``level`` interval for the percentage change (it excludes ``expected_pct`` exactly when
+    ``beyond``), ``beyond`` is True when ``|z|`` exceeds the
+    two-sided normal quantile: the change is larger (or smaller) than ordinary variation of
+    agencies of this size, after the year's common change, would produce.
+    """
+    if before <= 0 or after <= 0:
+        raise ValueError("both counts must be positive")
+    if alpha < 0 or trend <= 0:
+        raise ValueError("alpha must be >= 0 and the trend positive")
+    log_ratio = np.log(after / before)
+    sd = float(np.sqrt(1 / before + 1 / after + 2 * alpha))
+    z = float((log_ratio - np.log(trend)) / sd)
+    q = stats.norm.ppf(0.5 + level / 2)
+    return OrdinaryChange(
+        before=int(before),
+        after=int(after),
+        pct=float((after / before - 1) * 100),
+        expected_pct=float((trend - 1) * 100),
+        alpha=float(alpha),
+        sd=sd,
+        z=z,
+        percentile=float(stats.norm.cdf(z) * 100),
+        low=float((np.exp(log_ratio - q * sd) - 1) * 100),
+        high=float((np.exp(log_ratio + q * sd) - 1) * 100),
+        beyond=bool(abs(z) > q),
+    )
+
+
+def neighbours(pairs: pd.DataFrame, size: float, k: int = 30) -> pd.DataFrame:
+    """The ``k`` pairs whose earlier count is nearest ``size`` on the log scale (ties by order).
+
+    Pairs with a zero count are left out (their log-ratio is undefined).
+    """
+    positive = pairs[(pairs["before"] > 0) & (pairs["after"] > 0)]
+    distance = (np.log(positive["before"]) - np.log(size)).abs()
+    return positive.loc[distance.sort_values(kind="stable").index[:k]]
+
+
+def neighbour_check(
+    pairs: pd.DataFrame, before: int, after: int, alpha: float, k: int = 30
+) -> dict:
+    """Compare the NB2 model with the empirical changes of the ``k`` agencies nearest in size.
+
+    Rule: the ``k`` pairs nearest ``before`` in log size (:func:`neighbours`), each change
+    measured as its log-ratio minus the log of its year's common change. Returns:
+    ``k``, their size range (``size_low``, ``size_high``), ``empirical_sd`` (standard deviation
+    of their adjusted log-ratios), ``robust_sd`` (interquartile range / 1.349), ``model_sd``
+    (root mean of the NB2 variance ``1/b + 1/a + 2*alpha`` over the same pairs), and
+    ``empirical_percentile``: the share (0-100) of the neighbours whose adjusted change is below
+    the target's (ties count half).
+    """
+    g = pd.Series(pair_trend(pairs), index=pairs.index)
+    near = neighbours(pairs, before, k)
+    adjusted = np.log(near["after"] / near["before"]) - np.log(g[near.index])
+    trend = float(np.exp(np.average(np.log(g[near.index]))))
+    target = np.log(after / before) - np.log(trend)
+    model_var = 1 / near["before"] + 1 / near["after"] + 2 * alpha
+    q1, q3 = np.quantile(adjusted, [0.25, 0.75])
+    below = (adjusted < target).sum() + 0.5 * (adjusted == target).sum()
+    return {
+        "k": len(near),
+        "size_low": float(near["before"].min()),
+        "size_high": float(near["before"].max()),
+        "empirical_sd": float(np.std(adjusted, ddof=1)),
+        "robust_sd": float((q3 - q1) / 1.349),
+        "model_sd": float(np.sqrt(model_var.mean())),
+        "empirical_percentile": float(100 * below / len(near)),
+    }
+
+
+def assess(
+    monthly: pd.DataFrame,
+    agency: str,
+    year: int = 2018,
+    offenses: Sequence[str] = OFFENSES,
+    exclude: Sequence[str] = TREATED,
+    n_bands: int = 3,
+    k: int = 30,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Each offense's change for ``agency`` from ``year`` to the next, against ordinary variation.
+
+    For every offense: the comparison pairs are all other agencies of the index with both years
+    complete (``exclude`` left out, the nationwide aggregates too); ``alpha`` is the NB2
+    dispersion of the size band (equal-count thirds by default) that holds the agency's
+    ``year`` count, ``trend`` the comparison agencies' common change that year. One row per
+    offense with the fields of :class:`OrdinaryChange`, ``band``, ``alpha_pooled`` (all sizes),
+    ``z_pooled``/``beyond_pooled`` (the same test with the pooled alpha), the
+    :func:`neighbour_check` fields and ``neighbour_beyond`` (empirical percentile outside the
+    central ``level`` share), and ``agree``: the band model and the neighbours give the same
+    verdict.
+    """
+    rows = {}
+    for offense in offenses:
+        annual = annual_counts(monthly, offense)
+        own = annual[annual["agency"] == agency].set_index("year")["count"]
+        before, after = own[year], own[year + 1]
+        pairs = year_pairs(annual, years=[year], exclude=[*exclude, agency])
+        bands = alpha_by_band(pairs, n_bands=n_bands)
+        band = band_of(before, bands)
+        trend = float(year_trend(pairs)[year])
+        change = ordinary_change(before, after, band["alpha"], trend, level)
+        pooled = ordinary_change(
+            before, after, float(bands.loc[bands["band"] == "all", "alpha"].iloc[0]), trend, level
+        )
+        check = neighbour_check(pairs, before, after, band["alpha"], k)
+        tail = 50 * (1 - level)
+        outside = not tail <= check["empirical_percentile"] <= 100 - tail
+        rows[offense] = {
+            **asdict(change),
+            "band": band["band"],
+            "band_low": band["low"],
+            "band_high": band["high"],
+            "band_agencies": band["agencies"],
+            "alpha_pooled": pooled.alpha,
+            "z_pooled": pooled.z,
+            "beyond_pooled": pooled.beyond,
+            **check,
+            "neighbour_beyond": outside,
+            "agree": outside == change.beyond,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# ---------------------------------------------------------------------------- regression to mean
+def rtm_panel(annual: pd.DataFrame, prior: int = 2, exclude: Sequence[str] = TREATED):
+    """Deviation from the prior mean and the next year's move, for every agency and year.
+
+    For year t with complete years t-prior .. t+1: ``level`` = mean of the ``prior`` years
+    before t, ``deviation`` = log(count_t / level), ``move`` = log(count_{t+1} / count_t). Only
+    windows with every count positive. ``deviation_c`` and ``move_c`` are centred on their
+    year's mean across agencies, which removes common (national) changes.
+    """
+    data = annual[~annual["agency"].isin(exclude)]
+    wide = data.pivot(index="agency", columns="year", values="count")
+    rows = []
+    for t in wide.columns:
+        window = [t - j for j in range(prior, 0, -1)] + [t, t + 1]
+        if not set(window) <= set(wide.columns):
+            continue
+        part = wide[window].dropna()
+        part = part[(part > 0).all(axis=1)]
+        level = part[window[:prior]].mean(axis=1)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "agency": part.index,
+                    "year": t,
+                    "level": level.to_numpy(),
+                    "count": part[t].to_numpy(),
+                    "deviation": np.log(part[t] / level).to_numpy(),
+                    "move": np.log(part[t + 1] / part[t]).to_numpy(),
+                }
+            )
+        )
+    if not rows:
+        raise ValueError(f"no run of {prior + 2} consecutive years in the data")
+    out = pd.concat(rows, ignore_index=True)
+    for column in ["deviation", "move"]:
+        out[f"{column}_c"] = out[column] - out.groupby("year")[column].transform("mean")
+    return out
+
+
+def rtm_slope(panel: pd.DataFrame, size: float | None = None, factor: float = 2.0) -> dict:
+    """Regression to the mean: OLS slope of the next year's move on the deviation (centred).
+
+    A slope of 0 means deviations persist (no regression to the mean). For pure noise around a
+    stable level the slope is ``-k/(k+1)`` with ``k`` prior years (the prior mean is itself
+    noisy): -2/3 for ``prior=2``; a slope of -1 would mean the deviation is entirely undone.
+    With ``size``, only agencies whose prior mean lies within ``factor`` of it are used (RTM
+    is weaker for large counts, whose deviations are less noise). Returns slope, its standard
+    error, n and the size range used.
+    """
+    data = panel
+    if size is not None:
+        data = panel[(panel["level"] >= size / factor) & (panel["level"] <= size * factor)]
+    if len(data) < 5:
+        raise ValueError("too few agency-years for a regression-to-the-mean slope")
+    x, y = data["deviation_c"].to_numpy(), data["move_c"].to_numpy()
+    x = x - x.mean()
+    y = y - y.mean()
+    slope = float(np.sum(x * y) / np.sum(x * x))
+    resid = y - slope * x
+    se = float(np.sqrt(np.sum(resid**2) / (len(x) - 2) / np.sum(x * x)))
+    return {
+        "slope": slope,
+        "se": se,
+        "n": len(data),
+        "size_low": float(data["level"].min()),
+        "size_high": float(data["level"].max()),
+    }
+
+
+def rtm_expected(prior_counts: Sequence[float], last: float, slope: float) -> dict:
+    """What regression to the mean predicts for the year after ``last``.
+
+    ``deviation = log(last / mean(prior_counts))``; the expected next count is
+    ``last * exp(slope * deviation)``. With ``slope = -1`` (the most regression possible) it is
+    the prior mean itself, so a next count above the prior mean after a low year, or any rise
+    after a high year, is not explained by regression to the mean. Returns level (prior
+    mean), deviation, expected, and full_reversion (the prior mean, the upper bound).
+    """
+    level = float(np.mean(prior_counts))
+    deviation = float(np.log(last / level))
+    return {
+        "level": level,
+        "deviation": deviation,
+        "expected": float(last * np.exp(slope * deviation)),
+        "full_reversion": level,
+    }
+
+
+def rtm_check(
+    monthly: pd.DataFrame,
+    agency: str,
+    offense: str,
+    series: pd.Series,
+    year: int = 2018,
+    prior: int = 2,
+    factor: float = 2.0,
+    exclude: Sequence[str] = TREATED,
+) -> dict:
+    """How much of ``agency``'s rise from ``year`` to the next regression to the mean explains.
+
+    ``series``: the agency's longer annual series of ``offense`` from one source (year -> count,
+    e.g. the FBI summary counts of :func:`factcheck.loaders.cmpd_fbi_annual`), covering the
+    ``prior`` years before ``year`` and ``year`` itself. Steps:
+
+    1. the slope: :func:`rtm_slope` on the index's other agencies (:func:`rtm_panel` with
+       ``prior`` years), restricted to prior levels within ``factor`` of the agency's own
+       ``year`` count in the index;
+    2. the deviation: log of ``series[year]`` over the mean of the ``prior`` years before it
+       (one source throughout, so a change of definition between sources does not enter);
+    3. the expected ratio ``exp(slope * deviation)`` applied to the index count of ``year``
+       gives ``expected_after``; ``full_reversion_after`` applies the largest possible
+       regression (back to the prior mean).
+
+    Returns slope, se, n, level (prior mean), deviation, before/after (index counts),
+    expected_after, full_reversion_after, share_explained (of the observed change, by the
+    estimated slope), long_mean (mean of ``series`` over the five years to ``year``),
+    after_vs_long_mean (index count of the next year over it, in per cent: positive means
+    the next year was above the longer mean, where regression to the mean cannot lead) and
+    source_ratio (index count over ``series`` in ``year``). after_vs_long_mean compares two
+    sources, so it means something only where they count alike (source_ratio close to 1, as
+    for murder; not for aggravated assault, which the two sources count very differently).
+    """
+    annual = annual_counts(monthly, offense)
+    own = annual[annual["agency"] == agency].set_index("year")["count"]
+    before, after = float(own[year]), float(own[year + 1])
+    slope = rtm_slope(rtm_panel(annual, prior, exclude), size=before, factor=factor)
+    prior_counts = series.loc[year - prior : year - 1]
+    expected = rtm_expected(prior_counts, float(series[year]), slope["slope"])
+    ratio = expected["expected"] / float(series[year])
+    long_mean = float(series.loc[year - 4 : year].mean())
+    return {
+        **slope,
+        "level": expected["level"],
+        "deviation": expected["deviation"],
+        "before": before,
+        "after": after,
+        "expected_after": before * ratio,
+        "full_reversion_after": before * expected["level"] / float(series[year]),
+        "share_explained": (before * ratio - before) / (after - before)
+        if after != before
+        else np.nan,
+        "long_mean": long_mean,
+        "after_vs_long_mean": (after / long_mean - 1) * 100,
+        "source_ratio": before / float(series[year]),
+    }

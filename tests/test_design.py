@@ -1,0 +1,214 @@
+"""The comparison design on a synthetic monthly panel with planted effects."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # tests only; chapters keep the inline backend
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from factcheck import design  # noqa: E402
+
+MONTHS = pd.date_range("2018-01-01", "2021-12-01", freq="MS")
+
+
+def synthetic(effect=1.0, pretrend=0.0, seed=0, n=40):
+    """An RTCI-like monthly file: common month effects, agencies of many sizes, mild gamma
+    noise; Charlotte's counts multiplied by ``effect`` from January 2019 and, in 2018, by a
+    linear trend from ``1 - pretrend`` (January) to ``1 + pretrend`` (December)."""
+    rng = np.random.default_rng(seed)
+    season = np.exp(0.15 * np.sin(2 * np.pi * (MONTHS.month - 1) / 12) + rng.normal(0, 0.05, 48))
+    units = {"Charlotte, NC": ("NC", 400.0), "Raleigh, NC": ("NC", 150.0)}
+    for i in range(4):
+        units[f"Town{i}, NC"] = ("NC", float(rng.uniform(60, 300)))
+    for i in range(n):
+        units[f"City{i}, XX"] = ("XX", float(np.exp(rng.uniform(np.log(100), np.log(1000)))))
+    rows = []
+    for agency, (state, level) in units.items():
+        mean = level * season * rng.gamma(200, 1 / 200, 48)
+        if agency == "Charlotte, NC":
+            mean = mean * np.where(MONTHS >= design.POST, effect, 1.0)
+            ramp = np.ones(48)
+            ramp[:12] = np.linspace(1 - pretrend, 1 + pretrend, 12)
+            mean = mean * ramp
+        counts = {
+            "murder": rng.poisson(mean / 50),
+            "rape": rng.poisson(mean / 10),
+            "robbery": rng.poisson(mean / 3),
+            "aggravated_assault": rng.poisson(mean / 2),
+        }
+        frame = pd.DataFrame({"agency": agency, "state_abbr": state, "date": MONTHS, **counts})
+        rows.append(frame)
+    rows.append(
+        pd.DataFrame(
+            {"agency": "All, Nationwide", "state_abbr": "Nationwide", "date": MONTHS, "murder": 9}
+            | {c: 9 for c in ["rape", "robbery", "aggravated_assault"]}
+        )
+    )
+    out = pd.concat(rows, ignore_index=True)
+    for column in design.VIOLENT:
+        out[column] = out[column].astype(float)
+    out["violent"] = out[design.VIOLENT].sum(axis=1)
+    out.loc[(out["agency"] == "City0, XX") & (out["date"] == "2019-05-01"), "violent"] = np.nan
+    return design.clean_monthly(out)
+
+
+def test_fe_poisson_matches_a_glm_with_dummies():
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(3)
+    y = rng.poisson(np.outer(rng.uniform(5, 50, 6), rng.uniform(0.5, 2, 8))).astype(float)
+    a = np.zeros_like(y, dtype=bool)
+    a[0, 4:] = True
+    b = np.zeros_like(y, dtype=bool)
+    b[:2, 6:] = True
+    fit = design.fe_poisson(y, [a, b])
+    units, periods = np.indices(y.shape)
+    x = np.column_stack(
+        [np.ones(y.size)]
+        + [(units.ravel() == i).astype(float) for i in range(1, 6)]
+        + [(periods.ravel() == t).astype(float) for t in range(1, 8)]
+        + [a.ravel().astype(float), b.ravel().astype(float)]
+    )
+    glm = sm.GLM(y.ravel(), x, family=sm.families.Poisson()).fit(scale="X2")
+    assert fit.beta == pytest.approx(glm.params[-2:], abs=1e-6)
+    assert fit.se == pytest.approx(glm.bse[-2:], rel=1e-4)
+
+
+def test_fe_poisson_refuses_inestimable_input():
+    y = np.array([[0.0, 0.0], [3.0, 4.0]])
+    with pytest.raises(ValueError):
+        design.fe_poisson(y, [])
+    y = np.array([[1.0, 0.0, 2.0], [3.0, 4.0, 5.0]])
+    empty = np.array([[False, True, False], [False, False, False]])
+    with pytest.raises(ValueError):
+        design.fe_poisson(y, [empty])
+    other = np.array([[False, False, True], [False, False, False]])
+    fit = design.fe_poisson(y, [empty, other])
+    assert fit.beta[0] == -np.inf and np.isnan(fit.se[0])
+    assert np.isfinite(fit.beta[1]) and fit.mu[0, 1] == 0
+
+
+def rule_holds(monthly, table, rule, unit, factor=2.0):
+    """Recompute the rule from the raw file, independently of comparison_set."""
+    months = pd.date_range(design.START, design.MAIN_END, freq="MS")
+    expected = set()
+    for agency, group in monthly.groupby("agency"):
+        if agency in design.TREATED or group["state_abbr"].iloc[0] == "Nationwide":
+            continue
+        window = group.set_index("date")["violent"].reindex(months)
+        if window.isna().any() or window[: design.POST].sum() == 0:
+            continue
+        y2018 = group[group["date"].dt.year == 2018]["violent"]
+        if rule == "size":
+            own = monthly[(monthly["agency"] == unit) & (monthly["date"].dt.year == 2018)]
+            size = own["violent"].sum()
+            if y2018.count() == 12 and size / factor <= y2018.sum() <= size * factor:
+                expected.add(agency)
+        elif group["state_abbr"].iloc[0] == "NC":
+            expected.add(agency)
+    return set(table["agency"]) == expected
+
+
+@pytest.mark.parametrize("rule", ["size", "nc"])
+@pytest.mark.parametrize("unit", design.TREATED)
+def test_comparison_sets_follow_their_rule(rule, unit):
+    monthly = synthetic()
+    table = design.comparison_set(monthly, rule, unit)
+    assert rule_holds(monthly, table, rule, unit)
+    assert not set(table["agency"]) & set(design.TREATED)
+    assert "All, Nationwide" not in set(table["agency"])
+    assert "City0, XX" not in set(table["agency"]), "an incomplete agency is left out"
+    if rule == "nc":
+        assert (table["state_abbr"] == "NC").all() and len(table) == 4
+
+
+def test_did_recovers_a_planted_effect_and_placebos_are_near_zero():
+    monthly = synthetic(effect=1.3, seed=1)
+    out = design.estimate(monthly, "Charlotte, NC", "violent", "size")
+    assert out["pct"] == pytest.approx(30, abs=4)
+    assert out["model_low"] < 30 < out["model_high"]
+    assert out["rank"] == 1 and out["p"] == pytest.approx(1 / (1 + out["controls"]))
+    assert out["placebo_low"] < 30 < out["placebo_high"]
+    assert not out["pre_p"] < 0.05
+    wide = design.panel(monthly, "violent")
+    controls = list(design.comparison_set(monthly, "size", "Charlotte, NC")["agency"])
+    placebos = design.placebo_estimates(wide, controls)
+    assert abs(np.mean(placebos)) < 0.02 and np.max(np.abs(placebos)) < 0.12
+    untreated = design.estimate(monthly, "Raleigh, NC", "violent", "size")
+    assert abs(untreated["pct"]) < 6 and untreated["p"] > 0.1
+
+
+def test_pre_check_flags_a_planted_pretrend():
+    flat = synthetic(effect=1.0, pretrend=0.0, seed=2)
+    trended = synthetic(effect=1.0, pretrend=0.2, seed=2)
+    controls = list(design.comparison_set(flat, "size", "Charlotte, NC")["agency"])
+    assert not design.pre_check(flat, "Charlotte, NC", controls)["flag"]
+    check = design.pre_check(trended, "Charlotte, NC", controls)
+    assert check["flag"] and check["rank"] == 1 and check["pct"] > 10
+
+
+def test_event_table_shows_the_effect_after_and_not_before():
+    monthly = synthetic(effect=1.3, seed=4)
+    table = design.event_table(monthly, "Charlotte, NC")
+    before = table[table["quarter"] < -1]
+    after = table[table["quarter"] >= 0]
+    assert list(table["quarter"]) == [-4, -3, -2, -1, 0, 1, 2, 3, 4]
+    assert table.loc[table["quarter"] == -1, "pct"].iloc[0] == 0
+    assert before["pct"].abs().max() < 8
+    assert after["pct"].between(15, 45).all()
+    logs = np.log1p(table["pct"] / 100)
+    jump = logs[table["quarter"] >= 0].mean() - logs[table["quarter"] < 0].mean()
+    assert jump == pytest.approx(np.log(1.3), abs=0.06)
+    assert (after["band_low"] < 0).all() and (after["band_high"] > 0).all()
+    assert table["start"].iloc[0] == pd.Timestamp("2018-01-01")
+
+
+def test_relative_quarter():
+    months = pd.date_range("2018-10-01", "2019-04-01", freq="MS")
+    assert list(design.relative_quarter(months)) == [-1, -1, -1, 0, 0, 0, 1]
+
+
+def test_event_figure_returns_a_figure():
+    monthly = synthetic(effect=1.3, seed=5)
+    tables = [design.event_table(monthly, unit) for unit in design.TREATED]
+    fig = design.event_figure(tables, ["Charlotte-Mecklenburg", "Raleigh"])
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert len(fig.axes) == 1 and fig.axes[0].get_ylabel()
+    plt.close(fig)
+
+
+def test_run_has_one_row_per_combination():
+    monthly = synthetic(effect=1.3, seed=6)
+    out = design.run(monthly, offenses=["violent", "robbery"], ends=[design.MAIN_END])
+    assert len(out) == 2 * 2 * 2
+    assert set(out["rule"]) == {"size", "nc"}
+    nc = out[out["rule"] == "nc"]
+    assert nc["placebo_low"].isna().all(), "four placebos are too few for an interval"
+
+
+def test_closed_form_equals_the_ipf_fit_and_the_placebo_loop():
+    monthly = synthetic(effect=1.2, seed=7)
+    wide = design.panel(monthly, "robbery")
+    controls = list(design.comparison_set(monthly, "size", "Charlotte, NC", "robbery")["agency"])
+    fit = design.did(wide, "Charlotte, NC", controls)
+    post = (wide.columns >= design.POST).astype(int)
+    closed = design.block_estimates(wide, "Charlotte, NC", controls, post, 0)
+    assert closed[0] == pytest.approx(fit.beta[0], abs=1e-7)
+    quarters, event = design.event_study(wide, "Charlotte, NC", controls)
+    groups = design.relative_quarter(wide.columns)
+    closed = design.block_estimates(wide, "Charlotte, NC", controls, groups, -1)
+    assert closed == pytest.approx(event.beta, abs=1e-6)
+    placebos = design.placebo_estimates(wide, controls, event=True)
+    for i in (0, 5):
+        others = [c for c in controls if c != controls[i]]
+        loop = design.event_study(wide, controls[i], others, se=False)[1].beta
+        assert placebos[i] == pytest.approx(loop, abs=1e-6)
+
+
+def test_lead_check_flags_a_planted_pretrend():
+    flat = design.lead_check(synthetic(pretrend=0.0, seed=2), "Charlotte, NC")
+    trended = design.lead_check(synthetic(pretrend=0.25, seed=2), "Charlotte, NC")
+    assert flat["p"] > 0.05
+    assert trended["rank"] == 1 and trended["p"] < 0.05

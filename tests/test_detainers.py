@@ -1,0 +1,46 @@
+"""Detainer arithmetic and the FOIA table on small known inputs."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from factcheck import detainers
+
+
+def _foia():
+    return pd.DataFrame(
+        {
+            "agency": ["Mecklenburg County Sheriff's Office"] * 2
+            + ["Wake County Sheriff's Office"] * 2
+            + ["Gaston County Sheriff's Office"],
+            "fiscal_year": [2012, 2013, 2012, 2013, 2013],
+            "identified_287g": [2512.0, 626.0, math.nan, 300.0, 50.0],
+            "removed_287g": [1000.0, 400.0, math.nan, 120.0, 20.0],
+        }
+    )
+
+
+def test_foia_rows_keep_named_counties_with_figures():
+    rows = detainers.foia_rows(_foia(), ["Mecklenburg", "Wake"])
+    assert rows["county"].tolist() == ["Mecklenburg", "Mecklenburg", "Wake"]
+    series = detainers.county_series(rows, "Mecklenburg")
+    assert series.max() == 2512 and series.loc[2013] == 626
+
+
+def test_foia_table_formats():
+    table = detainers.foia_table(detainers.foia_rows(_foia(), ["Mecklenburg"]))
+    assert table.columns.tolist() == ["county", "year", "identified", "removed"]
+    assert table.iloc[0].tolist() == ["Mecklenburg", "FY2012", "2,512", "1,000"]
+
+
+def test_rates_and_floors():
+    assert detainers.per_month(200, 13) == pytest.approx(15.385, abs=1e-3)
+    assert detainers.months_between("2019-01-01", "2020-02-14") == 13
+    assert detainers.below_floor(2, 200)
+    assert not detainers.below_floor(250, 200)
+    assert detainers.fall_factor(1600, 200) == 8
+    with pytest.raises(ValueError):
+        detainers.per_month(1, 0)
+    with pytest.raises(ValueError):
+        detainers.fall_factor(1, 0)
