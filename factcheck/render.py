@@ -128,7 +128,7 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     lines = [
         _anchor(cid).rstrip("\n"),
         f"::::{{container}} verdict verdict-{css_key(status)}",
-        f":::{{admonition}} {badge(status)} claim {cid}",
+        f":::{{admonition}} Verdict on claim {cid}: {badge(status)}",
         f":class: verdict-box verdict-{css_key(status)}",
     ]
     rebuilt = claim.get("rebuilt_value")
