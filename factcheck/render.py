@@ -91,14 +91,13 @@ def sources(claim: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def source_markdown(source: dict[str, Any]) -> str:
+    """One source: a citation linked to the bibliography for a ``bib:`` source, else its label,
+    linked to its public address when it has one."""
+    if source.get("kind") == "bib":
+        return f"{{cite:t}}`{str(source['key']).split(':', 1)[-1]}`"
     text = str(source.get("label") or source.get("key"))
     text = text.replace("[", "(").replace("]", ")")
-    if source.get("url"):
-        text = f"[{text}]({source['url']})"
-    if source.get("kind") == "bib":
-        key = str(source["key"]).split(":", 1)[-1]
-        text = f"{text} {{cite:p}}`{key}`"
-    return text
+    return f"[{text}]({source['url']})" if source.get("url") else text
 
 
 def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:

@@ -82,7 +82,7 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
     assert render.badge("needs_context") in text
     assert "*What the article leaves out:* The base rate is missing." in text
     assert "[Census (2019)](https://x.gov/a)" in text
-    assert "{cite:p}`miles2014`" in text
+    assert "{cite:t}`miles2014`" in text and "Miles and Cox" not in text
     assert "The checked text" not in text  # the article itself is not listed as a source
     assert "Rebuilt value: **150** agencies" in text
 
