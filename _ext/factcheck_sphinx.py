@@ -82,7 +82,7 @@ def description(doctree: nodes.document | None) -> str:
 
 def page_meta(app, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
     title = html.unescape(context.get("title") or "")
-    site = app.config.project
+    site = app.config.html_title or app.config.project
     text = description(doctree) or site
     tags = [
         f'<meta name="description" content="{html.escape(text)}" />',

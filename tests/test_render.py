@@ -233,3 +233,19 @@ def test_config_loads_the_styles_and_the_extension():
     assert "attrs_inline" in config and "factcheck_sphinx" in config
     assert "\\usepackage{factcheck}" in config and "_latex/factcheck.sty" in config
     assert Path(ROOT / "_ext" / "factcheck_sphinx.py").is_file()
+
+
+def test_licence_and_citation_files_agree_with_the_book():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["cff-version"] == "1.2.0"
+    assert citation["title"] == config["title"] == render.REPORT_NAME
+    assert citation["authors"] and set(citation["license"]) == {"CC-BY-4.0", "MIT"}
+    licence = (ROOT / "LICENSE").read_text()
+    for needed in ("CC BY 4.0", "MIT licence", "CC BY-NC-SA 4.0", "CC BY-NC-ND 3.0 US"):
+        assert needed in licence
+    registry = (ROOT / "data" / "registry.yml").read_text()
+    for nc in re.findall(r"licence: (.*?-N[CD].*)", registry):
+        assert any(part in licence for part in re.findall(r"CC BY-N[\w-]+ [\d.]+", nc)), nc
