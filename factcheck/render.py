@@ -225,9 +225,10 @@ def headline_line(art_id: str, book: _claims.Ledger | None = None) -> str:
 
 
 def article_claims_markdown(article: str, book: _claims.Ledger | None = None) -> str:
-    """A table of one article's claims: number (linked to its anchor), status, quote, kind."""
-    from .report import md_table
+    """A table of one article's claims: number (linked to its anchor), status, quote, kind.
 
+    A long table with fixed widths, so that in the PDF it breaks across pages instead of
+    jumping whole to the next one."""
     book = book or _claims.ledger()
     rows = book.claims[book.claims["article"] == article]
     table = pd.DataFrame(
@@ -239,7 +240,7 @@ def article_claims_markdown(article: str, book: _claims.Ledger | None = None) ->
             "kind": rows["kind"],
         }
     )
-    return md_table(table)
+    return list_table(table, (7, 24, 55, 14), css_class="claims-table longtable")
 
 
 def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
