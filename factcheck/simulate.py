@@ -1,10 +1,12 @@
-"""Seeded simulations that show how a list of cases arises, whatever the policy.
+"""Why a list of re-arrested people cannot give a re-offense rate: the arithmetic.
 
-ICE's Declined Detainer Outcome Report lists people released despite a detainer whom ICE
-later learned had been arrested again. Its count is the product of three things: how many
-people were released, how many of them were re-arrested in the window, and how many of those
-re-arrests ICE came to know about. The report observes only the product, so the same list can
-arise from very different re-offense rates.
+ICE's Declined Detainer Outcome Report lists people released despite a detainer whom ICE later
+learned had been arrested again. If each of ``n`` released people is re-arrested with
+probability ``p`` and each re-arrest comes to ICE's notice with probability ``q``, the listed
+count is a binomial count thinned twice, which is exactly Binomial(n, p * q). Its whole
+distribution depends on ``p`` and ``q`` only through their product, so the list cannot tell a
+high re-offense rate with little detection from a low one with much detection. No simulation
+is needed: the module computes the expected count and the exact distribution.
 """
 
 from __future__ import annotations
@@ -13,50 +15,79 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 
-def listed_cases(
-    n_released: int, p_reoffend: float, p_detected: float, reps: int, seed: int
-) -> np.ndarray:
-    """Simulate ``reps`` lists: how many released people are re-arrested and then noticed.
+def _check(name: str, p: float) -> None:
+    if not 0 <= p <= 1:
+        raise ValueError(f"{name} must be a probability, got {p}")
 
-    Each released person is re-arrested with probability ``p_reoffend``; each re-arrest is
-    noticed (and so listed) with probability ``p_detected``. Returns the listed count of each
-    replicate. The generator is seeded, so results are reproducible.
+
+def expected_listed(n_released: float, p_reoffend: float, p_detected: float) -> float:
+    """Expected number of people listed: n * p_reoffend * p_detected."""
+    _check("p_reoffend", p_reoffend)
+    _check("p_detected", p_detected)
+    return n_released * p_reoffend * p_detected
+
+
+def listed_distribution(n_released: int, p_reoffend: float, p_detected: float) -> np.ndarray:
+    """Exact probabilities of listing 0..n people, by summing over the re-arrested count.
+
+    P(listed = k) = sum over m of Binom(m; n, p) * Binom(k; m, q). Written out in full (not
+    via the identity) so that tests can check the identity against it.
     """
-    for name, p in [("p_reoffend", p_reoffend), ("p_detected", p_detected)]:
-        if not 0 <= p <= 1:
-            raise ValueError(f"{name} must be a probability, got {p}")
-    rng = np.random.default_rng(seed)
-    reoffended = rng.binomial(n_released, p_reoffend, size=reps)
-    return rng.binomial(reoffended, p_detected)
+    _check("p_reoffend", p_reoffend)
+    _check("p_detected", p_detected)
+    m = np.arange(n_released + 1)
+    reoffended = stats.binom.pmf(m, n_released, p_reoffend)
+    k = np.arange(n_released + 1)
+    listed = stats.binom.pmf(k[:, None], m[None, :], p_detected)  # [k, m]
+    return listed @ reoffended
 
 
-def scenarios(
-    n_released: int,
-    pairs: Iterable[tuple[float, float]],
-    reps: int = 10_000,
-    seed: int = 2018,
-    level: float = 0.9,
+def equal_product_cases(
+    n_released: float, listed: float, reoffend_shares: Iterable[float]
 ) -> pd.DataFrame:
-    """Listed counts under several (re-offense, detection) scenarios, one row each.
+    """Scenarios that all produce the same expected list of ``listed`` people.
 
-    Columns: p_reoffend, p_detected, expected (n * p_reoffend * p_detected), mean, low and high
-    (the central ``level`` range of the simulated counts). Each scenario gets its own seed
-    derived from ``seed``, so adding a scenario does not change the others.
+    For each assumed re-offense share p, the detection share that gives the list is
+    listed / (n * p). Columns: p_reoffend, p_detected, expected (the same in every row).
+    Raises ValueError when a scenario would need a detection share above 1.
     """
+    product = listed / n_released
     rows = []
-    tail = (1 - level) / 2
-    for i, (p_reoffend, p_detected) in enumerate(pairs):
-        draws = listed_cases(n_released, p_reoffend, p_detected, reps, seed + i)
+    for p in reoffend_shares:
+        q = product / p
+        _check("p_detected", q)
         rows.append(
-            {
-                "p_reoffend": p_reoffend,
-                "p_detected": p_detected,
-                "expected": n_released * p_reoffend * p_detected,
-                "mean": draws.mean(),
-                "low": float(np.quantile(draws, tail)),
-                "high": float(np.quantile(draws, 1 - tail)),
-            }
+            {"p_reoffend": p, "p_detected": q, "expected": expected_listed(n_released, p, q)}
         )
     return pd.DataFrame(rows)
+
+
+def central_range(n_released: int, product: float, level: float = 0.9) -> tuple[int, int]:
+    """The central ``level`` range of Binomial(n, product): the same for every scenario."""
+    _check("product", product)
+    tail = (1 - level) / 2
+    dist = stats.binom(n_released, product)
+    return int(dist.ppf(tail)), int(dist.ppf(1 - tail))
+
+
+def cases_display(cases: pd.DataFrame, n_released: int, level: float = 0.9) -> pd.DataFrame:
+    """:func:`equal_product_cases` formatted for a table, with the list's central range.
+
+    The range is that of Binomial(n, product), so it is the same in every row: that sameness is
+    the point of the table.
+    """
+    from .report import fmt_int, fmt_num, fmt_pct
+
+    product = float(cases["p_reoffend"].iloc[0] * cases["p_detected"].iloc[0])
+    low, high = central_range(n_released, product, level)
+    return pd.DataFrame(
+        {
+            "share re-arrested": [fmt_pct(100 * v, 0) for v in cases["p_reoffend"]],
+            "share of re-arrests ICE learns of": [fmt_pct(100 * v, 1) for v in cases["p_detected"]],
+            "people listed: expected": [fmt_num(v, 1) for v in cases["expected"]],
+            f"people listed: central {level:.0%} range": f"{fmt_int(low)} to {fmt_int(high)}",
+        }
+    )

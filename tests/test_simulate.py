@@ -1,38 +1,45 @@
-"""The declined-detainer simulation: seeded, unbiased, and blind to the re-offense rate."""
+"""The declined-detainer arithmetic: a binomial count thinned twice is Binomial(n, p*q)."""
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from factcheck import rates, simulate
+from factcheck import simulate
 
 
-def test_listed_cases_is_seeded_and_unbiased():
-    a = simulate.listed_cases(2700, 0.4, 0.014, reps=5000, seed=7)
-    b = simulate.listed_cases(2700, 0.4, 0.014, reps=5000, seed=7)
-    np.testing.assert_array_equal(a, b)
-    assert a.mean() == pytest.approx(2700 * 0.4 * 0.014, rel=0.03)
-    assert (a >= 0).all()
+def test_thinning_identity_holds_exactly():
+    n, p, q = 30, 0.4, 0.25
+    two_step = simulate.listed_distribution(n, p, q)
+    assert two_step.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(two_step, stats.binom.pmf(np.arange(n + 1), n, p * q), atol=1e-12)
+
+
+def test_equal_products_give_identical_distributions():
+    n = 40
+    a = simulate.listed_distribution(n, 0.8, 0.05)
+    b = simulate.listed_distribution(n, 0.05, 0.8)
+    np.testing.assert_allclose(a, b, atol=1e-12)  # 16-fold different re-offense rates
+    c = simulate.listed_distribution(n, 0.8, 0.1)  # a different product does differ
+    assert np.abs(a - c).max() > 0.01
+
+
+def test_equal_product_cases_and_range():
+    cases = simulate.equal_product_cases(2700, 15, [0.4, 0.1, 0.02])
+    assert cases["expected"].to_numpy() == pytest.approx([15, 15, 15])
+    assert cases["p_detected"].to_numpy() == pytest.approx(
+        [15 / 2700 / p for p in (0.4, 0.1, 0.02)]
+    )
     with pytest.raises(ValueError):
-        simulate.listed_cases(10, 1.5, 0.1, reps=1, seed=1)
-
-
-def test_scenarios_with_equal_products_give_the_same_lists():
-    table = simulate.scenarios(2700, [(0.4, 0.014), (0.056, 0.1), (0.014, 0.4)], reps=20000)
-    assert table["expected"].round(6).nunique() == 1  # same product p_reoffend * p_detected
-    # The lists are statistically indistinguishable although re-offense rates differ 28-fold.
-    assert table["mean"].max() - table["mean"].min() < 0.3
-    assert (table["low"] < table["expected"]).all() and (table["expected"] < table["high"]).all()
-    first = simulate.scenarios(2700, [(0.4, 0.014)], reps=1000)
-    more = simulate.scenarios(2700, [(0.4, 0.014), (0.1, 0.1)], reps=1000)
-    assert first.iloc[0].equals(more.iloc[0])  # adding a scenario leaves the others unchanged
-
-
-def test_rate_ratio_and_adjustments():
-    assert rates.rate_ratio(40, 1000, 10, 1000) == pytest.approx(4.0)
-    assert rates.rate_ratio(4, 100, 10, 1000) == pytest.approx(4.0)
-    assert rates.adjusted_ratio(4.0, counts_per_person=2.0) == pytest.approx(2.0)
-    assert rates.adjusted_ratio(4.0, 2.0, 1.25) == pytest.approx(1.6)
+        simulate.equal_product_cases(100, 15, [0.05])  # would need detection above 1
+    low, high = simulate.central_range(2700, 15 / 2700)
+    assert low < 15 < high
+    assert simulate.expected_listed(100, 0.5, 0.2) == pytest.approx(10)
     with pytest.raises(ValueError):
-        rates.rate_ratio(1, 0, 1, 1)
-    with pytest.raises(ValueError):
-        rates.adjusted_ratio(4.0, 0)
+        simulate.expected_listed(10, 1.5, 0.1)
+
+
+def test_cases_display_has_one_range_for_all_rows():
+    cases = simulate.equal_product_cases(2700, 15, [0.4, 0.1])
+    shown = simulate.cases_display(cases, 2700)
+    assert shown["share re-arrested"].tolist() == ["40%", "10%"]
+    assert shown["people listed: central 90% range"].nunique() == 1
