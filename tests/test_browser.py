@@ -148,7 +148,7 @@ def test_scorecard_links_every_claim_and_its_table_is_interactive(browser, serve
     load(browser, f"{server}/chapters/scorecard.html")
     # All rows, including those on later pages of the table, through the DataTables API.
     browser.execute_script("document.querySelector('.dt-length select, .dataTables_length select')"
-                           ".value = '100'; document.querySelector('.dt-length select, "
+                           ".value = '-1'; document.querySelector('.dt-length select, "
                            ".dataTables_length select').dispatchEvent(new Event('change'))")
     time.sleep(0.3)
     hrefs = browser.execute_script(
@@ -176,3 +176,13 @@ def test_pdf_link_downloads_the_book(browser, server, built, downloads):
         "return [...document.querySelectorAll('.dropdown-download-buttons a')].map(a => a.href)"
     )
     assert any(h.endswith("/book.pdf") for h in menu), "the download menu does not offer the PDF"
+
+
+def test_one_search_box_per_page(browser, server):
+    for width in (1400, PHONE_WIDTH):
+        load(browser, f"{server}/chapters/intro.html", width=width)
+        visible = browser.execute_script(
+            "return [...document.querySelectorAll('.search-button-field, .bd-search input')]"
+            ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0).length"
+        )
+        assert visible <= 1, f"{visible} search boxes at {width}px"
