@@ -244,7 +244,8 @@ def article_claims_markdown(article: str, book: _claims.Ledger | None = None) ->
 
 
 def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
-    """The scorecard's rows as plain text (claim id, status label, article, claim, values)."""
+    """The scorecard's rows as plain text (claim id, status label, claim, values); the claim id
+    names the article."""
     book = book or _claims.ledger()
     frame = book.claims
 
@@ -255,7 +256,6 @@ def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
         {
             "claim": frame["id"],
             "status": frame["status"].map(_claims.STATUSES),
-            "article": frame["article"],
             "what would have to be true": frame["claim"],
             "claimed": [
                 f"{show(v)} {show(u)}".strip() if show(v) else ""
@@ -275,7 +275,6 @@ def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
     table = scorecard_table(book)
     table["claim"] = [claim_link(i) for i in table["claim"]]
     table["status"] = book.claims["status"].map(badge)
-    table = table.drop(columns="article")  # the claim id names the article
     return list_table(table, SCORECARD_WIDTHS, css_class="scorecard longtable")
 
 
@@ -291,13 +290,14 @@ def scorecard_html(book: _claims.Ledger | None = None) -> str:
         f'<a href="{html.escape(claim_url(c))}">{html.escape(c["id"])}</a>' for c in records
     ]
     table["status"] = [
-        f'<span class="status-{css_key(c["status"])}" data-order="{i}">'
-        f"{html.escape(label(c['status']))}</span>"
+        f'<span class="status-{css_key(c["status"])}">{html.escape(label(c["status"]))}</span>'
         for c in records
-        for i in [list(_claims.STATUSES).index(c["status"])]
     ]
-    for column in ("article", "what would have to be true", "claimed", "rebuilt"):
+    for column in ("what would have to be true", "claimed", "rebuilt"):
         table[column] = table[column].map(html.escape)
+    # Sorting by status follows the display order of the statuses, not the alphabet.
+    table["status order"] = [list(_claims.STATUSES).index(c["status"]) for c in records]
+    hidden = len(table.columns) - 1
     datatable = to_html_datatable(
         table,
         connected=False,
@@ -309,6 +309,10 @@ def scorecard_html(book: _claims.Ledger | None = None) -> str:
         table_id="scorecard-table",
         style="width:100%",
         maxBytes=0,  # never downsample: every claim stays in the table
+        columnDefs=[
+            {"targets": [1], "orderData": [hidden]},
+            {"targets": [hidden], "visible": False, "searchable": False},
+        ],
     )
     return (
         '<div class="scorecard-interactive">'
