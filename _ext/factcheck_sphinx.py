@@ -5,6 +5,8 @@
   long tables in ``l`` columns when no widths are given).
 - HTML: a meta description and Open Graph tags on every page, built from the page's title
   and first paragraph (no network, no extra package).
+- HTML and PDF: the per-status colours and icons, generated from factcheck/style.py
+  (factcheck.render.status_css and status_latex), so the charts, the HTML and the PDF share them.
 - HTML: no live-code (thebe) scripts, and no script twice (a console error otherwise).
 - HTML: the theme's download menu offers the book's PDF (``book.pdf``, copied by the Makefile).
 - PDF: the bibliography is printed inside the "References" chapter (one references chapter, not
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -200,6 +203,28 @@ def tidy_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = kept
 
 
+STATUS_CSS = "factcheck-status.css"
+
+
+def status_styles_into_latex(app, config) -> None:
+    from factcheck import render
+
+    preamble = config.latex_elements.get("preamble", "")
+    config.latex_elements["preamble"] = (
+        preamble + "\n\\makeatletter\n" + render.status_latex() + "\\makeatother\n"
+    )
+
+
+def status_styles_into_html(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from factcheck import render
+
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / STATUS_CSS).write_text(render.status_css(), encoding="utf-8")
+
+
 def setup(app) -> dict[str, Any]:
     from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -213,6 +238,9 @@ def setup(app) -> dict[str, Any]:
     app.add_post_transform(BibliographyIntoReferences)
     register_bib_style()
     app.connect("doctree-resolved", widen_tables)
+    app.connect("config-inited", status_styles_into_latex)
+    app.connect("build-finished", status_styles_into_html)
+    app.add_css_file(STATUS_CSS)
     app.connect("html-page-context", page_meta)
     app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", book_pdf_in_download_menu, priority=600)

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from . import claims as _claims
-from .style import STATUS_COLOURS
+from .style import STATUS_COLOURS, STATUS_TEXT
 
 REPORT_NAME = "287(g), detainers and crime: checking the articles' claims"
 UNSCORED = _claims.UNSCORED
@@ -493,3 +493,55 @@ def sources_markdown(sources: pd.DataFrame) -> str:
         }
     )
     return list_table(table, (45, 29, 26), css_class="sources longtable")
+
+
+# One icon per status (HTML badges and box titles; the PDF uses the colour square and label).
+STATUS_ICONS = {
+    "accurate": "\\2713",  # check mark
+    "needs_context": "\\25D0",  # half-filled circle
+    "unsupported": "\\21AF",  # broken arrow
+    "contradicted": "\\2717",  # ballot x
+    "traced": "\\2197",  # arrow to the source
+    "unverifiable": "?",
+    "not_obtained": "\\2205",  # empty set
+    "opinion": "\\275D",  # quotation mark
+    "pending": "\\2026",  # ellipsis
+}
+
+
+def tint(colour: str, strength: float) -> str:
+    """``colour`` mixed with white: strength 1 is the colour, 0 is white ('D9F0EA')."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
+
+
+def status_css() -> str:
+    """The per-status CSS (badge, verdict box border and title), from the status colours.
+
+    Written to the HTML build by _ext/factcheck_sphinx.py; the shared rules are in
+    _static/factcheck.css."""
+    rules = []
+    for status in _claims.STATUSES:
+        key, colour = css_key(status), STATUS_COLOURS[status]
+        box = f"div.admonition.verdict-{key}"
+        rules += [
+            f".status-{key} {{ background-color: {colour}; color: {STATUS_TEXT[status]}; }}",
+            f'.status-{key}::before {{ content: "{STATUS_ICONS[status]}\\00A0"; }}',
+            f"{box} {{ border-color: {colour}; }}",
+            f"{box} > .admonition-title {{ background-color: #{tint(colour, 0.22)}; }}",
+            f'{box} > .admonition-title::after {{ content: "{STATUS_ICONS[status]}"; }}',
+        ]
+    return "\n".join(rules) + "\n"
+
+
+def status_latex() -> str:
+    """The per-status LaTeX colours and styles (``\\fc@status`` is in _latex/factcheck.sty)."""
+    lines = []
+    for status in _claims.STATUSES:
+        key, colour = css_key(status), STATUS_COLOURS[status].lstrip("#")
+        lines += [
+            f"\\definecolor{{fc-{key}}}{{HTML}}{{{colour}}}",
+            f"\\definecolor{{fc-{key}-light}}{{HTML}}{{{tint(colour, 0.15)}}}",
+            f"\\fc@status{{{key}}}",
+        ]
+    return "\n".join(lines) + "\n"

@@ -12,7 +12,6 @@ from factcheck import claims, render, report, style
 
 from .conftest import CHAPTERS, ROOT
 
-CSS = ROOT / "_static" / "factcheck.css"
 STY = ROOT / "_latex" / "factcheck.sty"
 CALL = re.compile(r"claims\.(?:verdict|show_claim)\(\s*\"(a\d{3}-\d{2})\"")
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -94,16 +93,28 @@ def test_bold_marks_numbers_only():
     assert render.bold_numbers("287(g) agencies: Wake, Durham") == "287(g) agencies: Wake, Durham"
 
 
-def test_every_status_has_a_colour_a_meaning_and_styles_in_html_and_pdf():
-    css, sty = CSS.read_text(), STY.read_text()
+def test_every_status_has_a_colour_an_icon_a_meaning_and_styles_in_html_and_pdf():
+    css, latex = render.status_css(), render.status_latex()
     for status in claims.STATUSES:
         colour = style.STATUS_COLOURS[status]
         key = render.css_key(status)
-        assert re.search(rf"\.status-{key} {{ background-color: {colour};", css), status
+        assert f".status-{key} {{ background-color: {colour};" in css, status
         assert f"div.admonition.verdict-{key} {{ border-color: {colour}; }}" in css, status
-        assert f"\\definecolor{{fc-{key}}}{{HTML}}{{{colour.lstrip('#')}}}" in sty, status
-        assert f"\\fc@status{{{key}}}" in sty, status
-        assert status in render.STATUS_MEANINGS, status
+        assert f"\\definecolor{{fc-{key}}}{{HTML}}{{{colour.lstrip('#')}}}" in latex, status
+        assert f"\\fc@status{{{key}}}" in latex, status
+        assert status in render.STATUS_MEANINGS and status in render.STATUS_ICONS, status
+    assert "\\newcommand\\fc@status" in STY.read_text()
+    assert render.tint("#009E73", 1) == "009E73" and render.tint("#000000", 0) == "FFFFFF"
+
+
+@pytest.mark.build
+def test_built_html_and_latex_carry_the_status_styles(built):
+    css = (built / "html" / "_static" / "factcheck-status.css").read_text()
+    assert css == render.status_css()
+    assert 'href="../_static/factcheck-status.css' in (
+        built / "html" / "chapters" / "intro.html"
+    ).read_text(encoding="utf-8")
+    assert render.status_latex() in (built / "latex" / "book.tex").read_text(encoding="utf-8")
 
 
 def test_every_claim_is_shown_in_its_chapter_so_its_anchor_exists():
