@@ -270,3 +270,28 @@ def test_licence_and_citation_files_agree_with_the_book():
     registry = (ROOT / "data" / "registry.yml").read_text()
     for nc in re.findall(r"licence: (.*?-N[CD].*)", registry):
         assert any(part in licence for part in re.findall(r"CC BY-N[\w-]+ [\d.]+", nc)), nc
+
+
+@pytest.mark.build
+def test_pages_have_meta_description_and_open_graph_tags(built):
+    from .conftest import toc_files
+
+    for doc in toc_files():
+        page = (built / "html" / f"{doc}.html").read_text(encoding="utf-8")
+        for tag, least in (('name="description"', 20), ('property="og:title"', 5)):
+            assert re.search(rf'<meta {tag} content="[^"]{{{least},}}"', page), f"{doc}: {tag}"
+        assert 'property="og:description"' in page and 'property="og:site_name"' in page
+
+
+@pytest.mark.build
+def test_methods_sources_table_links_every_file_and_names_its_licence(built):
+    from factcheck import registry
+
+    page = (built / "html" / "chapters" / "methods.html").read_text(encoding="utf-8")
+    import html as html_lib
+
+    text = html_lib.unescape(page)
+    for row in registry.sources_table().itertuples():
+        assert f'href="{row.url}"' in text, f"{row.key}: public address not linked"
+        assert row.licence in text, f"{row.key}: licence not shown"
+    assert "byte identity" not in text
