@@ -39,6 +39,19 @@ REASONS = {
 # A number in free text: bolded in rebuilt values (never "287" of "287(g)").
 NUMBER = re.compile(r"(?<![\w.,])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?(?![\w%]|\(g\))")
 
+# How a count of claims with each status reads in a sentence ("3 contradicted").
+COUNT_WORDS = {
+    "accurate": "accurate",
+    "needs_context": "accurate but needing context",
+    "unsupported": "not following from the evidence",
+    "contradicted": "contradicted",
+    "traced": "traced to an official source",
+    "unverifiable": "settled by no public record",
+    "not_obtained": "with public data not obtained",
+    "opinion": "opinions or predictions",
+    "pending": "not yet checked",
+}
+
 _anchored: set[str] = set()  # claim ids given an anchor in this kernel (one chapter)
 
 
@@ -209,7 +222,7 @@ def headline_line(art_id: str, book: _claims.Ledger | None = None) -> str:
     scored = rows[~rows["status"].isin(UNSCORED)]
     counts = scored["status"].value_counts()
     tally = ", ".join(
-        f"{int(counts[s])} {label(s).lower()}" for s in _claims.STATUSES if counts.get(s, 0)
+        f"{int(counts[s])} {COUNT_WORDS[s]}" for s in _claims.STATUSES if counts.get(s, 0)
     )
     line = f"{{ref}}`Article {art_id} <{chapter.split('_')[0]}>`: {article_line(art_id, article)}."
     headline = article.get("headline")

@@ -103,6 +103,7 @@ def test_every_status_has_a_colour_an_icon_a_meaning_and_styles_in_html_and_pdf(
         assert f"\\definecolor{{fc-{key}}}{{HTML}}{{{colour.lstrip('#')}}}" in latex, status
         assert f"\\fc@status{{{key}}}" in latex, status
         assert status in render.STATUS_MEANINGS and status in render.STATUS_ICONS, status
+        assert status in render.COUNT_WORDS, status
     assert "\\newcommand\\fc@status" in STY.read_text()
     assert render.tint("#009E73", 1) == "009E73" and render.tint("#000000", 0) == "FFFFFF"
 
