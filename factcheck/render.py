@@ -91,6 +91,23 @@ def claim_url(claim: dict[str, Any]) -> str:
     return f"{claim['chapter']}.html#{claim['id']}"
 
 
+def site_url() -> str:
+    """The published book's address (``html.baseurl`` in _config.yml), or '' when not set."""
+    import yaml
+
+    from .registry import PROJECT_ROOT
+
+    config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+
+
+def review_url(claim: dict[str, Any]) -> str:
+    """A claim's verdict address for ClaimReview: absolute once the book's address is set in
+    _config.yml (html.baseurl), else relative to the chapter page."""
+    base = site_url()
+    return f"{base}/chapters/{claim_url(claim)}" if base else claim_url(claim)
+
+
 def _anchor(claim_id: str) -> str:
     if claim_id in _anchored:
         return ""
@@ -374,7 +391,7 @@ def claimreview(claim: dict[str, Any], book: _claims.Ledger) -> dict[str, Any] |
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": claim_url(claim),
+        "url": review_url(claim),
         "claimReviewed": str(claim["quote"]),
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": REPORT_NAME},
