@@ -296,3 +296,17 @@ def test_methods_sources_table_links_every_file_and_names_its_licence(built):
         assert f'href="{row.url}"' in text, f"{row.key}: public address not linked"
         assert row.licence in text, f"{row.key}: licence not shown"
     assert "byte identity" not in text
+
+
+@pytest.mark.build
+def test_scorecard_offers_the_ledger_as_json_and_the_footer_links_resolve(built):
+    page = (built / "html" / "chapters" / "scorecard.html").read_text(encoding="utf-8")
+    href = re.search(r'href="([^"]*claims\.json)"', page)
+    assert href, "the scorecard has no JSON download link"
+    data = json.loads((built / "html" / "chapters" / href.group(1)).read_text(encoding="utf-8"))
+    assert [c["id"] for c in data["claims"]] == list(claims.ledger().claims["id"])
+    footer = re.search(r'<footer class="bd-footer-content.*?</footer>', page, re.S)
+    links = re.findall(r'href="([\w.-]+\.html)"', footer.group(0)) if footer else []
+    assert {"how_to_cite.html", "corrections.html"} <= set(links)
+    for link in links:
+        assert (built / "html" / "chapters" / link).is_file(), link
