@@ -1,11 +1,14 @@
-"""Chapter figures for the 287(g) and ratio chapters: each builds, glues and saves one chart.
+"""Chapter figures: each builds one chart in the book's style.
 
-Each function returns the matplotlib figure (already closed) so tests can inspect it; in a
-chapter it is glued under ``key`` for a ``{glue:figure}`` directive and saved as
-``figures/<name>.png``.
+The 287(g) and ratio charts glue, save and close their figure themselves (``key``/``name``) and
+return it so tests can inspect it. The crime charts (changes with intervals, base-rate
+histograms, trends, county rates, series on two counting bases) return an open figure, which
+the chapter passes to :func:`publish`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -121,3 +124,170 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
     ax.legend(unique.values(), unique.keys(), frameon=False, fontsize=8, loc="lower left")
     ax.grid(axis="y", visible=False)
     return publish(fig, key, name)
+
+
+# How each kind of event is drawn: colour, line style, label height (staggered).
+EVENT_STYLE = {
+    "policy": ("#555555", "--", 1.0),
+    "reporting": ("#0072B2", ":", 0.08),
+    "context": ("#888888", ":", 1.0),
+}
+
+
+def change_intervals(
+    changes: Mapping[str, pd.DataFrame],
+    colours: Mapping[str, str],
+    labels: Mapping[str, str],
+    level: float = 0.95,
+):
+    """Dot-and-interval chart: one row per offense, one dot per department (key of ``changes``).
+
+    Each table is a ``counts.change_table``; ``labels`` maps its index to row names.
+    """
+    rows = list(labels)
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    offsets = dict(zip(changes, np.linspace(-0.27, 0.27, len(changes)), strict=True))
+    for name, table in changes.items():
+        tab = table.loc[rows]
+        y = np.arange(len(rows)) + offsets[name]
+        err = [tab["pct"] - tab["low"], tab["high"] - tab["pct"]]
+        ax.errorbar(
+            tab["pct"],
+            y,
+            xerr=err,
+            fmt="o",
+            color=colours[name],
+            label=name,
+            capsize=2,
+            markersize=4,
+        )
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(np.arange(len(rows)), [labels[c] for c in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"change from 2018 to 2019, % ({report.fmt_pct(100 * level, 0)} interval)")
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    return fig
+
+
+def change_histogram(
+    pct: pd.Series, marks: Mapping[str, tuple[float, str]], clip: float = 60, xlabel: str = ""
+):
+    """Histogram of percentage changes (clipped at ±``clip``) with a line per marked unit.
+
+    ``marks`` maps a legend label to (value, colour).
+    """
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    ax.hist(pct.clip(-clip, clip), bins=np.arange(-clip, clip + 2.5, 2.5), color="#BBBBBB")
+    for label, (value, colour) in marks.items():
+        ax.axvline(value, color=colour, linewidth=2, label=label)
+    ax.set_xlabel(xlabel or f"change, % (clipped at ±{clip:g})")
+    ax.set_ylabel("agencies")
+    ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
+def rate_trends(series: pd.DataFrame, lines: Mapping[str, tuple[str, str]], shade=(2018, 2019)):
+    """Violent crime rate by year for each place; ``lines`` maps a place key to (label, colour).
+
+    ``series`` is indexed by (place, year) with a ``rate`` column; ``shade`` marks a year pair.
+    """
+    fig, ax = plt.subplots(figsize=(7.0, 3.4))
+    for place, (label, colour) in lines.items():
+        s = series.loc[place]
+        ax.plot(s.index, s["rate"], marker="o", color=colour, label=label)
+    ax.axvspan(*shade, color="#EEEEEE", zorder=0)
+    ax.set_ylabel("violent offenses per 100,000")
+    ax.set_xlabel("year")
+    ax.set_ylim(0, 1.1 * series["rate"].max())  # room above the highest point
+    ax.legend(frameon=False, loc="lower right")
+    return fig
+
+
+def county_boxes(panels: Sequence[tuple[pd.DataFrame, str]], groups: Mapping[str, str]):
+    """Box plots of the 'never' counties' rates per year, with a dot per county in ``groups``.
+
+    ``panels``: (table from ``compare.county_rates``, title); ``groups``: FIPS -> kept/ended.
+    """
+    widths = [t["year"].nunique() for t, _ in panels]
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(7.8, 3.8), gridspec_kw={"width_ratios": widths}
+    )
+    for ax, (table, title) in zip(np.atleast_1d(axes), panels, strict=True):
+        never = table[table["group"] == "never"]
+        years = sorted(table["year"].unique())
+        for i, year in enumerate(years):
+            vals = never.loc[never["year"] == year, "rate"].dropna()
+            ax.boxplot(
+                vals,
+                positions=[i],
+                widths=0.5,
+                showfliers=False,
+                medianprops={"color": style.PALETTE["never"]},
+            )
+            for fips, group in groups.items():
+                row = table[(table["fips"] == fips) & (table["year"] == year)]
+                if len(row):
+                    ax.scatter(
+                        i + (0.12 if group == "ended" else -0.12),
+                        row["rate"],
+                        color=style.PALETTE[group],
+                        zorder=3,
+                        s=22,
+                    )
+        ax.set_xticks(range(len(years)), [str(y) for y in years])
+        ax.set_title(title, fontsize=9)
+        ax.set_ylim(0, None)
+    np.atleast_1d(axes)[0].set_ylabel("violent crime per 100,000")
+    handles = [
+        plt.Line2D([], [], marker="o", linestyle="", color=style.PALETTE[g], label=lab)
+        for g, lab in [("ended", "ended 287(g) in 2018"), ("kept", "kept 287(g)")]
+    ]
+    fig.legend(
+        handles=handles,
+        frameon=False,
+        fontsize=8,
+        loc="lower center",
+        ncol=2,
+        bbox_to_anchor=(0.5, -0.04),
+    )
+    fig.subplots_adjust(bottom=0.18)
+    return fig
+
+
+def two_bases(
+    annual: pd.DataFrame,
+    monthly: pd.DataFrame,
+    lines: Mapping[str, tuple[str, str]],
+    events: pd.DataFrame,
+):
+    """Left: one agency's yearly summary (SRS) counts; right: monthly own-record counts.
+
+    ``annual``: year, violent; ``monthly``: agency, date, violent; ``lines``: agency ->
+    (label, colour); ``events``: date, label and kind (policy, reporting or context; see
+    ``loaders.crime_events``), marked on the right.
+    The two panels count differently and are not joined.
+    """
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(8.0, 3.6), gridspec_kw={"width_ratios": [2, 3]}
+    )
+    left.plot(
+        annual["year"], annual["violent"], marker="o", markersize=3, color=style.PALETTE["ended"]
+    )
+    left.set_title("CMPD, FBI summary (SRS) counts", fontsize=9)
+    left.set_ylabel("violent offenses per year")
+    left.set_ylim(0, None)
+    for agency, (label, colour) in lines.items():
+        part = monthly[monthly["agency"] == agency]
+        right.plot(part["date"], part["violent"], color=colour, label=label)
+    for event in events.itertuples():
+        colour, linestyle, height = EVENT_STYLE[event.kind]
+        style.mark_event(
+            right, event.date, event.label, colour=colour, linestyle=linestyle, height=height
+        )
+    right.set_title("departments' own records (RTCI), monthly", fontsize=9)
+    right.set_ylabel("violent offenses per month")
+    right.set_ylim(0, None)
+    style.date_axis(right)
+    right.legend(frameon=False, fontsize=8, loc="center left")
+    fig.tight_layout()
+    return fig

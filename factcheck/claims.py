@@ -258,11 +258,14 @@ def article_claims_markdown(article: str, book: Ledger | None = None) -> str:
     return render.article_claims_markdown(article, book)
 
 
-def show_article_claims(article: str) -> None:
-    """Display the table of one article's claims (used at the top of each article chapter)."""
+def show_article_claims(article: str, at_a_glance: bool = True) -> None:
+    """Display the table of one article's claims (used at the top of each article chapter),
+    then the chapter's at-a-glance box (see :func:`show_at_a_glance`)."""
     from .report import show_markdown
 
     show_markdown(article_claims_markdown(article))
+    if at_a_glance:
+        show_at_a_glance(article)
 
 
 def show_at_a_glance(article: str, chapter: str | None = None) -> None:

@@ -159,3 +159,29 @@ def rise_frequency(
             }
         )
     return pd.DataFrame(rows)
+
+
+def count_columns(first: str, labels, columns: dict) -> pd.DataFrame:
+    """A display table: ``first`` column of ``labels``, then one formatted column per entry of
+    ``columns`` (heading -> Series indexed like ``labels`` keys)."""
+    from .report import fmt_int
+
+    keys = list(labels)
+    out = pd.DataFrame({first: [labels[k] if isinstance(labels, dict) else k for k in keys]})
+    for heading, series in columns.items():
+        out[heading] = [fmt_int(series.loc[k]) for k in keys]
+    return out
+
+
+def format_rise_frequency(freq: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rise_frequency` as display strings: years, agencies and the two shares in percent."""
+    from .report import fmt_int, fmt_pct
+
+    return pd.DataFrame(
+        {
+            "years": freq["from"].astype(str) + " to " + freq["to"].astype(str),
+            "agencies": freq["units"].map(fmt_int),
+            "violent crime rose": (100 * freq["total_rose"]).map(lambda v: fmt_pct(v, 0)),
+            "all four categories rose": (100 * freq["all_rose"]).map(lambda v: fmt_pct(v, 0)),
+        }
+    )

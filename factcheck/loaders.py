@@ -36,6 +36,13 @@ PUBLISHER_TYPES = {
 }
 
 VIOLENT = ["murder", "rape", "robbery", "aggravated_assault"]
+VIOLENT_LABELS = {
+    "murder": "murder",
+    "rape": "rape",
+    "robbery": "robbery",
+    "aggravated_assault": "aggravated assault",
+    "violent": "violent (total)",
+}
 
 
 # ---------------------------------------------------------------------------- dates
@@ -281,6 +288,9 @@ def kaplan_annual(keys=None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------------------- RTCI
+RTCI_AGGREGATE = "Nationwide"  # state_abbr of the index's rows that sum many agencies
+
+
 def rtci_monthly() -> pd.DataFrame:
     """Real-Time Crime Index: one row per agency and month, Jan 2018-Jul 2024."""
     raw = load("rtci_by_agency")
@@ -289,18 +299,28 @@ def rtci_monthly() -> pd.DataFrame:
     return out[["agency", "agency_name", "state_abbr", "date", *VIOLENT, "violent"]]
 
 
-def rtci_annual(complete_only: bool = True, monthly: pd.DataFrame | None = None) -> pd.DataFrame:
+def rtci_annual(
+    complete_only: bool = True, monthly: pd.DataFrame | None = None, aggregates: bool = False
+) -> pd.DataFrame:
     """RTCI counts summed by agency and calendar year, with the number of months reported.
 
     With ``complete_only`` (the default) only agency-years with all twelve months are kept;
-    nothing is imputed. Pass ``monthly`` (from :func:`rtci_monthly`) to avoid reading the file
-    again.
+    nothing is imputed. A category's yearly total is missing when any month with a violent
+    count lacks that category (a partial sum would understate it). The index's nationwide
+    aggregate rows (``state_abbr == "Nationwide"``: sums of agencies, not agencies) are left
+    out unless ``aggregates``. Pass ``monthly`` (from :func:`rtci_monthly`) to avoid reading
+    the file again.
     """
     monthly = (rtci_monthly() if monthly is None else monthly).copy()
+    if not aggregates:
+        monthly = monthly[monthly["state_abbr"] != RTCI_AGGREGATE]
     monthly["year"] = monthly["date"].dt.year
     grouped = monthly.groupby(["agency", "year"])
     out = grouped[[*VIOLENT, "violent"]].sum(min_count=1)
     out["months"] = grouped["violent"].count()
+    present = grouped[VIOLENT].count()
+    for category in VIOLENT:
+        out.loc[present[category] < out["months"], category] = pd.NA
     out = out.reset_index()
     return out[out["months"] == 12].reset_index(drop=True) if complete_only else out
 
@@ -413,3 +433,102 @@ def agencies_2025() -> pd.DataFrame:
     raw = load("ice_287g_agencies_2025").copy()
     raw["SIGNED"] = pd.to_datetime(raw["SIGNED"], errors="coerce")
     return raw.rename(columns=str.lower)
+
+
+# ---------------------------------------------------------------------------- lookup tables
+DATA = PROJECT_ROOT / "data"
+LOOKUPS = {
+    # file in data/ -> its columns (the last, basis, says where each entry comes from)
+    "agency_display_names.csv": ["fbi_name", "display_name", "basis"],
+    "own_record_agencies.csv": ["ori", "rtci_agency", "basis"],
+    "county_ori_prefixes.csv": ["county", "fips", "ori_prefix", "basis"],
+    "agreement_county_fips.csv": ["agency", "county_fips", "basis"],
+    "nibrs_violent_offenses.csv": ["category", "nibrs_column", "basis"],
+    "crime_events.csv": ["date", "label", "kind", "basis"],
+}
+
+
+def lookup(name: str, folder=DATA) -> pd.DataFrame:
+    """A committed lookup table from ``data/`` (strings only), checked for its columns.
+
+    Every entry must carry a non-empty ``basis``: where it comes from or why it holds.
+    A missing column, an empty cell or a duplicated first column raises
+    :class:`SchemaMismatchError`.
+    """
+    path = folder / name
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    columns = LOOKUPS[name]
+    if list(table.columns) != columns:
+        raise SchemaMismatchError(f"{path}: columns {list(table.columns)}, expected {columns}")
+    empty = table.apply(lambda col: col.str.strip() == "").any(axis=1)
+    if empty.any():
+        raise SchemaMismatchError(f"{path}: empty cells in rows {list(table.index[empty])}")
+    key = columns[0]
+    if name != "nibrs_violent_offenses.csv" and table[key].duplicated().any():
+        raise SchemaMismatchError(f"{path}: duplicate {key} values")
+    return table
+
+
+def agency_display_names() -> dict[str, str]:
+    """Readable names for FBI agency names (title-cased) that need tidying."""
+    table = lookup("agency_display_names.csv")
+    return dict(zip(table["fbi_name"], table["display_name"], strict=True))
+
+
+def own_record_agencies() -> dict[str, str]:
+    """ORI -> Real-Time Crime Index agency name, for agencies whose own records are in the index."""
+    table = lookup("own_record_agencies.csv")
+    return dict(zip(table["ori"], table["rtci_agency"], strict=True))
+
+
+def county_ori_prefixes() -> pd.DataFrame:
+    """The counties whose agencies are listed by ORI prefix: county, fips, ori_prefix, basis."""
+    return lookup("county_ori_prefixes.csv")
+
+
+def agreement_county_fips() -> dict[str, str]:
+    """County FIPS codes for 287(g) agreements that the ICE file lists without one."""
+    table = lookup("agreement_county_fips.csv")
+    return dict(zip(table["agency"], table["county_fips"], strict=True))
+
+
+def raleigh_nibrs_annual() -> pd.DataFrame:
+    """Raleigh PD's yearly NIBRS offense counts grouped into the four summary categories.
+
+    The grouping (``data/nibrs_violent_offenses.csv``) follows the FBI's definitions; the
+    revised rape definition covers three NIBRS sex offenses. Index: year; columns: the four
+    categories, violent (their sum) and population.
+    """
+    raw = load("kaplan_raleigh_nibrs_yearly").set_index("year")
+    groups = lookup("nibrs_violent_offenses.csv").groupby("category", sort=False)["nibrs_column"]
+    out = pd.DataFrame({cat: raw[list(cols)].sum(axis=1) for cat, cols in groups})[VIOLENT]
+    out["violent"] = out[VIOLENT].sum(axis=1)
+    out["population"] = raw["population"]
+    return out
+
+
+def raleigh_summary_annual(years=range(2019, 2023)) -> pd.DataFrame:
+    """Raleigh PD's FBI summary-format (Return A) counts by year, twelve months each, by year.
+
+    2019-2021 come from the monthly extract, 2022 from its later revision (the first file ends
+    before 2022). A year with fewer than twelve months raises ``ValueError``.
+    """
+    first, _ = kaplan_annual(["kaplan_raleigh_monthly"])
+    later, _ = kaplan_annual(["kaplan_raleigh_monthly_v1559730"])
+    out = pd.concat([first[first["year"] <= 2021], later[later["year"] == 2022]])
+    out = out[out["year"].isin(list(years))].set_index("year")
+    if not (out["months"] == 12).all():
+        raise ValueError(f"incomplete Raleigh years: {out.index[out['months'] != 12].tolist()}")
+    return out
+
+
+def crime_events() -> pd.DataFrame:
+    """Dates marked on crime series (policy, reporting and context changes), with their basis."""
+    table = lookup("crime_events.csv")
+    return table.assign(date=pd.to_datetime(table["date"]))
+
+
+def county_names() -> pd.Series:
+    """County name by 5-character FIPS code, without the word "County" ("Mecklenburg")."""
+    census = county_population().drop_duplicates("fips").set_index("fips")["county"]
+    return census.str.removesuffix(" County")

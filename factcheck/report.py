@@ -91,3 +91,26 @@ def show_markdown(text: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(text))
+
+
+def glue_words(name: str, text: str) -> str:
+    """Glue text that is not a number (names, lists of words) as Markdown, for ``{glue:md}``.
+
+    ``{glue:text}`` shows a glued value in bold, the mark of a computed number; words pasted
+    with ``{glue:md}`` read as ordinary prose.
+    """
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(text), display=False)
+    return text
+
+
+def glue_texts(prefix: str, texts: dict[str, str], words=()) -> dict[str, str]:
+    """Glue each preformatted text under ``{prefix}-{key}`` and return ``texts``.
+
+    Keys in ``words`` are names or lists of words, glued with :func:`glue_words`.
+    """
+    for key, text in texts.items():
+        (glue_words if key in words else glue_text)(f"{prefix}-{key}", text)
+    return texts

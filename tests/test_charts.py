@@ -4,9 +4,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from factcheck import charts, ratios  # noqa: E402
+from factcheck import charts, counts, ratios  # noqa: E402
 
 
 def test_roster_counts_plots_each_capture():
@@ -33,3 +34,69 @@ def test_ratio_sensitivity_draws_both_directions():
     for patch in ax.patches:
         x0, x1 = patch.get_x(), patch.get_x() + patch.get_width()
         assert 4.0 in (round(x0, 9), round(x1, 9))
+
+
+def test_change_intervals_one_series_per_department():
+    tab = counts.change_table(
+        pd.Series({"murder": 50, "violent": 500}), pd.Series({"murder": 80, "violent": 520})
+    )
+    fig = charts.change_intervals(
+        {"A": tab, "B": tab},
+        {"A": "red", "B": "blue"},
+        {"murder": "murder", "violent": "violent (total)"},
+    )
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["murder", "violent (total)"]
+    plt.close(fig)
+
+
+def test_change_histogram_marks_and_clips():
+    fig = charts.change_histogram(pd.Series([-100.0, 0.0, 5.0]), {"X": (3.0, "red")})
+    ax = fig.axes[0]
+    assert sum(p.get_height() for p in ax.patches) == 3  # the -100 is clipped, not dropped
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["X"]
+    plt.close(fig)
+
+
+def test_rate_trends_and_county_boxes():
+    series = pd.DataFrame(
+        {"place": ["NC", "NC"], "year": [2018, 2019], "rate": [1.0, 2.0]}
+    ).set_index(["place", "year"])
+    fig = charts.rate_trends(series, {"NC": ("North Carolina", "green")})
+    assert len(fig.axes[0].lines) == 1
+    plt.close(fig)
+    table = pd.DataFrame(
+        {
+            "fips": ["1", "2", "3"],
+            "year": [2015] * 3,
+            "rate": [1.0, 2.0, 3.0],
+            "group": ["never", "never", "ended"],
+        }
+    )
+    fig = charts.county_boxes([(table, "panel")], {"3": "ended"})
+    assert fig.axes[0].get_title() == "panel"
+    plt.close(fig)
+
+
+def test_two_bases_marks_each_event():
+    annual = pd.DataFrame({"year": [2017, 2018], "violent": [10, 12]})
+    monthly = pd.DataFrame(
+        {
+            "agency": ["A", "A"],
+            "date": pd.to_datetime(["2018-01-01", "2019-01-01"]),
+            "violent": [1, 2],
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2018-12-01", "2019-01-01"]),
+            "label": ["ended", "switch"],
+            "kind": ["policy", "reporting"],
+        }
+    )
+    fig = charts.two_bases(annual, monthly, {"A": ("A city", "red")}, events)
+    right = fig.axes[1]
+    assert [t.get_text() for t in right.texts] == ["ended", "switch"]
+    assert len(right.lines) == 3  # the series and one line per event
+    plt.close(fig)

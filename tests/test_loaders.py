@@ -56,6 +56,29 @@ def test_rtci_annual_keeps_only_complete_years():
     assert len(full) > len(complete)  # 2024 is partial (January to July)
     row = complete[(complete["agency"] == "Charlotte, NC") & (complete["year"] == 2018)].iloc[0]
     assert row["violent"] == row[loaders.VIOLENT].sum()
+    assert not complete["agency"].str.contains("Nationwide").any()  # aggregates are not agencies
+    with_aggregates = loaders.rtci_annual(aggregates=True)
+    assert with_aggregates["agency"].str.contains("Nationwide").any()
+
+
+def test_rtci_annual_leaves_partial_categories_missing():
+    months = pd.date_range("2018-01-01", periods=12, freq="MS")
+    monthly = pd.DataFrame(
+        {
+            "agency": "A",
+            "agency_name": "A",
+            "state_abbr": "XX",
+            "date": months,
+            "murder": 1.0,
+            "rape": 1.0,
+            "robbery": 1.0,
+            "aggravated_assault": 1.0,
+            "violent": 4.0,
+        }
+    )
+    monthly.loc[3, "rape"] = None
+    row = loaders.rtci_annual(monthly=monthly).iloc[0]
+    assert row["months"] == 12 and row["murder"] == 12 and pd.isna(row["rape"])
 
 
 def test_roster_counts_and_fbi_estimates():
@@ -134,3 +157,53 @@ def test_kaplan_annual_reports_masked_gaps():
     assert set(gaps["agency"]) == {"Raleigh PD"} and len(gaps) == 11
     row = annual[(annual["ori"] == "NC09201") & (annual["year"] == 2018)].iloc[0]
     assert row["agency"] == "Raleigh PD" and row["months"] == 1
+
+
+def test_lookup_tables_have_a_basis_for_every_entry(tmp_path):
+    for name in loaders.LOOKUPS:
+        table = loaders.lookup(name)
+        assert len(table) > 0 and table["basis"].str.len().gt(20).all(), name
+    bad = tmp_path / "own_record_agencies.csv"
+    bad.write_text('ori,rtci_agency,basis\nNC06001,"Charlotte, NC",\n')
+    with pytest.raises(SchemaMismatchError, match="empty cells"):
+        loaders.lookup("own_record_agencies.csv", folder=tmp_path)
+
+
+def test_lookup_entries_match_the_files_they_describe():
+    """Each lookup entry names something that exists in the registry's files."""
+    names = set(loaders.agency_display_names())
+    ucr = registry.load("ucr_agencies_2017")
+    assert names <= set(ucr["agency_name"].str.title())
+    own = loaders.rtci_monthly()
+    assert set(loaders.own_record_agencies().values()) <= set(own["agency"])
+    agreements = loaders.nc_agreements()
+    missing = set(agreements.loc[agreements["county_fips"].isna(), "agency"])
+    assert set(loaders.agreement_county_fips()) == missing
+    pop = loaders.county_population().drop_duplicates("fips").set_index("fips")["county"]
+    for agency, fips in loaders.agreement_county_fips().items():
+        assert agency.startswith(pop[fips].removesuffix(" County")), agency
+    prefixes = loaders.county_ori_prefixes()
+    for row in prefixes.itertuples():
+        assert pop[row.fips] == f"{row.county} County"
+        assert (ucr["ori"].str[:5] == row.ori_prefix).any()
+    raw = registry.load("kaplan_raleigh_nibrs_yearly")
+    assert set(loaders.lookup("nibrs_violent_offenses.csv")["nibrs_column"]) <= set(raw.columns)
+
+
+def test_cmpd_rape_derivation_matches_2017_agency_file():
+    cmpd = loaders.cmpd_fbi_annual().set_index("year")
+    ucr = registry.load("ucr_agencies_2017")
+    assert cmpd.loc[2017, "rape"] == ucr.loc[ucr["ori"] == "NC06001", "actual_rape_total"].iloc[0]
+
+
+def test_raleigh_summary_and_nibrs_years():
+    summary = loaders.raleigh_summary_annual()
+    assert list(summary.index) == [2019, 2020, 2021, 2022] and (summary["months"] == 12).all()
+    nibrs = loaders.raleigh_nibrs_annual()
+    assert (nibrs["violent"] == nibrs[loaders.VIOLENT].sum(axis=1)).all()
+    assert set(summary.index) <= set(nibrs.index)
+
+
+def test_county_names():
+    names = loaders.county_names()
+    assert names["37119"] == "Mecklenburg" and names["37183"] == "Wake"

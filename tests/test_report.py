@@ -21,3 +21,17 @@ def test_md_table_escapes_pipes_and_aligns_numbers():
     assert lines[1] == "| :-- | --: |"
     assert lines[2] == "| a\\|b | 1 |"
     assert lines[3] == "|  | 2 |"
+
+
+def test_glue_words_are_markdown_and_numbers_text(monkeypatch):
+    import myst_nb
+
+    from factcheck import report
+
+    stored = {}
+    monkeypatch.setattr(
+        myst_nb, "glue", lambda name, value, display=True: stored.update({name: value})
+    )
+    report.glue_texts("p", {"n": "12", "names": "Durham, Greensboro"}, words=["names"])
+    assert stored["p-n"] == "12"
+    assert stored["p-names"]._repr_markdown_() == "Durham, Greensboro"

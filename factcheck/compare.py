@@ -1,0 +1,619 @@
+"""Comparison sets and base rates: against what is a change judged?
+
+Every comparison set here is computed by a stated rule from the data, never hand-picked:
+the agencies with complete records for both years, those of one state, the counties that kept
+or ended an agreement. Base rates say how common a rise is among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from . import report
+from .counts import change_table, rises
+from .rates import per_100k
+
+
+# ---------------------------------------------------------------------------- agency sets
+def complete_in_years(
+    annual: pd.DataFrame, years: Sequence[int], columns: Sequence[str] = (), by: str = "agency"
+) -> list[str]:
+    """Rule: every unit with a complete record in each of ``years``: twelve months, and a
+    value (not missing) in each of ``columns``.
+
+    ``annual`` has one row per unit and year with ``months``; units are returned sorted.
+    """
+    has_values = annual[list(columns)].notna().all(axis=1)
+    full = annual[annual["year"].isin(years) & (annual["months"] == 12) & has_values]
+    n_years = full.groupby(by)["year"].nunique()
+    return sorted(n_years[n_years == len(set(years))].index)
+
+
+def in_state(monthly: pd.DataFrame, state: str, by: str = "agency") -> list[str]:
+    """Rule: every unit whose ``state_abbr`` is ``state`` (sorted)."""
+    return sorted(monthly.loc[monthly["state_abbr"] == state, by].unique())
+
+
+def comparison_agencies(
+    annual: pd.DataFrame,
+    years: Sequence[int],
+    columns: Sequence[str],
+    exclude: Iterable[str],
+    within: Iterable[str] | None = None,
+    by: str = "agency",
+) -> list[str]:
+    """Rule: complete in every one of ``years`` for every one of ``columns``
+    (:func:`complete_in_years`), not in ``exclude``, and (if given) in ``within``."""
+    chosen = set(complete_in_years(annual, years, columns, by)) - set(exclude)
+    if within is not None:
+        chosen &= set(within)
+    return sorted(chosen)
+
+
+# ---------------------------------------------------------------------------- changes
+
+
+def agency_changes(
+    annual: pd.DataFrame,
+    agency: str,
+    columns: Sequence[str],
+    start: int,
+    end: int,
+    level: float = 0.95,
+    phi: pd.Series | None = None,
+) -> pd.DataFrame:
+    """One agency's change table from ``start`` to ``end`` (``counts.change_table``)."""
+    table = annual[annual["agency"] == agency].set_index("year")
+    return change_table(
+        table.loc[start, list(columns)], table.loc[end, list(columns)], level=level, dispersion=phi
+    )
+
+
+def interval_text(row: pd.Series) -> str:
+    """'+a% to +b%' for a row of a change table."""
+    return (
+        f"{report.fmt_pct(row['low'], signed=True)} to {report.fmt_pct(row['high'], signed=True)}"
+    )
+
+
+def glue_changes(prefix: str, table: pd.DataFrame) -> None:
+    """Glue before, after, pct and the interval of each row as ``{prefix}-{category}-...``."""
+    for cat, row in table.iterrows():
+        key = f"{prefix}-{cat.replace('_', '-')}"
+        report.glue_value(f"{key}-2018", row["before"])
+        report.glue_value(f"{key}-2019", row["after"])
+        report.glue_value(f"{key}-pct", row["pct"], "pct", signed=True)
+        report.glue_text(f"{key}-ci", interval_text(row))
+
+
+# ---------------------------------------------------------------------------- base rates
+def base_rates(
+    annual: pd.DataFrame,
+    categories: Sequence[str],
+    total: str,
+    start: int,
+    end: int,
+    treated: Sequence[str],
+    comparison: Sequence[str],
+) -> dict:
+    """How common a rise was among ``comparison`` units, and where ``treated`` units rank.
+
+    Returns ``rises`` (``counts.rises`` for every unit), ``others`` (the comparison rows),
+    ``share_rose`` and ``share_all`` (percent of comparison units whose total, or all
+    categories, rose), ``n_all`` and ``rank`` (per treated unit: percent of comparison units
+    whose change in ``total`` was smaller).
+    """
+    table = rises(annual, "agency", categories, total, start, end)
+    others = table.loc[[a for a in comparison if a in table.index]]
+    return {
+        "rises": table,
+        "others": others,
+        "share_rose": 100 * others[f"{total}_rose"].mean(),
+        "share_all": 100 * others["all_rose"].mean(),
+        "n_all": int(others["all_rose"].sum()),
+        "rank": {a: 100 * (others["pct"] < table.loc[a, "pct"]).mean() for a in treated},
+    }
+
+
+# ---------------------------------------------------------------------------- counties
+def county_program_groups(
+    agreements: pd.DataFrame, flags: pd.DataFrame, last_roster: str, later_year: int
+) -> dict[str, str]:
+    """Rule for the counties that 'kept' or 'ended' 287(g), from two public records.
+
+    A county is in a group when its agreement was active at the last roster capture
+    (``agreements.active_to`` on or after ``last_roster``, not terminated, with a county FIPS).
+    It 'kept' the agreement when the Washington Post curation flags it in ``later_year``,
+    otherwise it 'ended' it. Returns FIPS -> group.
+    """
+    active = agreements[
+        (agreements["active_to"] >= pd.Timestamp(last_roster))
+        & ~agreements["terminated"].astype(bool)
+        & agreements["county_fips"].notna()
+    ]
+    flagged = set(fips_codes(flags.loc[flags["year"] == later_year, "FIPS"]))
+    return {f: ("kept" if f in flagged else "ended") for f in fips_codes(active["county_fips"])}
+
+
+def fips_codes(values: pd.Series) -> list[str]:
+    """Five-character county FIPS strings from numbers or strings (missing dropped)."""
+    return values.dropna().astype(float).astype(int).astype(str).str.zfill(5).tolist()
+
+
+def ever_participated(
+    flags: pd.DataFrame, agreements: pd.DataFrame, extra: Mapping[str, str]
+) -> set[str]:
+    """Counties with any 287(g) agreement in either record; ``extra`` fills missing FIPS codes."""
+    ever = set(fips_codes(flags["FIPS"])) | set(fips_codes(agreements["county_fips"]))
+    named = agreements.loc[agreements["county_fips"].isna(), "agency"]
+    missing = [a for a in named if a not in extra]
+    if missing:
+        raise ValueError(f"agreements without a county FIPS code and no entry in extra: {missing}")
+    return ever | {extra[a] for a in named}
+
+
+def county_rates(
+    table: pd.DataFrame,
+    rate: str,
+    quality: str,
+    groups: Mapping[str, str],
+    ever: set[str],
+    state: str = "37",
+) -> pd.DataFrame:
+    """Urban Institute county rates of one state with each county's 287(g) group.
+
+    ``group`` is the county's entry in ``groups`` ('kept', 'ended'), else 'other past
+    participant' when in ``ever``, else 'never'. Columns renamed to ``rate`` and ``quality``.
+    """
+    out = table[table["state"] == state].assign(fips=lambda d: d["state"] + d["county"])
+    other = out["fips"].map(lambda f: "other past participant" if f in ever else "never")
+    out["group"] = out["fips"].map(groups).fillna(other)
+    return out.rename(columns={rate: "rate", quality: "quality"})
+
+
+def percentile_range(table: pd.DataFrame, fips: str) -> str:
+    """A county's percentile rank of ``rate`` among all counties, per year, as text.
+
+    '91st' when every year gives the same rank, else '85th to 91st'.
+    """
+    ranks = table.assign(pct=table.groupby("year")["rate"].rank(pct=True) * 100)
+    values = ranks.loc[ranks["fips"] == fips, "pct"]
+    low, high = round(values.min()), round(values.max())
+    return (
+        report.ordinal(low) if low == high else f"{report.ordinal(low)} to {report.ordinal(high)}"
+    )
+
+
+def county_rate_table(
+    tables: Sequence[pd.DataFrame], groups: Mapping[str, str], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Rate (quality flag) per county in ``groups`` and every year of ``tables``."""
+    rows = []
+    for fips, group in groups.items():
+        row = {"county": names[fips], "287(g)": group}
+        for table in tables:
+            for year in sorted(table["year"].unique()):
+                hit = table[(table["fips"] == fips) & (table["year"] == year)]
+                row[str(year)] = (
+                    f"{report.fmt_int(hit['rate'].iloc[0])} ({int(hit['quality'].iloc[0])})"
+                    if len(hit)
+                    else ""
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- state trends
+def estimate_series(estimates: pd.DataFrame, places: Sequence[str], years: Sequence[int]):
+    """FBI estimates for ``places`` (state_abbr) and ``years``, with the violent ``rate``.
+
+    Indexed by (state_abbr, year).
+    """
+    est = estimates[estimates["year"].isin(years) & estimates["state_abbr"].isin(places)].copy()
+    est["rate"] = per_100k(est["violent"], est["population"])
+    return est.set_index(["state_abbr", "year"])
+
+
+def pct_change(series: pd.Series, start, end) -> float:
+    """Percentage change of ``series`` from label ``start`` to label ``end``."""
+    return 100 * (series.loc[end] / series.loc[start] - 1)
+
+
+def base_rate_texts(
+    base: dict, treated: Mapping[str, str], nc: Sequence[str], total: str = "violent"
+) -> dict[str, str]:
+    """The figures of :func:`base_rates` as prose text, keyed for glue.
+
+    n-agencies, share-rose, share-all4 (whole percent), n-all4, ``{key}-rank`` for each
+    treated unit (``treated`` maps the unit to its key), and for the units ``nc``: nc-others
+    (their names without the state), nc-others-rose (how many saw ``total`` rise), nc-others-n.
+    """
+    out = {
+        "n-agencies": report.fmt_int(len(base["others"])),
+        "share-rose": report.fmt_pct(base["share_rose"], 0),
+        "share-all4": report.fmt_pct(base["share_all"], 0),
+        "n-all4": report.fmt_int(base["n_all"]),
+    }
+    out |= {f"{key}-rank": report.fmt_pct(base["rank"][u], 0) for u, key in treated.items()}
+    return out | {
+        "nc-others": ", ".join(a.split(",")[0] for a in nc),
+        "nc-others-rose": report.fmt_int(base["rises"].loc[list(nc), f"{total}_rose"].sum()),
+        "nc-others-n": report.fmt_int(len(nc)),
+    }
+
+
+def and_join(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    return (
+        items[0]
+        if len(items) == 1
+        else ", ".join(items[:-1]) + " and " + items[-1]
+        if items
+        else ""
+    )
+
+
+def assessment_texts(
+    exact: pd.DataFrame, assessed: pd.DataFrame, labels: Mapping[str, str]
+) -> dict[str, str]:
+    """Which changes were exceptional, as prose lists keyed for glue.
+
+    beyond: offenses beyond ordinary variation (``variation.assess``); within: beyond chance
+    (``exact``, a ``counts.change_table``) but not beyond ordinary variation; disagree: offenses
+    where the neighbour check disagrees with the model, and disagree-pct their percentiles.
+    """
+    rows = [c for c in labels if c in assessed.index]
+    va, ex = assessed.loc[rows], exact.loc[rows]
+    return {
+        "beyond": and_join([labels[c] for c in rows if va.loc[c, "beyond"]]),
+        "within": and_join(
+            [labels[c] for c in rows if ex.loc[c, "significant"] and not va.loc[c, "beyond"]]
+        ),
+        "disagree": and_join([labels[c] for c in rows if not va.loc[c, "agree"]]),
+        "disagree-pct": ", ".join(
+            report.fmt_int(v) for v in va.loc[~va["agree"].astype(bool), "empirical_percentile"]
+        ),
+    }
+
+
+def frequency_texts(freq: pd.DataFrame, long_freq: pd.DataFrame, unit: str) -> dict[str, str]:
+    """Range of the yearly shares of rises across units (``counts.rise_frequency``) and the
+    counts of rises in one unit's long series (keys start with ``unit``), as prose text."""
+    out = {}
+    for key, column in [("freq", "total_rose"), ("all4", "all_rose")]:
+        out[f"{key}-min"] = report.fmt_pct(100 * freq[column].min(), 0)
+        out[f"{key}-max"] = report.fmt_pct(100 * freq[column].max(), 0)
+    return out | {
+        f"{unit}-years": report.fmt_int(len(long_freq)),
+        f"{unit}-years-rose": report.fmt_int(long_freq["total_rose"].sum()),
+        f"{unit}-years-all4": report.fmt_int(long_freq["all_rose"].sum()),
+        f"{unit}-first": str(int(long_freq["from"].min())),
+    }
+
+
+def estimate_texts(series: pd.DataFrame, place: str, start: int, end: int) -> dict[str, str]:
+    """One place's FBI estimates as prose: rate in ``start`` and ``end`` (one decimal),
+    percentage change of the violent count and of murders, keyed for glue."""
+    s = series.loc[place]
+    return {
+        f"rate-{start}": report.fmt_num(s.loc[start, "rate"]),
+        f"rate-{end}": report.fmt_num(s.loc[end, "rate"]),
+        "count-pct": report.fmt_pct(pct_change(s["violent"], start, end), signed=True),
+        f"murder-{end}": report.fmt_pct(pct_change(s["murder"], start, end), signed=True),
+    }
+
+
+def edition_table(
+    editions: Mapping[str, pd.DataFrame], place: str, years: Sequence[int], columns: Sequence[str]
+) -> pd.DataFrame:
+    """The same estimates from several editions side by side: one row per edition and year.
+
+    ``editions`` maps an edition label to ``loaders.fbi_estimates(edition)``. Columns: edition,
+    year and ``columns`` (formatted), so a revision between editions is visible.
+    """
+    rows = []
+    for label, est in editions.items():
+        part = est[(est["state_abbr"] == place) & est["year"].isin(list(years))].set_index("year")
+        for year in years:
+            rows.append(
+                {"edition": label, "year": year}
+                | {c: report.fmt_int(part.loc[year, c]) for c in columns}
+            )
+    return pd.DataFrame(rows)
+
+
+def state_without(
+    state: pd.Series, parts: Mapping[str, pd.Series], start: int, end: int
+) -> pd.DataFrame:
+    """A state total with and without some of its parts, and each one's change.
+
+    ``state`` and each of ``parts`` are counts indexed by year. Returns rows for the state, each
+    part, and the rest of the state (state minus every part), with columns ``start``, ``end``
+    and pct (percentage change).
+    """
+    rest = state.loc[[start, end]] - sum(p.loc[[start, end]] for p in parts.values())
+    series = {"state": state} | dict(parts) | {"rest of state": rest}
+    rows = [
+        {"series": name, start: s.loc[start], end: s.loc[end], "pct": pct_change(s, start, end)}
+        for name, s in series.items()
+    ]
+    return pd.DataFrame(rows).set_index("series")
+
+
+def source_comparison(
+    values: Mapping[str, tuple[float, float]], start: int, end: int
+) -> pd.DataFrame:
+    """Two or more sources for the same count, side by side: source, ``start``, ``end``, change.
+
+    ``values`` maps a source label to its (start, end) counts.
+    """
+    return pd.DataFrame(
+        [
+            {
+                "source": label,
+                str(start): report.fmt_int(a),
+                str(end): report.fmt_int(b),
+                "change": report.fmt_pct(100 * (b / a - 1), signed=True),
+            }
+            for label, (a, b) in values.items()
+        ]
+    )
+
+
+def format_assessment(
+    exact: pd.DataFrame,
+    assessed: pd.DataFrame,
+    department: str,
+    labels: Mapping[str, str],
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """One department's changes as display strings: the exact Poisson interval (``exact``, a
+    ``counts.change_table``) and the size-scaled ordinary-variation verdict and neighbour
+    percentile (``assessed``, from ``variation.assess``), one row per offense of ``labels``."""
+    yes_no = {True: "yes", False: "no"}
+    rows = [c for c in labels if c in exact.index and c in assessed.index]
+    ex, va = exact.loc[rows], assessed.loc[rows]
+    return pd.DataFrame(
+        {
+            "department": department,
+            "offense": [labels[c] for c in rows],
+            "2018": ex["before"].map(report.fmt_int).to_numpy(),
+            "2019": ex["after"].map(report.fmt_int).to_numpy(),
+            "change": ex["pct"].map(lambda v: report.fmt_pct(v, signed=True)).to_numpy(),
+            f"{report.fmt_pct(100 * level, 0)} interval (chance)": [
+                interval_text(r) for _, r in ex.iterrows()
+            ],
+            "beyond chance?": ex["significant"].map(yes_no).to_numpy(),
+            "beyond ordinary variation?": va["beyond"].map(yes_no).to_numpy(),
+            "percentile among nearest agencies": va["empirical_percentile"]
+            .map(lambda v: report.fmt_int(v))
+            .to_numpy(),
+        }
+    )
+
+
+def format_design(
+    results: pd.DataFrame, labels: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Difference-in-differences results (``design.run`` rows) as display strings.
+
+    One row per unit (shown by its entry in ``names``) and offense of the main window, with the
+    sensitivity window beside it.
+    The placebo rank is the inference; the model intervals, which ignore serial correlation, are
+    left to the event-study figure.
+    """
+    main = results[results["end"] == results["end"].min()].set_index(["unit", "offense"])
+    late = results[results["end"] == results["end"].max()].set_index(["unit", "offense"])
+    rows = []
+    for (unit, offense), r in main.iterrows():
+        s = late.loc[(unit, offense)]
+        rows.append(
+            {
+                "department": (names or {}).get(unit, unit),
+                "offense": labels[offense],
+                "comparison agencies": report.fmt_int(r["controls"]),
+                "change beyond comparison": report.fmt_pct(r["pct"], signed=True),
+                "placebo rank": f"{r['rank']} of {r['controls'] + 1}",
+                "placebo p": report.fmt_num(r["p"], 2),
+                "2018 check p": report.fmt_num(r["pre_p"], 2),
+                "to Dec 2021": f"{report.fmt_pct(s['pct'], signed=True)} "
+                f"(p {report.fmt_num(s['p'], 2)})",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def design_texts(
+    size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str], level: float = 0.95
+) -> dict[str, str]:
+    """Prose text of the difference-in-differences results (``design.run`` rows), keyed for glue.
+
+    For each unit (``keys`` maps it to a short key) and offense of the main window of ``size``
+    (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32') and ``-p``. Also
+    ``nc-j`` and ``nc-min-p`` (the most North Carolina comparison agencies of any estimate, and
+    the smallest placebo p-value that number allows), ``pre-min-p`` (smallest p of the 2018
+    check, main window, either rule), ``alpha`` (the test level) and ``factor`` (size rule).
+    """
+    import inspect
+
+    from .design import comparison_set
+
+    main_end = size["end"].min()
+    main = size[size["end"] == main_end]
+    out = {}
+    for r in main.itertuples():
+        key = f"{keys[r.unit]}-{r.offense.replace('_', '-')}"
+        out[f"{key}-pct"] = report.fmt_pct(r.pct, signed=True)
+        out[f"{key}-rank"] = f"{r.rank} of {r.controls + 1}"
+        out[f"{key}-p"] = report.fmt_num(r.p, 2)
+    nc_main = nc[nc["end"] == main_end]
+    most = int(nc_main["controls"].max())
+    both = pd.concat([main, nc_main])
+    factor = inspect.signature(comparison_set).parameters["factor"].default
+    return out | {
+        "nc-j": report.fmt_int(most),
+        "nc-min-p": report.fmt_num(1 / (most + 1), 2),
+        "pre-min-p": report.fmt_num(both["pre_p"].min(), 2),
+        "alpha": report.fmt_pct(100 * (1 - level), 0),
+        "factor": report.fmt_num(factor, 0),
+    }
+
+
+def rtm_texts(rtm: Mapping[str, float]) -> dict[str, str]:
+    """A ``variation.rtm_check`` result as prose text keyed for glue: deviation (per cent
+    against the prior mean), slope, expected and full (counts), share (of the rise explained)
+    and above (next year's count against the longer mean, per cent)."""
+    import math
+
+    return {
+        "deviation": report.fmt_pct(100 * (math.exp(rtm["deviation"]) - 1), signed=True),
+        "slope": report.fmt_num(rtm["slope"], 2),
+        "expected": report.fmt_int(rtm["expected_after"]),
+        "full": report.fmt_int(rtm["full_reversion_after"]),
+        "share": report.fmt_pct(100 * rtm["share_explained"], 0),
+        "above": report.fmt_pct(rtm["after_vs_long_mean"], 0),
+    }
+
+
+# ---------------------------------------------------------------------------- summaries as prose
+def counting_bases(
+    cmpd_summary: pd.DataFrame,
+    cmpd_own: pd.DataFrame,
+    raleigh_summary: pd.DataFrame,
+    raleigh_nibrs: pd.DataFrame,
+    raleigh_own: pd.DataFrame,
+    labels: Mapping[str, str],
+    year: int = 2018,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """The same crimes counted two or three ways, side by side.
+
+    All frames are indexed by year. Returns: CMPD's summary (SRS) counts against its own
+    records in ``year`` by offense; Raleigh's violent counts by year in the summary format,
+    NIBRS and its own records (years of ``raleigh_summary``); and prose texts: cmpd-agg-fbi-
+    and cmpd-agg-own-``year`` (aggravated assault), nibrs-ratio-range (NIBRS over summary
+    format, lowest to highest year) and raleigh-retA- and raleigh-own-murder in the first
+    summary year.
+    """
+    from .counts import count_columns
+
+    basis = count_columns(
+        "offense",
+        dict(labels),
+        {
+            f"FBI summary (SRS), {year}": cmpd_summary.loc[year],
+            f"department records, {year}": cmpd_own.loc[year],
+        },
+    )
+    years = list(raleigh_summary.index)
+    gap = count_columns(
+        "year",
+        {y: y for y in years},
+        {
+            "FBI summary format (Return A)": raleigh_summary["violent"],
+            "NIBRS offenses": raleigh_nibrs["violent"],
+            "department records": raleigh_own["violent"],
+        },
+    )
+    ratio = raleigh_nibrs.loc[years, "violent"] / raleigh_summary["violent"]
+    first = years[0]
+    texts = {
+        f"cmpd-agg-fbi-{year}": report.fmt_int(cmpd_summary.loc[year, "aggravated_assault"]),
+        f"cmpd-agg-own-{year}": report.fmt_int(cmpd_own.loc[year, "aggravated_assault"]),
+        "nibrs-ratio-range": f"{ratio.min():.2f} to {ratio.max():.2f}",
+        f"raleigh-retA-murder-{first}": report.fmt_int(raleigh_summary.loc[first, "murder"]),
+        f"raleigh-own-murder-{first}": report.fmt_int(raleigh_own.loc[first, "murder"]),
+    }
+    return basis, gap, texts
+
+
+def growth(values: pd.Series, keys: Mapping[str, str], start: int, end: int) -> dict[str, float]:
+    """Percentage change from ``start`` to ``end`` of ``values`` (indexed by (place, year)) for
+    each place of ``keys``, keyed by its short key."""
+    return {key: pct_change(values.xs(place, level=0), start, end) for place, key in keys.items()}
+
+
+def state_trend_texts(
+    current: pd.DataFrame,
+    earlier: pd.DataFrame,
+    parts: Mapping[str, pd.Series],
+    start: int = 2018,
+    end: int = 2019,
+) -> dict[str, str]:
+    """Prose texts of the FBI's state and national estimates (two editions), keyed for glue.
+
+    ``current``/``earlier``: :func:`estimate_series` of the edition used and of an earlier one,
+    both with NC; ``current`` with US for ``start`` to ``end + 1``. Keys: nc-/us- texts of
+    :func:`estimate_texts`, us-murder-``end + 1``, nc-2019ed-... for the earlier edition,
+    nc-2019ed-count and nc-2020ed-count (NC violent count in ``end`` by edition) and
+    nc-rest-pct: the change of NC without ``parts`` (:func:`state_without`).
+    """
+    out = {f"nc-{k}": v for k, v in estimate_texts(current, "NC", start, end).items()}
+    out |= {f"us-{k}": v for k, v in estimate_texts(current, "US", start, end).items()}
+    out[f"us-murder-{end + 1}"] = estimate_texts(current, "US", end, end + 1)[f"murder-{end + 1}"]
+    out |= {f"nc-2019ed-{k}": v for k, v in estimate_texts(earlier, "NC", start, end).items()}
+    out["nc-2019ed-count"] = report.fmt_int(earlier.loc[("NC", end), "violent"])
+    out["nc-2020ed-count"] = report.fmt_int(current.loc[("NC", end), "violent"])
+    rest = state_without(current.loc["NC", "violent"], parts, start, end)
+    out["nc-rest-pct"] = report.fmt_pct(rest.loc["rest of state", "pct"], signed=True)
+    return out
+
+
+def county_rank_texts(
+    tables: Mapping[str, pd.DataFrame], names: Mapping[str, str]
+) -> dict[str, str]:
+    """Percentile ranks of each named county in each period's table (``county_rates``), as
+    ``rank-{name}-{period}`` texts, with n-never and n-counties of the first table."""
+    first = next(iter(tables.values()))
+    out = {
+        "n-never": report.fmt_int(first.loc[first["group"] == "never", "fips"].nunique()),
+        "n-counties": report.fmt_int(first["fips"].nunique()),
+    }
+    for period, table in tables.items():
+        for fips, name in names.items():
+            out[f"rank-{name.lower()}-{period}"] = percentile_range(table, fips)
+    return out
+
+
+def assessment_sensitivity(
+    monthly: pd.DataFrame,
+    agencies: Sequence[str],
+    offenses: Sequence[str],
+    labels: Mapping[str, str],
+    base: tuple[int, int],
+    settings: Sequence[tuple[int, int]],
+    level: float = 0.95,
+) -> dict[str, str]:
+    """Do the ordinary-variation verdicts depend on the number of size bands or neighbours?
+
+    Runs ``variation.assess`` for each agency with ``base`` (n_bands, k) and each of
+    ``settings``, in both directions (fewer and more bands, fewer and more neighbours). Returns
+    prose texts: sens-bands and sens-near (the other settings tried), sens-model-changes and
+    sens-neighbour-changes (offenses whose model or neighbour verdict differs from the base
+    setting for any agency; empty when none does).
+    """
+    from .variation import assess
+
+    def verdicts(n_bands, k):
+        out = {}
+        for agency in agencies:
+            table = assess(monthly, agency, offenses=offenses, n_bands=n_bands, k=k, level=level)
+            for offense, row in table.iterrows():
+                out[(agency, offense)] = (bool(row["beyond"]), bool(row["neighbour_beyond"]))
+        return out
+
+    reference = verdicts(*base)
+    model, neighbour = set(), set()
+    for setting in settings:
+        for key, (beyond, near) in verdicts(*setting).items():
+            model |= {key[1]} if beyond != reference[key][0] else set()
+            neighbour |= {key[1]} if near != reference[key][1] else set()
+    order = [o for o in offenses]
+    return {
+        "sens-bands": and_join([str(b) for b in sorted({b for b, _ in settings} - {base[0]})]),
+        "sens-near": and_join([str(k) for k in sorted({k for _, k in settings} - {base[1]})]),
+        "sens-model-changes": and_join([labels[o] for o in order if o in model]),
+        "sens-neighbour-changes": and_join([labels[o] for o in order if o in neighbour]),
+    }

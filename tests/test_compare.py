@@ -1,0 +1,319 @@
+"""Comparison sets come from stated rules; base rates and county groups on known inputs."""
+
+import pandas as pd
+import pytest
+
+from factcheck import compare, report
+
+CATS = ["murder", "robbery"]
+
+
+def annual():
+    rows = []
+    # name, months 2018, months 2019, robbery 2019 missing?, counts 2018 -> 2019 (murder, robbery)
+    spec = {
+        "A, NC": (12, 12, False, (10, 100), (20, 90)),
+        "B, NC": (12, 12, True, (10, 100), (11, 110)),  # robbery missing in 2019
+        "C, VA": (12, 11, False, (10, 100), (11, 110)),  # 2019 incomplete
+        "D, VA": (12, 12, False, (10, 100), (12, 120)),
+        "E, NC": (12, 12, False, (10, 100), (9, 95)),
+    }
+    for name, (m18, m19, gap, c18, c19) in spec.items():
+        rows.append(
+            {"agency": name, "year": 2018, "months": m18, "murder": c18[0], "robbery": c18[1]}
+        )
+        rows.append(
+            {
+                "agency": name,
+                "year": 2019,
+                "months": m19,
+                "murder": c19[0],
+                "robbery": None if gap else c19[1],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["violent"] = frame["murder"] + frame["robbery"].fillna(0)
+    return frame
+
+
+def test_comparison_set_follows_the_rule():
+    table = annual()
+    monthly = pd.DataFrame({"agency": table["agency"], "state_abbr": table["agency"].str[-2:]})
+    chosen = compare.comparison_agencies(table, [2018, 2019], CATS, exclude=["A, NC"])
+    assert chosen == ["D, VA", "E, NC"]
+    # The rule, checked directly: twelve months and every value in both years, not excluded.
+    for agency in chosen:
+        rows = table[table["agency"] == agency]
+        assert (rows["months"] == 12).all() and rows[CATS].notna().all().all()
+    nc = compare.comparison_agencies(
+        table, [2018, 2019], CATS, ["A, NC"], compare.in_state(monthly, "NC")
+    )
+    assert nc == ["E, NC"]
+    assert compare.complete_in_years(table, [2018, 2019]) == ["A, NC", "B, NC", "D, VA", "E, NC"]
+
+
+def test_base_rates_and_rank():
+    table = annual()
+    base = compare.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
+    assert base["share_rose"] == 50  # D rose, E fell
+    assert base["share_all"] == 50 and base["n_all"] == 1
+    # A: 110 -> 110 (0%); D +20%, E -5.5%: A's change is larger than one of two.
+    assert base["rank"]["A, NC"] == 50
+
+
+def test_agency_changes_and_format():
+    table = annual()
+    tab = compare.agency_changes(table, "A, NC", ["murder", "robbery"], 2018, 2019)
+    assert tab.loc["murder", "pct"] == pytest.approx(100)
+    assessed = pd.DataFrame(
+        {"beyond": [True, False], "empirical_percentile": [99.6, 40.0]}, index=["murder", "robbery"]
+    )
+    shown = compare.format_assessment(
+        tab, assessed, "A", {"murder": "murder", "robbery": "robbery"}
+    )
+    assert shown["change"].tolist() == ["+100.0%", "-10.0%"]
+    assert shown["beyond ordinary variation?"].tolist() == ["yes", "no"]
+    assert shown["percentile among nearest agencies"].tolist() == ["100", "40"]
+    assert compare.interval_text(tab.loc["murder"]) == "-10.6% to +378.5%"
+
+
+def test_county_program_groups_rule():
+    agreements = pd.DataFrame(
+        {
+            "agency": ["Kept SO", "Ended SO", "Old SO", "No fips SO"],
+            "county_fips": [37025.0, 37119.0, 37001.0, None],
+            "active_to": pd.to_datetime(["2017-08-01", "2017-08-01", "2013-09-30", "2017-08-01"]),
+            "terminated": [False, False, True, False],
+        }
+    )
+    flags = pd.DataFrame({"FIPS": [37025.0, 37001.0], "year": [2019, 2012]})
+    groups = compare.county_program_groups(agreements, flags, "2017-08-01", 2019)
+    assert groups == {"37025": "kept", "37119": "ended"}
+    ever = compare.ever_participated(flags, agreements, {"No fips SO": "37063"})
+    assert ever == {"37025", "37119", "37001", "37063"}
+    with pytest.raises(ValueError, match="No fips SO"):
+        compare.ever_participated(flags, agreements, {})
+
+
+def test_county_rates_groups_ranks_and_table():
+    raw = pd.DataFrame(
+        {
+            "state": ["37"] * 4 + ["51"],
+            "county": ["025", "119", "001", "003", "001"],
+            "year": [2015] * 5,
+            "r": [100.0, 400.0, 300.0, 200.0, 999.0],
+            "q": [1, 2, 1, 1, 1],
+        }
+    )
+    table = compare.county_rates(raw, "r", "q", {"37025": "kept", "37119": "ended"}, {"37001"})
+    assert table.set_index("fips")["group"].to_dict() == {
+        "37025": "kept",
+        "37119": "ended",
+        "37001": "other past participant",
+        "37003": "never",
+    }
+    assert compare.percentile_range(table, "37119") == "100th"
+    assert compare.percentile_range(table, "37025") == "25th"
+    shown = compare.county_rate_table([table], {"37119": "ended"}, {"37119": "Mecklenburg"})
+    assert shown.to_dict("records") == [
+        {"county": "Mecklenburg", "287(g)": "ended", "2015": "400 (2)"}
+    ]
+
+
+def test_estimate_series_and_pct_change():
+    est = pd.DataFrame(
+        {
+            "state_abbr": ["NC", "NC", "US"],
+            "year": [2018, 2019, 2018],
+            "violent": [100, 110, 1000],
+            "population": [100_000, 100_000, 1_000_000],
+        }
+    )
+    series = compare.estimate_series(est, ["NC"], [2018, 2019])
+    assert series.loc[("NC", 2019), "rate"] == 110
+    assert compare.pct_change(series.loc["NC", "violent"], 2018, 2019) == pytest.approx(10)
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (91, "91st"),
+        (92, "92nd"),
+        (100, "100th"),
+        (111, "111th"),
+    ],
+)
+def test_ordinal(n, text):
+    assert report.ordinal(n) == text
+
+
+def test_prose_texts():
+    table = annual()
+    base = compare.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
+    texts = compare.base_rate_texts(base, {"A, NC": "a"}, ["E, NC"])
+    assert texts == {
+        "n-agencies": "2",
+        "share-rose": "50%",
+        "share-all4": "50%",
+        "n-all4": "1",
+        "a-rank": "50%",
+        "nc-others": "E",
+        "nc-others-rose": "0",
+        "nc-others-n": "1",
+    }
+    freq = pd.DataFrame(
+        {
+            "from": [2018, 2019],
+            "to": [2019, 2020],
+            "units": [5, 5],
+            "total_rose": [0.4, 0.6],
+            "all_rose": [0.1, 0.2],
+        }
+    )
+    texts = compare.frequency_texts(freq, freq, "x")
+    assert texts["freq-min"] == "40%" and texts["all4-max"] == "20%"
+    assert texts["x-years"] == "2" and texts["x-first"] == "2018"
+    est = pd.DataFrame(
+        {
+            "state_abbr": ["NC", "NC"],
+            "year": [2018, 2019],
+            "violent": [100, 110],
+            "murder": [10, 5],
+            "population": [100_000, 100_000],
+        }
+    )
+    texts = compare.estimate_texts(
+        compare.estimate_series(est, ["NC"], [2018, 2019]), "NC", 2018, 2019
+    )
+    assert texts == {
+        "rate-2018": "100.0",
+        "rate-2019": "110.0",
+        "count-pct": "+10.0%",
+        "murder-2019": "-50.0%",
+    }
+
+
+def test_edition_table_shows_revisions():
+    old = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [100]})
+    new = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [110]})
+    table = compare.edition_table({"2019": old, "2020": new}, "NC", [2019], ["violent"])
+    assert table["violent"].tolist() == ["100", "110"]
+    assert table["edition"].tolist() == ["2019", "2020"]
+
+
+def test_state_without_its_parts():
+    state = pd.Series({2018: 1000, 2019: 1100})
+    parts = {"city": pd.Series({2018: 200, 2019: 300})}
+    table = compare.state_without(state, parts, 2018, 2019)
+    assert table.loc["rest of state", 2019] == 800
+    assert table.loc["rest of state", "pct"] == pytest.approx(0)
+    assert table.loc["city", "pct"] == pytest.approx(50)
+    assert table.loc["state", "pct"] == pytest.approx(10)
+
+
+def test_source_comparison():
+    table = compare.source_comparison({"own": (57, 107), "index": (57, 102)}, 2018, 2019)
+    assert table.to_dict("records")[0] == {
+        "source": "own",
+        "2018": "57",
+        "2019": "107",
+        "change": "+87.7%",
+    }
+    assert table["change"].tolist()[1] == "+78.9%"
+
+
+def design_rows():
+    rows = []
+    for end, shift in [("2020-02", 0), ("2021-12", -5)]:
+        for unit in ["Charlotte, NC", "Raleigh, NC"]:
+            rows.append(
+                {
+                    "unit": unit,
+                    "offense": "violent",
+                    "rule": "size",
+                    "end": end,
+                    "controls": 31,
+                    "pct": 11.3 + shift,
+                    "model_low": 2.6,
+                    "model_high": 20.8,
+                    "rank": 8,
+                    "p": 0.25,
+                    "pre_p": 0.31,
+                }
+            )
+    size = pd.DataFrame(rows)
+    nc = size.assign(rule="nc", controls=4, pre_p=0.07)
+    return size, nc
+
+
+def test_design_texts_and_table():
+    size, nc = design_rows()
+    texts = compare.design_texts(size, nc, {"Charlotte, NC": "cmpd", "Raleigh, NC": "raleigh"})
+    assert texts["cmpd-violent-pct"] == "+11.3%" and texts["cmpd-violent-rank"] == "8 of 32"
+    assert texts["nc-j"] == "4" and texts["nc-min-p"] == "0.20"
+    assert texts["pre-min-p"] == "0.07" and texts["alpha"] == "5%" and texts["factor"] == "2"
+    table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
+    assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
+    assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
+    assert table.loc[0, "placebo rank"] == "8 of 32"
+
+
+def test_rtm_texts():
+    rtm = {
+        "deviation": -0.26,
+        "slope": -0.42,
+        "expected_after": 63.6,
+        "full_reversion_after": 73.9,
+        "share_explained": 0.147,
+        "after_vs_long_mean": 59.4,
+    }
+    texts = compare.rtm_texts(rtm)
+    assert texts == {
+        "deviation": "-22.9%",
+        "slope": "-0.42",
+        "expected": "64",
+        "full": "74",
+        "share": "15%",
+        "above": "59%",
+    }
+
+
+def test_and_join():
+    assert compare.and_join([]) == ""
+    assert compare.and_join(["a"]) == "a"
+    assert compare.and_join(["a", "b", "c"]) == "a, b and c"
+
+
+def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
+    from factcheck import variation
+
+    def fake_assess(monthly, agency, offenses, n_bands, k, level):
+        # murder's neighbour verdict flips with more neighbours; the model never changes
+        return pd.DataFrame(
+            {"beyond": [True, False], "neighbour_beyond": [k < 50, False]},
+            index=["murder", "violent"],
+        )
+
+    monkeypatch.setattr(variation, "assess", fake_assess)
+    texts = compare.assessment_sensitivity(
+        None,
+        ["A"],
+        ["murder", "violent"],
+        {"murder": "murder", "violent": "violent"},
+        (3, 30),
+        [(2, 30), (5, 30), (3, 15), (3, 50)],
+    )
+    assert texts == {
+        "sens-bands": "2 and 5",
+        "sens-near": "15 and 50",
+        "sens-model-changes": "",
+        "sens-neighbour-changes": "murder",
+    }

@@ -1,0 +1,79 @@
+"""Agency coverage: display names, months per source, and county totals that refuse to guess."""
+
+import pandas as pd
+
+from factcheck import coverage
+
+FIXES = {"Univ Of Nc: Charlotte": "UNC Charlotte (campus police)"}
+
+
+def roster():
+    return pd.DataFrame(
+        {
+            "ori": ["X01", "X02", "X03"],
+            "name": ["bigtown", "univ of nc: charlotte", "mecklenburg"],
+            "county": ["Mecklenburg"] * 3,
+            "population_2017": [1000, 0, 500],
+        }
+    )
+
+
+def fbi():
+    return pd.DataFrame(
+        {
+            "ori": ["X01", "X02", "X03", "X01", "X02", "X03"],
+            "year": [2018, 2018, 2018, 2019, 2019, 2019],
+            "violent": [10, 1, 5, 12, 2, 6],
+            "months": [12, 12, 12, 12, None, 11],
+        }
+    )
+
+
+def test_display_name_sheriff_fix_and_title_case():
+    assert (
+        coverage.display_name("mecklenburg", "Mecklenburg", FIXES)
+        == "Mecklenburg County Sheriff's Office"
+    )
+    assert (
+        coverage.display_name("univ of nc: charlotte", "Mecklenburg", FIXES)
+        == "UNC Charlotte (campus police)"
+    )
+    assert coverage.display_name("cary", "Wake", FIXES) == "Cary"
+
+
+def test_months_reported_missing_is_zero():
+    table = fbi()
+    assert coverage.months_reported(table, "X01", 2019, by="ori") == 12
+    assert coverage.months_reported(table, "X02", 2019, by="ori") == 0  # not recorded
+    assert coverage.months_reported(table, "X09", 2019, by="ori") == 0  # absent
+
+
+def test_coverage_table_and_single_basis_rule():
+    own = pd.DataFrame({"agency": ["Bigtown", "Bigtown"], "year": [2018, 2019], "months": [12, 12]})
+    cov = coverage.coverage_table(roster(), own, fbi(), {"X01": "Bigtown"}, FIXES)
+    assert cov["agency"].tolist() == [
+        "Bigtown",
+        "Mecklenburg County Sheriff's Office",
+        "UNC Charlotte (campus police)",
+    ]  # largest first
+    assert cov.loc[0, "own records 2019"] == 12 and cov.loc[1, "FBI format 2019"] == 11
+    assert cov.loc[2, "population (2017 FBI file)"] == ""
+    # Only Bigtown has twelve months of both years on one basis.
+    assert coverage.complete_on_one_basis(cov) == ["Bigtown"]
+
+
+def test_county_total_attempts_name_who_stopped_the_sum():
+    attempts = coverage.county_total_attempts(fbi(), roster(), FIXES).set_index("year")
+    assert attempts.loc[2018, "county total"] == "16"
+    assert attempts.loc[2018, "n_complete"] == 3
+    assert attempts.loc[2019, "county total"] == "not built"
+    missing = attempts.loc[2019, "missing or incomplete"]
+    unc = "UNC Charlotte (campus police) (months not recorded)"
+    assert missing == f"{unc}, Mecklenburg County Sheriff's Office"
+
+
+def test_agency_year_table_rate_only_with_population():
+    annual = pd.DataFrame({"violent": [100, 120], "population": [50_000, None]}, index=[2017, 2018])
+    table = coverage.agency_year_table(annual, {"violent": "violent (total)"})
+    assert table["violent per 100,000"].tolist() == ["200", ""]
+    assert table["violent (total)"].tolist() == ["100", "120"]
