@@ -7,6 +7,8 @@
   and first paragraph (no network, no extra package).
 - HTML and PDF: the per-status colours and icons, generated from factcheck/style.py
   (factcheck.render.status_css and status_latex), so the charts, the HTML and the PDF share them.
+- HTML: math as MathML, converted at build time by docutils (browsers render it natively), so
+  no page loads MathJax from a CDN.
 - HTML: no live-code (thebe) scripts, and no script twice (a console error otherwise).
 - HTML: the theme's download menu offers the book's PDF (``book.pdf``, copied by the Makefile).
 - PDF: the bibliography is printed inside the "References" chapter (one references chapter, not
@@ -206,6 +208,31 @@ def tidy_scripts(app, pagename, templatename, context, doctree) -> None:
 STATUS_CSS = "factcheck-status.css"
 
 
+def _mathml(latex: str, block: bool) -> str:
+    from docutils.utils.math import latex2mathml
+
+    try:
+        return latex2mathml.tex2mathml(latex, as_block=block)
+    except Exception:  # a macro docutils does not know: show the TeX source instead
+        return f'<code class="math-tex">{html.escape(latex)}</code>'
+
+
+def visit_math_mathml(self, node) -> None:
+    self.body.append(_mathml(node.astext(), block=False))
+    raise nodes.SkipNode
+
+
+def visit_displaymath_mathml(self, node) -> None:
+    ids = " ".join(node.get("ids", []))
+    self.body.append(
+        f'<div class="math-display" id="{ids}">' if ids else '<div class="math-display">'
+    )
+    if node.get("number"):
+        self.body.append(f'<span class="eqno">({node["number"]})</span>')
+    self.body.append(_mathml(node["latex"], block=True) + "</div>\n")
+    raise nodes.SkipNode
+
+
 def status_styles_into_latex(app, config) -> None:
     from factcheck import render
 
@@ -237,6 +264,9 @@ def setup(app) -> dict[str, Any]:
 
     app.add_post_transform(BibliographyIntoReferences)
     register_bib_style()
+    app.add_html_math_renderer(
+        "mathml", (visit_math_mathml, None), (visit_displaymath_mathml, None)
+    )
     app.connect("doctree-resolved", widen_tables)
     app.connect("config-inited", status_styles_into_latex)
     app.connect("build-finished", status_styles_into_html)

@@ -310,3 +310,14 @@ def test_scorecard_offers_the_ledger_as_json_and_the_footer_links_resolve(built)
     assert {"how_to_cite.html", "corrections.html"} <= set(links)
     for link in links:
         assert (built / "html" / "chapters" / link).is_file(), link
+
+
+@pytest.mark.build
+def test_no_page_loads_scripts_or_styles_from_the_network(built):
+    for page in (built / "html").rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        tags = re.findall(r"<(?:script|link)\b[^>]*>", text)
+        remote = [
+            t for t in tags if re.search(r'(?:src|href)="https?://', t) and "canonical" not in t
+        ]
+        assert remote == [], f"{page.name} loads {remote}"
