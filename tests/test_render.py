@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import claims, render, report, style
+from factcheck import claims, render, style
 
 from .conftest import CHAPTERS, ROOT
 
@@ -239,15 +239,6 @@ def test_list_table_checks_its_widths():
         render.list_table(pd.DataFrame({"a": [1], "b": [2]}), (1,))
     text = render.list_table(pd.DataFrame({"a": [1], "b": [None]}), (1, 2))
     assert ":widths: 1 2" in text and "* - 1\n  - " in text
-
-
-@pytest.mark.parametrize(
-    "n, text",
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
-     (21, "21st"), (91, "91st"), (101, "101st"), (111, "111th"), (112, "112th"), (0, "0th")],
-)
-def test_ordinal(n, text):
-    assert report.ordinal(n) == text
 
 
 def test_config_loads_the_styles_and_the_extension():
