@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -66,7 +65,7 @@ OPTIONAL = (
     "note",
 )
 ARTICLE_FIELDS = ("file", "outlet", "title", "date", "chapter")
-ARTICLE_OPTIONAL = ("url", "archive_url", "date_published", "author", "chapters")
+ARTICLE_OPTIONAL = ("url", "archive_url", "date_published", "author", "chapters", "headline")
 
 
 class LedgerError(ValueError):
@@ -119,6 +118,12 @@ def validate(
         for chapter in art.get("chapters") or []:
             if not (chapters_dir / f"{chapter}.md").is_file():
                 problems.append(f"article {art_id}: chapter {chapter!r} has no file")
+        headline = art.get("headline")
+        if headline and not any(
+            c.get("id") == headline and str(c.get("article")) == str(art_id)
+            for c in raw.get("claims") or []
+        ):
+            problems.append(f"article {art_id}: headline {headline!r} is not one of its claims")
     seen: set[str] = set()
     for i, claim in enumerate(raw.get("claims") or []):
         cid = claim.get("id", f"#{i}")
@@ -210,47 +215,25 @@ def check_rebuilt(claim: dict[str, Any], value: Any) -> None:
         )
 
 
-def claim_markdown(claim: dict[str, Any], article: dict[str, Any]) -> str:
-    """The claim as a quote block with its ledger fields."""
-    claimed = claim.get("claimed_value")
-    unit = claim.get("unit") or ""
-    if claimed in (None, ""):
-        value = "no number"
-    else:
-        value = f"{claimed} ({unit})" if unit else str(claimed)
-    return (
-        f"> “{claim['quote']}”\n>\n"
-        f"> — {article['outlet']}, {article['date']} · claim `{claim['id']}` · "
-        f"claimed: {value} · period: {claim['period']} · place: {claim['geography']}"
-    )
+def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:
+    """The claim as a quote block (see :func:`factcheck.render.claim_markdown`)."""
+    from . import render
+
+    return render.claim_markdown(claim, article)
 
 
 def show_claim(claim_id: str) -> None:
     """Display a claim from the ledger as a quote block (used in chapters)."""
     from .report import show_markdown
 
-    book = ledger()
-    claim = book.claim(claim_id)
-    show_markdown(claim_markdown(claim, book.articles[str(claim["article"])]))
+    show_markdown(claim_markdown(ledger().claim(claim_id)))
 
 
 def verdict_markdown(claim: dict[str, Any]) -> str:
-    """An admonition with the status label, the rebuilt value and the verdict sentence."""
-    label = STATUSES[claim["status"]]
-    rebuilt = claim.get("rebuilt_value")
-    lines = [f":::{{admonition}} Verdict on `{claim['id']}`: {label}", ":class: verdict"]
-    if rebuilt not in (None, "") and not (isinstance(rebuilt, float) and math.isnan(rebuilt)):
-        numeric = re.fullmatch(r"[+-]?[\d,.]+%?", str(rebuilt))  # free text carries its own unit
-        unit = f" ({claim['unit']})" if claim.get("unit") and numeric else ""
-        lines.append(f"Rebuilt value: **{rebuilt}**{unit}")
-        lines.append("")
-    default = {
-        "opinion": "An opinion or a prediction: labelled, not scored.",
-        "pending": "This claim has not been checked yet.",
-    }
-    lines.append(claim.get("verdict") or default.get(claim["status"], ""))
-    lines.append(":::")
-    return "\n".join(lines)
+    """The verdict box (see :func:`factcheck.render.verdict_markdown`)."""
+    from . import render
+
+    return render.verdict_markdown(claim)
 
 
 def verdict(claim_id: str, rebuilt: Any = None) -> None:
@@ -269,28 +252,28 @@ def verdict(claim_id: str, rebuilt: Any = None) -> None:
 
 
 def article_claims_markdown(article: str, book: Ledger | None = None) -> str:
-    """A Markdown table of one article's claims: id, quote, kind and status."""
-    from .report import md_table
+    """The table of one article's claims (see :func:`factcheck.render.article_claims_markdown`)."""
+    from . import render
 
-    book = book or ledger()
-    rows = book.claims[book.claims["article"] == article]
-    table = pd.DataFrame(
-        {
-            # The number alone: a hyphenated id breaks badly in narrow PDF table columns.
-            "no.": rows["id"].str.split("-").str[1],
-            "as worded": "“" + rows["quote"] + "”",
-            "kind": rows["kind"],
-            "status": rows["status"].map(STATUSES),
-        }
-    )
-    return md_table(table)
+    return render.article_claims_markdown(article, book)
 
 
-def show_article_claims(article: str) -> None:
-    """Display the table of one article's claims (used at the top of each article chapter)."""
+def show_article_claims(article: str, at_a_glance: bool = True) -> None:
+    """Display the table of one article's claims (used at the top of each article chapter),
+    then the chapter's at-a-glance box (see :func:`show_at_a_glance`)."""
     from .report import show_markdown
 
     show_markdown(article_claims_markdown(article))
+    if at_a_glance:
+        show_at_a_glance(article)
+
+
+def show_at_a_glance(article: str, chapter: str | None = None) -> None:
+    """Display the chapter's at-a-glance box (see :func:`factcheck.render.at_a_glance_markdown`)."""
+    from . import render
+    from .report import show_markdown
+
+    show_markdown(render.at_a_glance_markdown(article, chapter))
 
 
 def scorecard_frame(book: Ledger | None = None) -> pd.DataFrame:

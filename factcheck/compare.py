@@ -401,12 +401,16 @@ def format_design(
     """Difference-in-differences results (``design.run`` rows) as display strings.
 
     One row per unit (shown by its entry in ``names``) and offense of the main window, with the
-    sensitivity window beside it.
-    The placebo rank is the inference; the model intervals, which ignore serial correlation, are
-    left to the event-study figure.
+    sensitivity window beside it. The inference is the studentised placebo test, one-sided for
+    a rise (``design.estimate``): the rank (largest rise first), its p-value, the interval that
+    inverts it, and the Holm-adjusted p over the stated family. No model intervals: they ignore
+    serial correlation and are too narrow.
     """
+    from .design import ONE_SIDED_ALPHA
+
     main = results[results["end"] == results["end"].min()].set_index(["unit", "offense"])
     late = results[results["end"] == results["end"].max()].set_index(["unit", "offense"])
+    level = report.fmt_pct(100 * (1 - 2 * ONE_SIDED_ALPHA), 0)
     rows = []
     for (unit, offense), r in main.iterrows():
         s = late.loc[(unit, offense)]
@@ -414,10 +418,11 @@ def format_design(
             {
                 "department": (names or {}).get(unit, unit),
                 "offense": labels[offense],
-                "comparison agencies": report.fmt_int(r["controls"]),
                 "change beyond comparison": report.fmt_pct(r["pct"], signed=True),
-                "placebo rank": f"{r['rank']} of {r['controls'] + 1}",
-                "placebo p": report.fmt_num(r["p"], 2),
+                "rank (largest rise first)": f"{r['rank']} of {r['controls'] + 1}",
+                "p (rise)": report.fmt_num(r["p"], 2),
+                f"{level} interval": design_interval_text(r),
+                "Holm p": report.fmt_num(r["p_holm"], 2) if pd.notna(r["p_holm"]) else "",
                 "2018 check p": report.fmt_num(r["pre_p"], 2),
                 "to Dec 2021": f"{report.fmt_pct(s['pct'], signed=True)} "
                 f"(p {report.fmt_num(s['p'], 2)})",
@@ -426,46 +431,102 @@ def format_design(
     return pd.DataFrame(rows)
 
 
-def design_texts(
-    size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str], level: float = 0.95
-) -> dict[str, str]:
+def design_interval_text(row: Mapping) -> str:
+    """The placebo interval of a ``design.estimate`` row as '+26.8% to +184.5%' (empty when
+    there are too few comparison agencies for one)."""
+    if pd.isna(row["placebo_low"]):
+        return ""
+    return (
+        f"{report.fmt_pct(row['placebo_low'], signed=True)} to "
+        f"{report.fmt_pct(row['placebo_high'], signed=True)}"
+    )
+
+
+def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) -> dict[str, str]:
     """Prose text of the difference-in-differences results (``design.run`` rows), keyed for glue.
 
     For each unit (``keys`` maps it to a short key) and offense of the main window of ``size``
-    (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32') and ``-p``. Also
-    ``nc-j`` and ``nc-min-p`` (the most North Carolina comparison agencies of any estimate, and
-    the smallest placebo p-value that number allows), ``pre-min-p`` (smallest p of the 2018
-    check, main window, either rule), ``alpha`` (the test level) and ``factor`` (size rule).
+    (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32'), ``-p`` (one-sided,
+    for a rise), ``-ci`` (the inverted interval), ``-holm`` (Holm-adjusted p), and ``-late-pct``
+    / ``-late-p`` (the window to December 2021). Also ``nc-j`` and ``nc-min-p`` (the most North
+    Carolina comparison agencies of any estimate, and the smallest placebo p-value that number
+    allows), ``pre-min-p`` (smallest p of the 2018 check, main window, either rule), ``alpha``
+    (the one-sided level), ``interval`` (the interval's level), ``factor`` (size rule), and the
+    family line of ``design.family_summary``: ``tests``, ``below``, ``expected``, ``min-holm``.
     """
     import inspect
 
-    from .design import comparison_set
+    from .design import ONE_SIDED_ALPHA, comparison_set, family_summary
 
-    main_end = size["end"].min()
+    main_end, late_end = size["end"].min(), size["end"].max()
     main = size[size["end"] == main_end]
+    late = size[size["end"] == late_end].set_index(["unit", "offense"])
     out = {}
-    for r in main.itertuples():
-        key = f"{keys[r.unit]}-{r.offense.replace('_', '-')}"
-        out[f"{key}-pct"] = report.fmt_pct(r.pct, signed=True)
-        out[f"{key}-rank"] = f"{r.rank} of {r.controls + 1}"
-        out[f"{key}-p"] = report.fmt_num(r.p, 2)
+    for _, r in main.iterrows():
+        key = f"{keys[r['unit']]}-{r['offense'].replace('_', '-')}"
+        other = late.loc[(r["unit"], r["offense"])]
+        out[f"{key}-pct"] = report.fmt_pct(r["pct"], signed=True)
+        out[f"{key}-rank"] = f"{r['rank']} of {r['controls'] + 1}"
+        out[f"{key}-p"] = report.fmt_num(r["p"], 2)
+        out[f"{key}-ci"] = design_interval_text(r)
+        out[f"{key}-holm"] = report.fmt_num(r["p_holm"], 2)
+        out[f"{key}-late-pct"] = report.fmt_pct(other["pct"], signed=True)
+        out[f"{key}-late-p"] = report.fmt_num(other["p"], 2)
     nc_main = nc[nc["end"] == main_end]
     most = int(nc_main["controls"].max())
     both = pd.concat([main, nc_main])
     factor = inspect.signature(comparison_set).parameters["factor"].default
+    family = family_summary(size)
     return out | {
         "nc-j": report.fmt_int(most),
         "nc-min-p": report.fmt_num(1 / (most + 1), 2),
         "pre-min-p": report.fmt_num(both["pre_p"].min(), 2),
-        "alpha": report.fmt_pct(100 * (1 - level), 0),
+        "alpha": report.fmt_pct(100 * ONE_SIDED_ALPHA, 0),
+        "interval": report.fmt_pct(100 * (1 - 2 * ONE_SIDED_ALPHA), 0),
         "factor": report.fmt_num(factor, 0),
+        "tests": report.fmt_int(family["tests"]),
+        "below": report.fmt_int(family["below"]),
+        "expected": report.fmt_num(family["expected"], 1),
+        "min-holm": report.fmt_num(family["min_p_holm"], 2),
+    }
+
+
+def break_texts(breaks: Mapping[str, Mapping], keys: Mapping[str, str]) -> dict[str, str]:
+    """``design.break_check`` results as prose text keyed for glue: for each unit (``keys``
+    maps it to a short key) ``{key}-step``, ``-usual``, ``-break`` (per cent, signed), ``-rank``
+    ('5 of 32'), ``-p`` and ``-januaries`` (how many Januaries were measured)."""
+    out = {}
+    for unit, b in breaks.items():
+        key = keys[unit]
+        out |= {
+            f"{key}-step": report.fmt_pct(b["step_pct"], signed=True),
+            f"{key}-usual": report.fmt_pct(b["usual_pct"], signed=True),
+            f"{key}-break": report.fmt_pct(b["break_pct"], signed=True),
+            f"{key}-rank": f"{b['rank']} of {b['placebos'] + 1}",
+            f"{key}-p": report.fmt_num(b["p"], 2),
+            f"{key}-januaries": report.fmt_int(len(b["januaries"])),
+        }
+    return out
+
+
+def ordinary_family_texts(family: Mapping) -> dict[str, str]:
+    """The multiple-comparisons line of ``variation.family_line`` as prose text keyed for glue:
+    tests, beyond, expected (by chance), holm-beyond, and holm-min (the smallest Holm-adjusted
+    p, which belongs to the most extreme change)."""
+    return {
+        "tests": report.fmt_int(family["tests"]),
+        "beyond": report.fmt_int(family["beyond"]),
+        "expected": report.fmt_num(family["expected"], 1),
+        "holm-beyond": report.fmt_int(family["holm_beyond"]),
+        "holm-min": report.fmt_num(float(family["p_holm"].min()), 2),
     }
 
 
 def rtm_texts(rtm: Mapping[str, float]) -> dict[str, str]:
     """A ``variation.rtm_check`` result as prose text keyed for glue: deviation (per cent
     against the prior mean), slope, expected and full (counts), share (of the rise explained)
-    and above (next year's count against the longer mean, per cent)."""
+    and above (next year's count against the longer mean, per cent), and years (the first and
+    last year whose windows give the slope, when ``rtm`` names them)."""
     import math
 
     return {
@@ -475,7 +536,7 @@ def rtm_texts(rtm: Mapping[str, float]) -> dict[str, str]:
         "full": report.fmt_int(rtm["full_reversion_after"]),
         "share": report.fmt_pct(100 * rtm["share_explained"], 0),
         "above": report.fmt_pct(rtm["after_vs_long_mean"], 0),
-    }
+    } | ({"years": f"{rtm['years'][0]} to {rtm['years'][-1]}"} if rtm.get("years") else {})
 
 
 # ---------------------------------------------------------------------------- summaries as prose
@@ -582,38 +643,70 @@ def assessment_sensitivity(
     agencies: Sequence[str],
     offenses: Sequence[str],
     labels: Mapping[str, str],
-    base: tuple[int, int],
-    settings: Sequence[tuple[int, int]],
+    base: tuple[float, int],
+    settings: Sequence[tuple[float, int]],
     level: float = 0.95,
 ) -> dict[str, str]:
-    """Do the ordinary-variation verdicts depend on the number of size bands or neighbours?
+    """Do the ordinary-variation verdicts depend on the local window or the neighbours?
 
-    Runs ``variation.assess`` for each agency with ``base`` (n_bands, k) and each of
-    ``settings``, in both directions (fewer and more bands, fewer and more neighbours). Returns
-    prose texts: sens-bands and sens-near (the other settings tried), sens-model-changes and
-    sens-neighbour-changes (offenses whose model or neighbour verdict differs from the base
-    setting for any agency; empty when none does).
+    Runs ``variation.assess`` for each agency with ``base`` (factor of the local size window
+    for alpha, k nearest agencies) and each of ``settings``, in both directions (narrower and
+    wider windows, fewer and more neighbours). Returns prose texts: sens-factors and sens-near
+    (the other settings tried), sens-model-changes and sens-neighbour-changes (offenses whose
+    main or neighbour verdict differs from the base setting for any agency; empty when none
+    does), and sens-band-changes (offenses whose verdict with the alpha of equal-count size
+    bands, the earlier method, differs from the main one in the base setting).
     """
-    from .variation import assess
+    from . import variation
 
-    def verdicts(n_bands, k):
+    def verdicts(factor, k):
         out = {}
         for agency in agencies:
-            table = assess(monthly, agency, offenses=offenses, n_bands=n_bands, k=k, level=level)
+            table = variation.assess(
+                monthly, agency, offenses=offenses, factor=factor, k=k, level=level
+            )
             for offense, row in table.iterrows():
-                out[(agency, offense)] = (bool(row["beyond"]), bool(row["neighbour_beyond"]))
+                flags = (row["beyond"], row["neighbour_beyond"], row["beyond_band"])
+                out[(agency, offense)] = tuple(bool(f) for f in flags)
         return out
 
     reference = verdicts(*base)
     model, neighbour = set(), set()
     for setting in settings:
-        for key, (beyond, near) in verdicts(*setting).items():
+        for key, (beyond, near, _) in verdicts(*setting).items():
             model |= {key[1]} if beyond != reference[key][0] else set()
             neighbour |= {key[1]} if near != reference[key][1] else set()
-    order = [o for o in offenses]
+    band = {key[1] for key, (beyond, _, by_band) in reference.items() if beyond != by_band}
+    factors = sorted({f for f, _ in settings} - {base[0]})
     return {
-        "sens-bands": and_join([str(b) for b in sorted({b for b, _ in settings} - {base[0]})]),
+        "sens-factors": and_join([report.fmt_num(f, 0) for f in factors]),
         "sens-near": and_join([str(k) for k in sorted({k for _, k in settings} - {base[1]})]),
-        "sens-model-changes": and_join([labels[o] for o in order if o in model]),
-        "sens-neighbour-changes": and_join([labels[o] for o in order if o in neighbour]),
+        "sens-model-changes": and_join([labels[o] for o in offenses if o in model]),
+        "sens-neighbour-changes": and_join([labels[o] for o in offenses if o in neighbour]),
+        "sens-band-changes": and_join([labels[o] for o in offenses if o in band]),
     }
+
+
+def ordinary_variation(
+    monthly: pd.DataFrame,
+    agencies: Sequence[str],
+    offenses: Sequence[str],
+    labels: Mapping[str, str],
+    base: tuple[float, int],
+    settings: Sequence[tuple[float, int]],
+    level: float = 0.95,
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Ordinary-variation verdicts for ``agencies`` with their sensitivity and multiplicity
+    lines: ``variation.assess`` with ``base`` (local window factor, k nearest), one table per
+    agency, and the prose texts of :func:`assessment_sensitivity` (keys ``sens-...``) and of
+    :func:`ordinary_family_texts` over all the agencies' tests (keys ``ov-...``)."""
+    from . import variation
+
+    factor, k = base
+    assessed = {
+        a: variation.assess(monthly, a, offenses=offenses, factor=factor, k=k, level=level)
+        for a in agencies
+    }
+    family = ordinary_family_texts(variation.family_line(list(assessed.values()), level))
+    texts = assessment_sensitivity(monthly, agencies, offenses, labels, base, settings, level)
+    return assessed, texts | {f"ov-{key}": text for key, text in family.items()}

@@ -14,7 +14,10 @@ Main window: January 2018 to February 2020 (before COVID-19); sensitivity window
   the treated unit's own 2018 violent total;
 - ``"nc"``: every other North Carolina agency in the index.
 
-Both sets keep only agencies with every month of the outcome reported in the window (a month
+Both sets leave out every agency in a county whose sheriff changed 287(g) or ICE detainer policy
+between January 2018 and the end of the window (:func:`changed_agencies`, from the sourced table
+``data/nc_sheriff_policy_changes.csv``): such an agency received part of the treatment. Both
+sets keep only agencies with every month of the outcome reported in the window (a month
 recorded as zero by an agency whose median month has 20 or more violent offenses counts as not
 reported, as in :func:`factcheck.counts.mask_implausible_zeros`) and with at least one offense
 before and after January 2019 (otherwise the model has no finite estimate).
@@ -30,24 +33,36 @@ which the placebo runs use (a few milliseconds for all of them). The event study
 ``D`` by one indicator per quarter relative to January 2019 (reference: October to December
 2018).
 
-Inference: model-based quasi-Poisson standard errors (Pearson dispersion; they ignore serial
-correlation and are a lower bound), and, as the main inference, placebo in space: the same
+Inference: placebo in space only. The model's quasi-Poisson standard errors (Pearson dispersion
+of monthly cells) ignore serial correlation and agency-specific drift; on the real panel they are
+less than half the spread of the placebo estimates, so they are not reported as inference
+(:func:`fe_poisson` still computes them, tested against a GLM). Placebo in space: the same
 estimate for every comparison agency as if it had been treated (the real treated units left
-out), the rank of the treated estimate among them and the two-sided placebo p-value
-``(1 + #{|placebo| >= |treated|}) / (1 + J)``. The placebo interval (Conley and Taber's idea)
-is ``[beta - q_hi, beta - q_lo]`` with ``q`` the placebo estimates' quantiles; it needs at least
-19 placebos and is missing otherwise. The pre-period check fits the same model to the twelve
-months of 2018 alone with a placebo start in July 2018.
+out). The claims checked are directional ("crime rose after the agreements ended"), so the
+test is one-sided for a rise at a level stated in advance (``ONE_SIDED_ALPHA`` = 0.05; a fall
+is judged by the same standard), and its interval is the one that inverts the test, so the two
+never disagree (:func:`placebo_summary`). The estimates are studentised before ranking
+(:func:`studentise`, the idea of Ferman and Pinto, 2019): comparison agencies smaller than the
+treated unit give noisier placebos. Raw ranks and two-sided p-values are sensitivities. The
+family of tests is stated in advance (:func:`run`): the violent total is the primary outcome,
+the four offenses secondary; Holm-adjusted p-values are reported (:func:`family_summary`).
+The pre-period check fits the same model to the twelve months of 2018 alone with a placebo
+start in July 2018; like the joint lead test it has little power, so a pass means "no evidence
+of a pre-trend, with low power", not that trends were parallel. :func:`break_check` looks for a
+one-month step at January 2019, when the NIBRS switch would put one.
 
 Limits
 ------
 One pre-year (the index starts in January 2018), so trends before 2018 cannot be checked and
 the pre-period test has little power. Two treated units, each its own experiment: the placebo
-p-value cannot go below ``1 / (1 + J)``; with the four other North Carolina agencies it cannot
-go below 0.2. A policy bundle: 287(g) ended in December 2018, both sheriffs stopped honouring
-ICE detainers at about the same time, and North Carolina agencies switched to NIBRS reporting
-on 1 January 2019, the first post month; the design cannot separate them. The comparison
-agencies' own policies are not recorded in the index.
+p-value cannot go below ``1 / (1 + J)``. Of the four other North Carolina agencies in the index,
+two (Durham and Asheville) are in counties whose sheriffs also stopped honouring ICE detainers
+(December 2018 and February 2019) and are left out; with the two that remain the p-value cannot
+go below 1/3, so the North Carolina set is descriptive only. A policy bundle: 287(g) ended in
+December 2018, both sheriffs stopped honouring ICE detainers at about the same time, and North
+Carolina agencies switched to NIBRS reporting on 1 January 2019, the first post month; the
+design cannot separate them. The comparison agencies' own policies are not recorded in the
+index (outside North Carolina, changes like these would bias the estimate toward zero).
 """
 
 from __future__ import annotations
@@ -57,10 +72,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .counts import mask_implausible_zeros
-from .loaders import VIOLENT
+from .loaders import PROJECT_ROOT, VIOLENT
 
 TREATED = ("Charlotte, NC", "Raleigh, NC")
 OFFENSES = ["violent", *VIOLENT]
@@ -70,7 +84,11 @@ MAIN_END = pd.Timestamp("2020-02-01")
 SENSITIVITY_END = pd.Timestamp("2021-12-01")
 PRE_PLACEBO = pd.Timestamp("2018-07-01")
 AGGREGATE_STATE = "Nationwide"
-MIN_PLACEBOS_FOR_INTERVAL = 19
+ONE_SIDED_ALPHA = 0.05  # pre-stated level of the one-sided placebo test (see placebo_summary)
+POLICY_CHANGES = PROJECT_ROOT / "data" / "nc_sheriff_policy_changes.csv"
+POLICY_COLUMNS = ["county", "agencies", "change", "date", "source_type", "source", "url", "note"]
+POLICY_KINDS = {"ended_287g", "stopped_detainers", "ended_287g_and_detainers", "none"}
+SOURCE_TYPES = {"official", "news"}
 RATIO_TICKS = [0.67, 0.8, 0.9, 1, 1.1, 1.25, 1.5]  # for a narrow range of ratios
 RATIO_TICKS_WIDE = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
 
@@ -100,6 +118,45 @@ def panel(
     return wide[(before > 0) & (after > 0)]
 
 
+def policy_changes(path=POLICY_CHANGES) -> pd.DataFrame:
+    """The sourced table of North Carolina sheriffs' 287(g) and detainer policy changes, checked.
+
+    One row per county checked: county, agencies (the index's agency names in that county,
+    separated by ``;``, empty when none is in the index), change (``ended_287g``,
+    ``stopped_detainers``, ``ended_287g_and_detainers`` or ``none``), date (ISO date of the
+    change, empty exactly when change is ``none``), source_type (``official`` or ``news``),
+    source, url, note. Raises ``ValueError`` naming the county when a row breaks these rules
+    or has no source. Returns the table with ``date`` as timestamps and ``agencies`` as lists.
+    """
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(table.columns) != POLICY_COLUMNS:
+        raise ValueError(f"{path}: columns must be {POLICY_COLUMNS}")
+    for row in table.itertuples(index=False):
+        problems = []
+        if row.change not in POLICY_KINDS:
+            problems.append(f"change {row.change!r} not one of {sorted(POLICY_KINDS)}")
+        if (row.change == "none") != (row.date == ""):
+            problems.append("a date is required exactly when there was a change")
+        if row.source_type not in SOURCE_TYPES:
+            problems.append(f"source_type {row.source_type!r} not one of {sorted(SOURCE_TYPES)}")
+        if not row.source.strip() or not row.url.startswith("http"):
+            problems.append("source and url are required")
+        if problems:
+            raise ValueError(f"{path}: {row.county}: " + "; ".join(problems))
+    return table.assign(
+        date=pd.to_datetime(table["date"].replace("", None), format="%Y-%m-%d"),
+        agencies=[[a.strip() for a in cell.split(";") if a.strip()] for cell in table["agencies"]],
+    )
+
+
+def changed_agencies(start=START, end=MAIN_END, path=POLICY_CHANGES) -> set[str]:
+    """Agencies of the index in a county whose sheriff changed 287(g) or detainer policy from
+    ``start`` to ``end`` (both inclusive), from :func:`policy_changes`."""
+    table = policy_changes(path)
+    within = table["date"].between(pd.Timestamp(start), pd.Timestamp(end))
+    return {agency for agencies in table.loc[within, "agencies"] for agency in agencies}
+
+
 def size_2018(monthly: pd.DataFrame, by: str = "violent") -> pd.Series:
     """Each agency's 2018 total of ``by``, for agencies with all twelve months reported."""
     year = monthly[monthly["date"].dt.year == 2018]
@@ -117,26 +174,33 @@ def comparison_set(
     treated: Sequence[str] = TREATED,
     factor: float = 2.0,
     state: str = "NC",
+    exclude_changed: bool = True,
+    size_by: str = "violent",
 ) -> pd.DataFrame:
     """The comparison agencies for treated ``unit`` under a stated ``rule``.
 
     ``monthly`` as from :func:`clean_monthly`. Common to both rules: not a treated unit, not a
     nationwide aggregate, every month of ``offense`` reported from January 2018 to ``end``, at
-    least one offense before and after January 2019 (:func:`panel`).
+    least one offense before and after January 2019 (:func:`panel`), and (``exclude_changed``)
+    not in a county whose sheriff changed 287(g) or detainer policy from January 2018 to ``end``
+    (:func:`changed_agencies`; ``exclude_changed=False`` gives the contaminated set, for a
+    sensitivity check only).
 
     - ``"size"``: 2018 violent total (twelve months reported) between ``size / factor`` and
-      ``size * factor``, where ``size`` is ``unit``'s own 2018 violent total;
+      ``size * factor``, where ``size`` is ``unit``'s own 2018 violent total
+      (``size_by="offense"``: the 2018 total of ``offense`` itself, a robustness check);
     - ``"nc"``: ``state_abbr == state`` (every other North Carolina agency of the index).
 
     Returns agency, state_abbr and size_2018 (violent), sorted by agency.
     """
     wide = panel(monthly, offense, end=end)
-    sizes = size_2018(monthly)
+    sizes = size_2018(monthly, offense if size_by == "offense" else size_by)
     states = monthly.groupby("agency")["state_abbr"].first()
     candidates = pd.DataFrame({"agency": wide.index})
-    candidates = candidates[~candidates["agency"].isin(treated)]
+    dropped = set(treated) | (changed_agencies(START, end) if exclude_changed else set())
+    candidates = candidates[~candidates["agency"].isin(dropped)]
     candidates["state_abbr"] = candidates["agency"].map(states)
-    candidates["size_2018"] = candidates["agency"].map(sizes)
+    candidates["size_2018"] = candidates["agency"].map(sizes)  # of ``size_by``
     if rule == "size":
         own = sizes[unit]
         keep = candidates["size_2018"].between(own / factor, own * factor)
@@ -282,30 +346,114 @@ def event_study(
     return periods, fe_poisson(data.to_numpy(), masks, se=se)
 
 
-def placebo_summary(estimate: float, placebos: np.ndarray, level: float = 0.95) -> dict:
-    """Rank and p-value of ``estimate`` among placebo estimates, and the placebo interval.
+def placebo_summary(
+    estimate: float,
+    placebos: np.ndarray,
+    scale: float = 1.0,
+    placebo_scales=1.0,
+    alpha: float = ONE_SIDED_ALPHA,
+) -> dict:
+    """Placebo-in-space test and interval for ``estimate``, consistent by construction.
 
-    ``rank``: 1 + the number of placebos with a larger absolute value (1 = most extreme).
-    ``p``: two-sided, ``(1 + #{|placebo| >= |estimate|}) / (1 + J)``; ``p_rise``: one-sided
-    for a rise, ``(1 + #{placebo >= estimate}) / (1 + J)``. ``low``/``high``: ``estimate``
-    minus the placebo quantiles (missing with fewer than 19 placebos). A placebo that is not
-    finite (an agency with no event in the period) is left out.
+    Statistic: ``t = estimate / scale`` and, for each placebo, ``t_j = placebo_j / scale_j``
+    (``scale = 1`` everywhere: the raw estimates; see :func:`studentise` for the studentised
+    version). A placebo that is not finite (an agency with no event in a period) is left out;
+    ``J`` placebos remain.
+
+    - ``p_rise = (1 + #{t_j >= t}) / (1 + J)``: one-sided, for a rise; ``rank_rise`` = 1 + the
+      number of placebos above ``t`` (1 = the largest rise). The verdicts use this test at the
+      pre-stated one-sided level ``alpha`` (0.05), because the claims checked are directional
+      ("crime rose after ..."); the same standard applies to a fall: ``p_fall``.
+    - ``p_two = (1 + #{|t_j| >= |t|}) / (1 + J)`` and ``rank`` (1 = most extreme ``|t|``): the
+      two-sided test, reported as a sensitivity only.
+    - ``low``/``high``: the interval for the effect (log scale) obtained by inverting the two
+      one-sided tests at level ``alpha``: ``low`` is the smallest effect ``b`` that the test for
+      a rise does not reject, ``estimate - scale * t_(m+1)`` with ``t_(m+1)`` the ``(m+1)``-th
+      largest placebo statistic and ``m = floor(alpha * (1 + J)) - 1``; ``high`` likewise from
+      the smallest ones. So ``low > 0`` exactly when ``p_rise <= alpha``, and ``high < 0``
+      exactly when ``p_fall <= alpha`` (an equal-tailed ``1 - 2 * alpha`` interval). Missing
+      when ``m < 0`` (too few placebos for the test ever to reject: ``J < 1/alpha - 1``).
     """
     placebos = np.asarray(placebos, dtype=float)
-    placebos = placebos[np.isfinite(placebos)]
-    j = len(placebos)
-    at_least = int(np.sum(np.abs(placebos) >= abs(estimate)))
-    tail = (1 - level) / 2
-    enough = j >= MIN_PLACEBOS_FOR_INTERVAL
-    q_low, q_high = np.quantile(placebos, [tail, 1 - tail]) if enough else (np.nan, np.nan)
+    scales = np.broadcast_to(np.asarray(placebo_scales, dtype=float), placebos.shape)
+    keep = np.isfinite(placebos) & np.isfinite(scales)
+    t_j = placebos[keep] / scales[keep]
+    t = estimate / scale
+    j = len(t_j)
+    m = int(np.floor(alpha * (1 + j) + 1e-9)) - 1
+    ordered = np.sort(t_j)
+    if m >= 0 and j > m:
+        low, high = estimate - scale * ordered[j - 1 - m], estimate - scale * ordered[m]
+    else:
+        low = high = np.nan
     return {
         "placebos": j,
-        "rank": 1 + int(np.sum(np.abs(placebos) > abs(estimate))),
-        "p": (1 + at_least) / (1 + j),
-        "p_rise": (1 + int(np.sum(placebos >= estimate))) / (1 + j),
-        "low": estimate - q_high,
-        "high": estimate - q_low,
+        "rank": 1 + int(np.sum(np.abs(t_j) > abs(t))),
+        "rank_rise": 1 + int(np.sum(t_j > t)),
+        "p_rise": (1 + int(np.sum(t_j >= t))) / (1 + j),
+        "p_fall": (1 + int(np.sum(t_j <= t))) / (1 + j),
+        "p_two": (1 + int(np.sum(np.abs(t_j) >= abs(t)))) / (1 + j),
+        "low": low,
+        "high": high,
     }
+
+
+def poisson_variances(
+    wide: pd.DataFrame, unit: str, controls: Sequence[str], post=POST
+) -> tuple[float, np.ndarray]:
+    """Poisson part of the variance of the DiD estimate, for ``unit`` and for each placebo.
+
+    The estimate is ``log(Y_unit,post / Y_rest,post) - log(Y_unit,pre / Y_rest,pre)``; with
+    Poisson totals its variance is about the sum of the reciprocals of the four totals. Returns
+    (the value for ``unit`` against all ``controls``, one value per control against the
+    others). Infinite where a total is zero.
+    """
+    after = np.asarray(wide.columns >= post)
+    rows = wide.loc[list(controls)].to_numpy(dtype=float)
+    pre, postsum = rows[:, ~after].sum(axis=1), rows[:, after].sum(axis=1)
+    own = wide.loc[unit].to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        treated = 1 / own[~after].sum() + 1 / own[after].sum() + 1 / pre.sum() + 1 / postsum.sum()
+        each = 1 / pre + 1 / postsum + 1 / (pre.sum() - pre) + 1 / (postsum.sum() - postsum)
+    return float(treated), each
+
+
+def studentise(placebos: np.ndarray, variance: float, placebo_variances: np.ndarray) -> tuple:
+    """Scales that studentise the placebo test (the idea of Ferman and Pinto, 2019).
+
+    Comparison agencies smaller than the treated unit give noisier placebo estimates, so a rank
+    among raw estimates is a test at the wrong size. The variance of each estimate is modelled as
+    its Poisson part (:func:`poisson_variances`) plus a common extra term ``c`` (variation beyond
+    Poisson, the same for every agency), estimated from the placebos by weighted moments,
+    ``c = max(0, sum(w * (placebo**2 - v)) / sum(w))`` with ``v`` the Poisson part and
+    ``w = 1 / (v + c)**2``, iterated from ``c = 0``. Returns (scale of the treated estimate,
+    scales of the placebos), the square roots of ``poisson_variance + c``, and ``c``.
+    """
+    placebos = np.asarray(placebos, dtype=float)
+    keep = np.isfinite(placebos) & np.isfinite(placebo_variances)
+    square, poisson = placebos[keep] ** 2, np.asarray(placebo_variances)[keep]
+    extra = 0.0
+    for _ in range(50 if keep.any() else 0):  # weight: inverse variance of each squared placebo
+        weight = 1 / (poisson + extra) ** 2
+        new = max(0.0, float(np.sum(weight * (square - poisson)) / np.sum(weight)))
+        if abs(new - extra) <= 1e-12 + 1e-9 * extra:
+            break
+        extra = new
+    return np.sqrt(variance + extra), np.sqrt(np.asarray(placebo_variances) + extra), extra
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (missing values stay missing)."""
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    idx = np.flatnonzero(np.isfinite(p))
+    order = idx[np.argsort(p[idx], kind="stable")]
+    n = len(order)
+    running = 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (n - k) * p[i]))
+        out[i] = running
+    return out
 
 
 def block_estimates(
@@ -376,27 +524,36 @@ def estimate(
     offense: str = "violent",
     rule: str = "size",
     end=MAIN_END,
-    level: float = 0.95,
+    alpha: float = ONE_SIDED_ALPHA,
     **rule_args,
 ) -> dict:
-    """The DiD estimate for ``unit`` with its model and placebo inference, and the pre-check.
+    """The DiD estimate for ``unit`` with its placebo inference and the 2018 pre-check.
 
-    ``monthly`` from :func:`clean_monthly`. Returns unit, offense, rule, end, controls (J),
-    beta, pct (``100 * (exp(beta) - 1)``), se, model_low/model_high (quasi-Poisson interval
-    for pct), the :func:`placebo_summary` fields (low/high turned into pct as placebo_low /
-    placebo_high) and the pre-period check on 2018 alone with a placebo start in July 2018:
-    pre_pct, pre_p, pre_rank.
+    ``monthly`` from :func:`clean_monthly`. Main test (the one the verdicts use): the
+    studentised placebo test (:func:`studentise`), one-sided for a rise at the pre-stated level
+    ``alpha``, with the interval that inverts it (:func:`placebo_summary`). Returns unit,
+    offense, rule, end, controls (J), beta, pct (``100 * (exp(beta) - 1)``), placebo_sd
+    (standard deviation of the raw placebo estimates, log scale), extra_var (the common
+    variance beyond Poisson, ``c``), and
+
+    - ``p`` (studentised, one-sided for a rise), ``p_fall``, ``rank`` (1 = largest rise among
+      the unit and its J placebos), ``p_two`` (studentised two-sided, a sensitivity),
+      ``placebo_low``/``placebo_high`` (per cent; the inverted interval: ``placebo_low > 0``
+      exactly when ``p <= alpha``);
+    - the same on the raw estimates, as a sensitivity: ``p_raw``, ``rank_raw``,
+      ``p_two_raw``, ``raw_low``/``raw_high``;
+    - ``pre_pct``, ``pre_p`` (two-sided: a pre-trend in either direction matters), ``pre_rank``:
+      the pre-period check on 2018 alone with a placebo start in July 2018 (:func:`pre_check`).
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    fit = did(wide, unit, controls)
-    beta, se = float(fit.beta[0]), float(fit.se[0])
-    z = stats.norm.ppf(0.5 + level / 2)
-    summary = placebo_summary(beta, placebo_estimates(wide, controls), level)
+    beta = float(did(wide, unit, controls, se=False).beta[0])
+    placebos = placebo_estimates(wide, controls)
+    variance, placebo_variances = poisson_variances(wide, unit, controls)
+    scale, scales, extra = studentise(placebos, variance, placebo_variances)
+    main = placebo_summary(beta, placebos, scale, scales, alpha)
+    raw = placebo_summary(beta, placebos, alpha=alpha)
     pre = pre_check(monthly, unit, controls, offense)
-
-    def pct(x):
-        return 100 * (np.exp(x) - 1)
-
+    finite = placebos[np.isfinite(placebos)]
     return {
         "unit": unit,
         "offense": offense,
@@ -404,19 +561,29 @@ def estimate(
         "end": pd.Timestamp(end).strftime("%Y-%m"),
         "controls": len(controls),
         "beta": beta,
-        "pct": pct(beta),
-        "se": se,
-        "model_low": pct(beta - z * se),
-        "model_high": pct(beta + z * se),
-        "rank": summary["rank"],
-        "p": summary["p"],
-        "p_rise": summary["p_rise"],
-        "placebo_low": pct(summary["low"]),
-        "placebo_high": pct(summary["high"]),
+        "pct": _pct(beta),
+        "placebo_sd": float(np.std(finite, ddof=1)) if len(finite) > 1 else np.nan,
+        "extra_var": extra,
+        "p": main["p_rise"],
+        "p_fall": main["p_fall"],
+        "rank": main["rank_rise"],
+        "p_two": main["p_two"],
+        "placebo_low": _pct(main["low"]),
+        "placebo_high": _pct(main["high"]),
+        "p_raw": raw["p_rise"],
+        "rank_raw": raw["rank_rise"],
+        "p_two_raw": raw["p_two"],
+        "raw_low": _pct(raw["low"]),
+        "raw_high": _pct(raw["high"]),
         "pre_pct": pre["pct"],
         "pre_p": pre["p"],
         "pre_rank": pre["rank"],
     }
+
+
+def _pct(log_ratio: float) -> float:
+    """A log ratio as a percentage change."""
+    return float(100 * (np.exp(log_ratio) - 1))
 
 
 def pre_check(
@@ -429,15 +596,22 @@ def pre_check(
     """The DiD on the twelve months of 2018 alone, as if treatment began at ``placebo_post``.
 
     A real pre-trend or a level shift in 2018 shows up as an estimate that is extreme among the
-    comparison agencies' own (placebo) estimates. Returns beta, pct, and the
-    :func:`placebo_summary` fields (rank, p, ...); ``flag`` is True when ``p < 0.05``.
+    comparison agencies' own (placebo) estimates, in either direction. Returns beta, pct, the
+    :func:`placebo_summary` fields on the raw estimates (rank = two-sided rank), ``p`` (=
+    ``p_two``: two-sided, since a pre-trend either way matters) and ``flag`` (``p < 0.05``).
     """
     wide = panel(monthly, offense, START, pd.Timestamp("2018-12-01"), post=placebo_post)
     controls = [c for c in controls if c in wide.index]
     fit = did(wide, unit, controls, placebo_post, se=False)
     beta = float(fit.beta[0])
     summary = placebo_summary(beta, placebo_estimates(wide, controls, placebo_post))
-    return {"beta": beta, "pct": 100 * (np.exp(beta) - 1), **summary, "flag": summary["p"] < 0.05}
+    return {
+        "beta": beta,
+        "pct": _pct(beta),
+        **summary,
+        "p": summary["p_two"],
+        "flag": summary["p_two"] < 0.05,
+    }
 
 
 def event_table(
@@ -452,45 +626,125 @@ def event_table(
     """Event-study coefficients for ``unit`` by quarter relative to January 2019.
 
     One row per quarter (the reference quarter, October-December 2018, included as 0): quarter,
-    start (first month), pct (``100 * (exp(beta) - 1)``), model_low/model_high (quasi-Poisson),
-    placebo_low/placebo_high (the treated coefficient minus the placebo quantiles, as
+    start (first month), pct (``100 * (exp(beta) - 1)``), placebo_low/placebo_high (the
+    interval that inverts the one-sided raw placebo tests, :func:`placebo_summary`, as
     percentages), band_low/band_high (the middle ``level`` range of the placebo agencies' own
     coefficients, as percentages: what comparison agencies showed without treatment), and
-    ``p`` (two-sided placebo p-value per quarter).
+    ``p_rise`` (one-sided raw placebo p-value for a rise, per quarter; descriptive: nine
+    quarters are nine tests).
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    quarters, fit = event_study(wide, unit, controls)
+    quarters, fit = event_study(wide, unit, controls, se=False)
     if fit is None:
         raise ValueError(f"{unit} has no {offense} in the reference quarter")
     placebos = placebo_estimates(wide, controls, event=True)
-    z = stats.norm.ppf(0.5 + level / 2)
     tail = (1 - level) / 2
     rows = []
     for k, q in enumerate(quarters):
-        beta, se = fit.beta[k], fit.se[k]
-        summary = placebo_summary(beta, placebos[:, k], level)
+        beta = fit.beta[k]
+        summary = placebo_summary(beta, placebos[:, k])
         finite = placebos[:, k][np.isfinite(placebos[:, k])]
         band = np.quantile(finite, [tail, 1 - tail])
         rows.append(
             {
                 "quarter": int(q),
                 "beta": beta,
-                "model_low": beta - z * se,
-                "model_high": beta + z * se,
                 "placebo_low": summary["low"],
                 "placebo_high": summary["high"],
                 "band_low": band[0],
                 "band_high": band[1],
-                "p": summary["p"],
+                "p_rise": summary["p_rise"],
             }
         )
-    rows.append({"quarter": -1, "beta": 0.0, "p": np.nan})
+    rows.append({"quarter": -1, "beta": 0.0, "p_rise": np.nan})
     out = pd.DataFrame(rows).sort_values("quarter").reset_index(drop=True)
-    for column in [c for c in out.columns if c not in ("quarter", "p")]:
+    for column in [c for c in out.columns if c not in ("quarter", "p_rise")]:
         out[column] = 100 * (np.exp(out[column]) - 1)
     out = out.rename(columns={"beta": "pct"})
     out.insert(1, "start", [POST + pd.DateOffset(months=3 * q) for q in out["quarter"]])
     return out.assign(unit=unit, offense=offense, rule=rule, controls=len(controls))
+
+
+def month_steps(
+    monthly: pd.DataFrame, unit: str, controls: Sequence[str], offense: str, month
+) -> pd.Series:
+    """One-month steps into ``month`` of ``unit`` and of each control, relative to the controls.
+
+    Step of an agency = ``log(Y_month / Y_prev) - log(R_month / R_prev)`` with ``prev`` the
+    month before and ``R`` the sum of the ``controls`` that report both months, leaving out the
+    agency itself. Returns a Series indexed by agency (``unit`` first); ``nan`` where a count
+    is zero or missing.
+    """
+    month = pd.Timestamp(month)
+    prev = month - pd.DateOffset(months=1)
+    data = monthly[monthly["date"].isin([prev, month])]
+    wide = data.pivot(index="agency", columns="date", values=offense).reindex(columns=[prev, month])
+    rows = wide.reindex([c for c in controls if c != unit]).dropna()
+    own = wide.reindex([unit]).to_numpy(dtype=float)
+    counts = np.vstack([own, rows.to_numpy(dtype=float)])
+    rest = rows.to_numpy(dtype=float).sum(axis=0)[None, :] - np.vstack([np.zeros((1, 2)), rows])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        steps = np.log(counts[:, 1] / counts[:, 0]) - np.log(rest[:, 1] / rest[:, 0])
+    steps[~np.isfinite(steps)] = np.nan
+    return pd.Series(steps, index=[unit, *rows.index])
+
+
+def break_check(
+    monthly: pd.DataFrame,
+    unit: str,
+    offense: str = "violent",
+    rule: str = "size",
+    end=MAIN_END,
+    month=POST,
+    **rule_args,
+) -> dict:
+    """Is there a one-month break at ``month`` (January 2019) in ``unit``'s series?
+
+    The NIBRS switch on 1 January 2019 would put a step into a series between December and
+    January if it changed what is counted. Each agency's step into January of every year the
+    index covers is measured against the comparison agencies (:func:`month_steps`); an
+    agency's ``break`` is its step into ``month`` minus the mean of its steps into the other
+    Januaries (its own usual December-to-January movement relative to the others). The unit's
+    break is ranked among the comparison agencies' breaks (two-sided, a break either way
+    matters): ``rank``, ``p``, ``placebos``. Returns also ``step_pct`` (the raw step in per
+    cent), ``usual_pct`` (the unit's mean step into the other Januaries, per cent),
+    ``break_pct``, ``januaries`` (year -> the unit's step, per cent) and ``step_rank``/``step_p``
+    (the raw step ranked among the comparison agencies' steps into ``month``).
+
+    What it can show: whether a one-month step at ``month``, beyond the unit's usual January
+    movement, stands out among agencies that did not switch that month; a counting change at
+    the switch would produce one. What it cannot: separate a step caused by the switch from an
+    immediate effect of the policy change (both fall on the same month), or detect a change that
+    builds up gradually. The index's counting rules are not documented, and no FBI-basis series
+    for the unit is in the registry after 2018, so the two bases cannot be compared directly.
+    """
+    controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
+    month = pd.Timestamp(month)
+    years = range(START.year + 1, monthly["date"].max().year + 1)
+    steps = pd.DataFrame(
+        {
+            y: month_steps(monthly, unit, controls, offense, f"{y}-{month.month:02d}-01")
+            for y in years
+        }
+    )
+    this = steps[month.year]
+    usual = steps.drop(columns=month.year).mean(axis=1)
+    breaks = this - usual
+    own, others = breaks.iloc[0], breaks.iloc[1:].dropna().to_numpy()
+    raw = this.iloc[1:].dropna().to_numpy()
+    return {
+        "unit": unit,
+        "offense": offense,
+        "step_pct": _pct(this.iloc[0]),
+        "usual_pct": _pct(usual.iloc[0]),
+        "break_pct": _pct(own),
+        "placebos": len(others),
+        "rank": 1 + int(np.sum(np.abs(others) > abs(own))),
+        "p": (1 + int(np.sum(np.abs(others) >= abs(own)))) / (1 + len(others)),
+        "step_rank": 1 + int(np.sum(np.abs(raw) > abs(this.iloc[0]))),
+        "step_p": (1 + int(np.sum(np.abs(raw) >= abs(this.iloc[0])))) / (1 + len(raw)),
+        "januaries": {int(y): _pct(v) for y, v in steps.iloc[0].items()},
+    }
 
 
 def lead_check(
@@ -506,7 +760,9 @@ def lead_check(
     Statistic: the sum of the squared lead coefficients (log scale), for ``unit`` and for every
     comparison agency as if treated. Returns ``statistic``, ``placebos``, ``rank`` (1 = largest)
     and ``p`` = (1 + #{placebo statistic >= unit's}) / (1 + J); placebos without finite leads
-    are left out. A small ``p`` means 2018 already moved unlike the comparison agencies.
+    are left out. A small ``p`` means 2018 already moved unlike the comparison agencies. Three
+    leads against one reference quarter give this check little power: a large ``p`` is "no
+    evidence of a pre-trend, with low power", never evidence that trends were parallel.
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
     quarters, fit = event_study(wide, unit, controls, se=False)
@@ -529,7 +785,14 @@ def run(
     rules: Sequence[str] = ("size", "nc"),
     ends: Sequence = (MAIN_END, SENSITIVITY_END),
 ) -> pd.DataFrame:
-    """:func:`estimate` for every unit, offense, comparison rule and window: one row each."""
+    """:func:`estimate` for every unit, offense, comparison rule and window: one row each.
+
+    The family of tests is stated in advance: the size-matched set in the main window, every
+    unit and offense (10 tests with the defaults); the violent total is the primary outcome
+    (``family == "primary"``), each offense secondary (``"secondary"``); other rows are
+    sensitivities (``"sensitivity"``, not in the family). ``p_holm``: Holm-adjusted ``p``
+    over the family (missing outside it).
+    """
     rows = [
         estimate(monthly, unit, offense, rule, end)
         for unit in units
@@ -537,14 +800,61 @@ def run(
         for rule in rules
         for end in ends
     ]
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    main = (out["rule"] == "size") & (out["end"] == pd.Timestamp(MAIN_END).strftime("%Y-%m"))
+    out["family"] = np.where(
+        main, np.where(out["offense"] == "violent", "primary", "secondary"), "sensitivity"
+    )
+    out["p_holm"] = np.nan
+    out.loc[main, "p_holm"] = holm(out.loc[main, "p"])
+    return out
+
+
+ROBUSTNESS = {
+    "main": {},
+    "factor 1.5": {"factor": 1.5},
+    "factor 3": {"factor": 3.0},
+    "matched on the offense": {"size_by": "offense"},
+    "with the changed counties": {"exclude_changed": False},
+}
+
+
+def robustness(
+    monthly: pd.DataFrame, unit: str, offense: str = "violent", end=MAIN_END
+) -> pd.DataFrame:
+    """:func:`estimate` for ``unit`` under each size-set variant of ``ROBUSTNESS`` (narrower and
+    wider size windows, matching on the offense's own 2018 count, and the set that keeps the
+    agencies whose sheriffs changed policy): one row per variant, indexed by its name."""
+    rows = {
+        name: estimate(monthly, unit, offense, "size", end, **args)
+        for name, args in ROBUSTNESS.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def family_summary(table: pd.DataFrame, alpha: float = ONE_SIDED_ALPHA) -> dict:
+    """The multiple-comparisons line for a :func:`run` table: over its family of tests, how
+    many there are (``tests``), how many have ``p <= alpha`` (``below``), how many would be
+    expected to by chance alone (``expected``, ``alpha`` times the number of tests), the
+    smallest ``p`` and the smallest Holm-adjusted ``p``, and how many survive Holm
+    (``holm_below``)."""
+    family = table[table["family"] != "sensitivity"]
+    return {
+        "tests": len(family),
+        "below": int((family["p"] <= alpha).sum()),
+        "expected": alpha * len(family),
+        "min_p": float(family["p"].min()),
+        "min_p_holm": float(family["p_holm"].min()),
+        "holm_below": int((family["p_holm"] <= alpha).sum()),
+    }
 
 
 # ---------------------------------------------------------------------------- figure
 def event_figure(tables: Sequence[pd.DataFrame], labels: Sequence[str] | None = None):
-    """Event-study figure: each treated unit's quarterly coefficients with model (quasi-Poisson)
-    intervals, over a grey band: the middle 95% of the first unit's comparison agencies' own
-    placebo coefficients (what agencies without the change showed).
+    """Event-study figure: each treated unit's quarterly coefficients (points, no model error
+    bars: the quasi-Poisson intervals are too narrow to be read as inference) over a grey band:
+    the middle 95% of the first unit's comparison agencies' own placebo coefficients (what
+    agencies without the change showed), which is the inference.
 
     ``tables``: outputs of :func:`event_table` (same offense and window). Returns the
     matplotlib figure (not shown, not closed). Colours from ``style.PALETTE``; the vertical
@@ -572,16 +882,12 @@ def event_figure(tables: Sequence[pd.DataFrame], labels: Sequence[str] | None = 
     )
     offsets = np.linspace(-0.12, 0.12, len(tables)) if len(tables) > 1 else [0.0]
     for table, label, colour, offset in zip(tables, labels, colours, offsets, strict=False):
-        lower = ratio(table["pct"]) - ratio(table["model_low"].fillna(table["pct"]))
-        upper = ratio(table["model_high"].fillna(table["pct"])) - ratio(table["pct"])
-        ax.errorbar(
+        ax.plot(
             table["quarter"] + offset,
             ratio(table["pct"]),
-            yerr=[lower, upper],
-            fmt="o",
+            "o",
             color=colour,
-            capsize=2,
-            markersize=4,
+            markersize=5,
             label=label,
         )
     ax.axhline(1, color="#333333", linewidth=0.8)

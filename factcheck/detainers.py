@@ -67,6 +67,19 @@ def below_floor(claimed: float, floor: float) -> bool:
     return claimed < floor
 
 
+def floor_lodged_after(declined: float, held_before: float) -> float:
+    """A floor under the detainers lodged after a date, from the detainers declined since.
+
+    ``declined`` counts detainers a jail declined in a window after the date; some of them may
+    have been lodged before it, on people already held then (at most ``held_before``, the
+    people held on such detainers at the date). What is left after taking those away is a floor
+    on detainers lodged after the date; it cannot go below zero.
+    """
+    if declined < 0 or held_before < 0:
+        raise ValueError("counts must not be negative")
+    return max(declined - held_before, 0.0)
+
+
 def fall_factor(before: float, after: float) -> float:
     """How many times smaller ``after`` is than ``before`` (2.0 = halved)."""
     if after <= 0:

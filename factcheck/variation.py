@@ -16,9 +16,15 @@ For one agency and offense, the counts of two consecutive years are independent,
 ``mu`` and ``g * mu``: ``mu`` is the agency's own level and ``g`` the common change of that year
 across the comparison agencies (the national trend). Each is Poisson with a mean multiplied by
 an independent gamma shock of mean 1 and variance ``alpha`` (hence NB2). ``alpha`` is estimated
-from the comparison agencies by :func:`nb_alpha` (method of moments, written out there), either
-pooled or by size band (:func:`alpha_by_band`), and checked against the empirical spread of the
-changes of the agencies nearest in size (:func:`neighbour_check`).
+from the comparison agencies by :func:`nb_alpha` (method of moments, written out there). Alpha
+falls with size, so the main estimate is local: the agencies within a factor 3 of the unit's own
+count (:func:`local_pairs`); the size band's alpha (:func:`alpha_by_band`) and the pooled one are
+sensitivities. Alpha's sampling error (parametric bootstrap, :func:`alpha_draws`) is carried into
+the z-score (:func:`ordinary_change`), and the result is checked against the empirical spread of
+the changes of the agencies nearest in size (:func:`neighbour_check`). The test is two-sided: a
+change is "beyond ordinary variation" when it lies outside the central 95% either way. Ten such
+tests are run (five offenses, two units): :func:`family_line` states how many, how many would
+be beyond by chance, and how many survive Holm's adjustment.
 
 Limits
 ------
@@ -38,6 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .design import changed_agencies, holm
 from .loaders import VIOLENT
 
 OFFENSES = [*VIOLENT, "violent"]
@@ -184,6 +191,48 @@ def band_of(size: float, bands: pd.DataFrame) -> pd.Series:
     return hit.iloc[0]
 
 
+def local_pairs(
+    pairs: pd.DataFrame, size: float, factor: float = 3.0, min_pairs: int = 30, k: int = 50
+) -> pd.DataFrame:
+    """The pairs around a unit's own size, where its dispersion is estimated.
+
+    Rule: every pair whose earlier count lies within a factor ``factor`` of ``size``
+    (``size / factor <= before <= size * factor``); when that gives fewer than ``min_pairs``,
+    the ``k`` pairs nearest ``size`` in log size instead (:func:`neighbours`). Alpha keeps
+    falling with size inside the equal-count bands, so a band's alpha is not the alpha of a
+    unit at the top of its band.
+    """
+    window = pairs[pairs["before"].between(size / factor, size * factor)]
+    return window if len(window) >= min_pairs else neighbours(pairs, size, k)
+
+
+def alpha_draws(before, after, alpha: float, trend=1.0, n: int = 200, seed: int = 0) -> np.ndarray:
+    """Parametric bootstrap of :func:`nb_alpha`: its sampling distribution around ``alpha``.
+
+    Each of ``n`` replicates redraws every pair from the fitted model (means ``m_i = (b_i +
+    a_i/g_i) / 2`` and ``g_i * m_i``, NB2 dispersion ``alpha``; Poisson when ``alpha`` is 0)
+    and re-estimates alpha with the same estimator. The spread of the draws is alpha's
+    sampling error, which :func:`ordinary_change` carries into the z-score.
+    """
+    b = np.asarray(before, dtype=float)
+    a = np.asarray(after, dtype=float)
+    g = np.broadcast_to(np.asarray(trend, dtype=float), b.shape)
+    m = (b + a / g) / 2
+    rng = np.random.default_rng(seed)
+
+    def draw(mean):
+        shock = rng.gamma(1 / alpha, alpha, mean.shape) if alpha > 0 else 1.0
+        return rng.poisson(mean * shock)
+
+    draws = np.empty(n)
+    for i in range(n):
+        try:
+            draws[i] = nb_alpha(draw(m), draw(g * m), g)
+        except ValueError:  # a replicate with no pair positive in both years
+            draws[i] = np.nan
+    return draws[np.isfinite(draws)]
+
+
 # ---------------------------------------------------------------------------- one change
 @dataclass(frozen=True)
 class OrdinaryChange:
@@ -203,9 +252,24 @@ class OrdinaryChange:
 
 
 def ordinary_change(
-    before: int, after: int, alpha: float, trend: float = 1.0, level: float = 0.95
+    before: int,
+    after: int,
+    alpha: float,
+    trend: float = 1.0,
+    level: float = 0.95,
+    draws=None,
 ) -> OrdinaryChange:
     """Judge the change ``before -> after`` against NB2 ordinary variation of dispersion ``alpha``.
+
+    With ``draws`` (bootstrap draws of alpha, :func:`alpha_draws`), alpha's sampling error is
+    carried into the test: the reference distribution of the log-ratio is the mixture of the
+    normal distributions with ``sd_b = sqrt(1/before + 1/after + 2*alpha_b)`` over the draws.
+    Then the two-sided tail probability is the mixture's, ``z`` is the normal quantile with the
+    same tail probability (signed), ``percentile`` the mixture's distribution function at the
+    deviation, ``sd`` the effective standard deviation ``q / z_level`` where ``q`` is the
+    mixture's two-sided ``level`` quantile, and ``low``/``high`` the log-ratio plus or minus
+    ``q``, so that ``beyond`` holds exactly when the interval excludes ``expected_pct``. Without
+    ``draws``, alpha is taken as known (plug-in):
 
     ``z = (log(after/before) - log(trend)) / sd`` with ``sd = sqrt(1/before + 1/after +
     2*alpha)``: the log-ratio's deviation from the year's common change, in standard
@@ -221,9 +285,20 @@ def ordinary_change(
     if alpha < 0 or trend <= 0:
         raise ValueError("alpha must be >= 0 and the trend positive")
     log_ratio = np.log(after / before)
-    sd = float(np.sqrt(1 / before + 1 / after + 2 * alpha))
-    z = float((log_ratio - np.log(trend)) / sd)
     q = stats.norm.ppf(0.5 + level / 2)
+    if draws is None or len(draws) == 0:
+        sd = float(np.sqrt(1 / before + 1 / after + 2 * alpha))
+        z = float((log_ratio - np.log(trend)) / sd)
+        percentile = float(stats.norm.cdf(z) * 100)
+        half = q * sd
+    else:
+        sds = np.sqrt(1 / before + 1 / after + 2 * np.asarray(draws, dtype=float))
+        deviation = float(log_ratio - np.log(trend))
+        tail = float(np.mean(stats.norm.sf(abs(deviation) / sds)))
+        z = float(np.sign(deviation) * stats.norm.isf(tail)) if tail > 0 else np.inf
+        percentile = float(np.mean(stats.norm.cdf(deviation / sds)) * 100)
+        half = _mixture_quantile(sds, 0.5 + level / 2)
+        sd = half / q
     return OrdinaryChange(
         before=int(before),
         after=int(after),
@@ -232,11 +307,21 @@ def ordinary_change(
         alpha=float(alpha),
         sd=sd,
         z=z,
-        percentile=float(stats.norm.cdf(z) * 100),
-        low=float((np.exp(log_ratio - q * sd) - 1) * 100),
-        high=float((np.exp(log_ratio + q * sd) - 1) * 100),
+        percentile=percentile,
+        low=float((np.exp(log_ratio - half) - 1) * 100),
+        high=float((np.exp(log_ratio + half) - 1) * 100),
         beyond=bool(abs(z) > q),
     )
+
+
+def _mixture_quantile(sds: np.ndarray, prob: float) -> float:
+    """The ``prob`` quantile of an equal-weight mixture of centred normals with SDs ``sds``."""
+    from scipy.optimize import brentq
+
+    def excess(x):
+        return float(np.mean(stats.norm.cdf(x / sds))) - prob
+
+    return float(brentq(excess, 0.0, 20 * float(np.max(sds))))
 
 
 def neighbours(pairs: pd.DataFrame, size: float, k: int = 30) -> pd.DataFrame:
@@ -286,45 +371,75 @@ def assess(
     agency: str,
     year: int = 2018,
     offenses: Sequence[str] = OFFENSES,
-    exclude: Sequence[str] = TREATED,
+    exclude: Sequence[str] | None = None,
     n_bands: int = 3,
     k: int = 30,
     level: float = 0.95,
+    factor: float = 3.0,
+    n_draws: int = 200,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Each offense's change for ``agency`` from ``year`` to the next, against ordinary variation.
 
     For every offense: the comparison pairs are all other agencies of the index with both years
-    complete (``exclude`` left out, the nationwide aggregates too); ``alpha`` is the NB2
-    dispersion of the size band (equal-count thirds by default) that holds the agency's
-    ``year`` count, ``trend`` the comparison agencies' common change that year. One row per
-    offense with the fields of :class:`OrdinaryChange`, ``band``, ``alpha_pooled`` (all sizes),
-    ``z_pooled``/``beyond_pooled`` (the same test with the pooled alpha), the
-    :func:`neighbour_check` fields and ``neighbour_beyond`` (empirical percentile outside the
-    central ``level`` share), and ``agree``: the band model and the neighbours give the same
-    verdict.
+    complete (``exclude`` left out, the nationwide aggregates too), ``trend`` their common
+    change that year. By default ``exclude`` is the treated units and every agency in a county
+    whose sheriff changed 287(g) or detainer policy in the two years
+    (:func:`factcheck.design.changed_agencies`): their change is not ordinary variation.
+    Main test: ``alpha`` is the NB2 dispersion estimated locally, on the pairs within a factor
+    ``factor`` of the agency's own ``year`` count (:func:`local_pairs`), and its
+    sampling error (``n_draws`` parametric bootstrap draws, :func:`alpha_draws`) is carried into
+    the z-score (:func:`ordinary_change` with ``draws``). One row per offense with the fields of
+    :class:`OrdinaryChange` and
+
+    - ``local_low``/``local_high``/``local_pairs``: the size window and its number of pairs;
+      ``alpha_se``: the standard deviation of the bootstrap draws; ``z_plugin``: the z-score
+      with the local alpha taken as known;
+    - sensitivities: ``band``, ``band_low``/``band_high``, ``band_agencies``, ``alpha_band``,
+      ``z_band``, ``beyond_band`` (the alpha of the size band, equal-count thirds by default,
+      holding the agency's count), and ``alpha_pooled``, ``z_pooled``, ``beyond_pooled`` (all
+      sizes);
+    - the :func:`neighbour_check` fields (with the local alpha) and ``neighbour_beyond``
+      (empirical percentile outside the central ``level`` share), and ``agree``: the main test
+      and the neighbours give the same verdict.
     """
+    if exclude is None:
+        exclude = [*TREATED, *changed_agencies(f"{year}-01-01", f"{year + 1}-12-31")]
     rows = {}
     for offense in offenses:
         annual = annual_counts(monthly, offense)
         own = annual[annual["agency"] == agency].set_index("year")["count"]
         before, after = own[year], own[year + 1]
         pairs = year_pairs(annual, years=[year], exclude=[*exclude, agency])
+        trend = float(year_trend(pairs)[year])
+        g = pd.Series(pair_trend(pairs), index=pairs.index)
+        near = local_pairs(pairs, before, factor)
+        alpha = nb_alpha(near["before"], near["after"], g[near.index])
+        draws = alpha_draws(near["before"], near["after"], alpha, g[near.index], n_draws, seed)
+        change = ordinary_change(before, after, alpha, trend, level, draws)
+        plugin = ordinary_change(before, after, alpha, trend, level)
         bands = alpha_by_band(pairs, n_bands=n_bands)
         band = band_of(before, bands)
-        trend = float(year_trend(pairs)[year])
-        change = ordinary_change(before, after, band["alpha"], trend, level)
-        pooled = ordinary_change(
-            before, after, float(bands.loc[bands["band"] == "all", "alpha"].iloc[0]), trend, level
-        )
-        check = neighbour_check(pairs, before, after, band["alpha"], k)
+        by_band = ordinary_change(before, after, band["alpha"], trend, level)
+        pooled_alpha = float(bands.loc[bands["band"] == "all", "alpha"].iloc[0])
+        pooled = ordinary_change(before, after, pooled_alpha, trend, level)
+        check = neighbour_check(pairs, before, after, alpha, k)
         tail = 50 * (1 - level)
         outside = not tail <= check["empirical_percentile"] <= 100 - tail
         rows[offense] = {
             **asdict(change),
+            "local_low": float(near["before"].min()),
+            "local_high": float(near["before"].max()),
+            "local_pairs": len(near),
+            "alpha_se": float(np.std(draws, ddof=1)),
+            "z_plugin": plugin.z,
             "band": band["band"],
             "band_low": band["low"],
             "band_high": band["high"],
             "band_agencies": band["agencies"],
+            "alpha_band": by_band.alpha,
+            "z_band": by_band.z,
+            "beyond_band": by_band.beyond,
             "alpha_pooled": pooled.alpha,
             "z_pooled": pooled.z,
             "beyond_pooled": pooled.beyond,
@@ -333,6 +448,24 @@ def assess(
             "agree": outside == change.beyond,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def family_line(tables: Sequence[pd.DataFrame], level: float = 0.95) -> dict:
+    """The multiple-comparisons line for :func:`assess` tables (one per unit): the number of
+    tests, how many are beyond ordinary variation, how many would be by chance alone, and how
+    many stay beyond after Holm's adjustment of their two-sided p-values (``holm_beyond``;
+    ``p_holm`` per unit and offense)."""
+    rows = pd.concat(list(tables), keys=range(len(tables)))
+    p = 2 * stats.norm.sf(np.abs(rows["z"].to_numpy(dtype=float)))
+    adjusted = holm(p)
+    alpha = 1 - level
+    return {
+        "tests": len(p),
+        "beyond": int((p < alpha).sum()),
+        "expected": alpha * len(p),
+        "holm_beyond": int((adjusted < alpha).sum()),
+        "p_holm": pd.Series(adjusted, index=rows.index),
+    }
 
 
 # ---------------------------------------------------------------------------- regression to mean
@@ -382,7 +515,10 @@ def rtm_slope(panel: pd.DataFrame, size: float | None = None, factor: float = 2.
     noisy): -2/3 for ``prior=2``; a slope of -1 would mean the deviation is entirely undone.
     With ``size``, only agencies whose prior mean lies within ``factor`` of it are used (RTM
     is weaker for large counts, whose deviations are less noise). Returns slope, its standard
-    error, n and the size range used.
+    error, n, the size range used, and ``years``: the years t whose windows (t-prior .. t+1)
+    the slope rests on. State them: with the index starting in 2018 and two prior years, the
+    first usable t is 2020, so the slope comes from the years of the COVID-era murder surge and
+    its reversal, not from the 2018-2019 transition it is applied to.
     """
     data = panel
     if size is not None:
@@ -401,6 +537,7 @@ def rtm_slope(panel: pd.DataFrame, size: float | None = None, factor: float = 2.
         "n": len(data),
         "size_low": float(data["level"].min()),
         "size_high": float(data["level"].max()),
+        "years": sorted(int(y) for y in data["year"].unique()),
     }
 
 
@@ -448,7 +585,8 @@ def rtm_check(
        gives ``expected_after``; ``full_reversion_after`` applies the largest possible
        regression (back to the prior mean).
 
-    Returns slope, se, n, level (prior mean), deviation, before/after (index counts),
+    Returns slope, se, n, years (the years whose windows give the slope, :func:`rtm_slope`),
+    level (prior mean), deviation, before/after (index counts),
     expected_after, full_reversion_after, share_explained (of the observed change, by the
     estimated slope), long_mean (mean of ``series`` over the five years to ``year``),
     after_vs_long_mean (index count of the next year over it, in per cent: positive means

@@ -242,11 +242,13 @@ def design_rows():
                     "end": end,
                     "controls": 31,
                     "pct": 11.3 + shift,
-                    "model_low": 2.6,
-                    "model_high": 20.8,
+                    "placebo_low": -5.9,
+                    "placebo_high": 53.9,
                     "rank": 8,
                     "p": 0.25,
                     "pre_p": 0.31,
+                    "family": "primary" if end == "2020-02" else "sensitivity",
+                    "p_holm": 0.5 if end == "2020-02" else float("nan"),
                 }
             )
     size = pd.DataFrame(rows)
@@ -260,10 +262,46 @@ def test_design_texts_and_table():
     assert texts["cmpd-violent-pct"] == "+11.3%" and texts["cmpd-violent-rank"] == "8 of 32"
     assert texts["nc-j"] == "4" and texts["nc-min-p"] == "0.20"
     assert texts["pre-min-p"] == "0.07" and texts["alpha"] == "5%" and texts["factor"] == "2"
+    assert texts["cmpd-violent-ci"] == "-5.9% to +53.9%" and texts["cmpd-violent-holm"] == "0.50"
+    assert texts["cmpd-violent-late-pct"] == "+6.3%" and texts["interval"] == "90%"
+    assert texts["tests"] == "2" and texts["below"] == "0" and texts["expected"] == "0.1"
     table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
     assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
     assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
-    assert table.loc[0, "placebo rank"] == "8 of 32"
+    assert table.loc[0, "rank (largest rise first)"] == "8 of 32"
+    assert table.loc[0, "90% interval"] == "-5.9% to +53.9%" and table.loc[0, "Holm p"] == "0.50"
+    assert not any(c.startswith("model") for c in table.columns)
+
+
+def test_break_and_family_texts():
+    brk = {
+        "Charlotte, NC": {
+            "step_pct": 8.3,
+            "usual_pct": -11.9,
+            "break_pct": 23.0,
+            "rank": 5,
+            "placebos": 31,
+            "p": 0.156,
+            "januaries": {2019: 8.3, 2020: -10.5},
+        }
+    }
+    texts = compare.break_texts(brk, {"Charlotte, NC": "cmpd"})
+    assert texts["cmpd-break"] == "+23.0%" and texts["cmpd-rank"] == "5 of 32"
+    assert texts["cmpd-p"] == "0.16" and texts["cmpd-januaries"] == "2"
+    family = {
+        "tests": 10,
+        "beyond": 1,
+        "expected": 0.5,
+        "holm_beyond": 0,
+        "p_holm": pd.Series([0.078, 1.0]),
+    }
+    assert compare.ordinary_family_texts(family) == {
+        "tests": "10",
+        "beyond": "1",
+        "expected": "0.5",
+        "holm-beyond": "0",
+        "holm-min": "0.08",
+    }
 
 
 def test_rtm_texts():
@@ -295,10 +333,15 @@ def test_and_join():
 def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
     from factcheck import variation
 
-    def fake_assess(monthly, agency, offenses, n_bands, k, level):
-        # murder's neighbour verdict flips with more neighbours; the model never changes
+    def fake_assess(monthly, agency, offenses, factor, k, level):
+        # murder's neighbour verdict flips with more neighbours; the model never changes;
+        # the band alpha (the earlier method) would call the total beyond
         return pd.DataFrame(
-            {"beyond": [True, False], "neighbour_beyond": [k < 50, False]},
+            {
+                "beyond": [True, False],
+                "neighbour_beyond": [k < 50, False],
+                "beyond_band": [True, True],
+            },
             index=["murder", "violent"],
         )
 
@@ -309,11 +352,39 @@ def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
         ["murder", "violent"],
         {"murder": "murder", "violent": "violent"},
         (3, 30),
-        [(2, 30), (5, 30), (3, 15), (3, 50)],
+        [(2, 30), (4, 30), (3, 15), (3, 50)],
     )
     assert texts == {
-        "sens-bands": "2 and 5",
+        "sens-factors": "2 and 4",
         "sens-near": "15 and 50",
         "sens-model-changes": "",
         "sens-neighbour-changes": "murder",
+        "sens-band-changes": "violent",
     }
+
+
+def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch):
+    from factcheck import variation
+
+    def fake_assess(monthly, agency, offenses, factor, k, level):
+        return pd.DataFrame(
+            {
+                "beyond": [True, False],
+                "neighbour_beyond": [True, False],
+                "beyond_band": [True, False],
+                "z": [2.7, 0.5],
+            },
+            index=["murder", "violent"],
+        )
+
+    monkeypatch.setattr(variation, "assess", fake_assess)
+    assessed, texts = compare.ordinary_variation(
+        None,
+        ["A", "B"],
+        ["murder", "violent"],
+        {"murder": "murder", "violent": "violent"},
+        (3, 30),
+        [(2, 30), (4, 30)],
+    )
+    assert set(assessed) == {"A", "B"} and texts["sens-model-changes"] == ""
+    assert texts["ov-tests"] == "4" and texts["ov-beyond"] == "2" and texts["ov-expected"] == "0.2"

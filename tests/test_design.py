@@ -95,7 +95,8 @@ def rule_holds(monthly, table, rule, unit, factor=2.0):
     months = pd.date_range(design.START, design.MAIN_END, freq="MS")
     expected = set()
     for agency, group in monthly.groupby("agency"):
-        if agency in design.TREATED or group["state_abbr"].iloc[0] == "Nationwide":
+        changed = design.changed_agencies(design.START, design.MAIN_END)
+        if agency in {*design.TREATED, *changed} or group["state_abbr"].iloc[0] == "Nationwide":
             continue
         window = group.set_index("date")["violent"].reindex(months)
         if window.isna().any() or window[: design.POST].sum() == 0:
@@ -124,12 +125,47 @@ def test_comparison_sets_follow_their_rule(rule, unit):
         assert (table["state_abbr"] == "NC").all() and len(table) == 4
 
 
+def test_policy_table_is_sourced_and_names_the_known_changes():
+    table = design.policy_changes()
+    assert table["url"].str.startswith("http").all() and table["source"].str.len().gt(0).all()
+    assert (table["change"] == "none").eq(table["date"].isna()).all()
+    changed = design.changed_agencies(design.START, design.MAIN_END)
+    assert {"Charlotte, NC", "Raleigh, NC", "Durham, NC", "Asheville, NC"} <= changed
+    assert not {"Greensboro, NC", "Fayetteville, NC"} & changed
+    assert "Asheville, NC" not in design.changed_agencies(design.START, "2019-01-31")
+
+
+def test_policy_table_rejects_a_row_without_source_or_date(tmp_path):
+    good = design.policy_changes.__defaults__[0].read_text()
+    header, first, *_ = good.splitlines()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "\n" + first.replace("2018-12-05", "") + "\n")
+    with pytest.raises(ValueError, match="Mecklenburg"):
+        design.policy_changes(bad)
+    bad.write_text(header + "\n" + first.replace("https://", "see ") + "\n")
+    with pytest.raises(ValueError, match="source and url"):
+        design.policy_changes(bad)
+
+
+@pytest.mark.parametrize("rule", ["size", "nc"])
+def test_comparison_sets_leave_out_counties_whose_sheriff_changed_policy(rule):
+    monthly = synthetic()
+    durham = monthly[monthly["agency"] == "Town0, NC"].assign(agency="Durham, NC")
+    monthly = pd.concat([monthly, durham], ignore_index=True)
+    unit = "Raleigh, NC"
+    clean = design.comparison_set(monthly, rule, unit)
+    dirty = design.comparison_set(monthly, rule, unit, exclude_changed=False)
+    assert "Durham, NC" not in set(clean["agency"])
+    assert set(dirty["agency"]) - set(clean["agency"]) == {"Durham, NC"}
+
+
 def test_did_recovers_a_planted_effect_and_placebos_are_near_zero():
     monthly = synthetic(effect=1.3, seed=1)
     out = design.estimate(monthly, "Charlotte, NC", "violent", "size")
     assert out["pct"] == pytest.approx(30, abs=4)
-    assert out["model_low"] < 30 < out["model_high"]
+    assert "model_low" not in out and out["placebo_sd"] < 0.1
     assert out["rank"] == 1 and out["p"] == pytest.approx(1 / (1 + out["controls"]))
+    assert out["p_raw"] == pytest.approx(1 / (1 + out["controls"])) and out["placebo_low"] > 0
     assert out["placebo_low"] < 30 < out["placebo_high"]
     assert not out["pre_p"] < 0.05
     wide = design.panel(monthly, "violent")
@@ -137,7 +173,8 @@ def test_did_recovers_a_planted_effect_and_placebos_are_near_zero():
     placebos = design.placebo_estimates(wide, controls)
     assert abs(np.mean(placebos)) < 0.02 and np.max(np.abs(placebos)) < 0.12
     untreated = design.estimate(monthly, "Raleigh, NC", "violent", "size")
-    assert abs(untreated["pct"]) < 6 and untreated["p"] > 0.1
+    assert abs(untreated["pct"]) < 6 and untreated["p_two"] > 0.1
+    assert untreated["placebo_low"] < 0 < untreated["placebo_high"]
 
 
 def test_pre_check_flags_a_planted_pretrend():
@@ -163,6 +200,7 @@ def test_event_table_shows_the_effect_after_and_not_before():
     assert jump == pytest.approx(np.log(1.3), abs=0.06)
     assert (after["band_low"] < 0).all() and (after["band_high"] > 0).all()
     assert table["start"].iloc[0] == pd.Timestamp("2018-01-01")
+    assert not any(c.startswith("model") for c in table.columns), "no model intervals"
 
 
 def test_relative_quarter():
@@ -186,6 +224,63 @@ def test_run_has_one_row_per_combination():
     assert set(out["rule"]) == {"size", "nc"}
     nc = out[out["rule"] == "nc"]
     assert nc["placebo_low"].isna().all(), "four placebos are too few for an interval"
+    assert list(out.loc[out["family"] != "sensitivity", "offense"]) == ["violent", "robbery"] * 2
+    assert out.loc[out["family"] == "sensitivity", "p_holm"].isna().all()
+    family = out[out["family"] != "sensitivity"]
+    assert (family["p_holm"] >= family["p"]).all()
+    summary = design.family_summary(out)
+    assert summary["tests"] == 4 and summary["expected"] == pytest.approx(0.2)
+
+
+def test_holm_adjustment_on_a_known_family():
+    adjusted = design.holm([0.01, 0.04, 0.03, 0.2, np.nan])
+    assert adjusted[:4] == pytest.approx([0.04, 0.09, 0.09, 0.2])
+    assert np.isnan(adjusted[4])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_placebo_p_value_and_interval_never_disagree(seed):
+    rng = np.random.default_rng(seed)
+    placebos = rng.normal(0, 0.1, 31)
+    scales = rng.uniform(0.5, 2, 31)
+    for estimate in np.linspace(-0.4, 0.4, 81):
+        for scale, each in [(1.0, 1.0), (0.7, scales)]:
+            out = design.placebo_summary(estimate, placebos, scale, each)
+            assert (out["low"] > 0) == (out["p_rise"] <= design.ONE_SIDED_ALPHA)
+            assert (out["high"] < 0) == (out["p_fall"] <= design.ONE_SIDED_ALPHA)
+    few = design.placebo_summary(1.0, placebos[:10])
+    assert np.isnan(few["low"]) and few["p_rise"] == pytest.approx(1 / 11)
+
+
+def test_placebo_interval_covers_the_truth_at_its_nominal_rate():
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(400):
+        draws = rng.normal(0, 0.1, 40)
+        out = design.placebo_summary(0.2 + draws[0], draws[1:])
+        hits += out["low"] <= 0.2 <= out["high"]
+    assert 0.84 <= hits / 400 <= 0.96  # equal-tailed 90% by construction
+
+
+def test_studentising_recovers_the_extra_variance_and_fixes_the_size():
+    rng = np.random.default_rng(12)
+    poisson = np.exp(rng.uniform(np.log(0.002), np.log(0.2), 2000))
+    extra = 0.004
+    placebos = rng.normal(0, np.sqrt(poisson + extra))
+    scale, scales, fitted = design.studentise(placebos, 0.001, poisson)
+    assert fitted == pytest.approx(extra, rel=0.25)
+    assert scales == pytest.approx(np.sqrt(poisson + fitted))
+    # a large treated unit (small variance) with no effect: the raw rank almost never rejects,
+    # the studentised one at about the nominal rate
+    raw = student = 0
+    for _ in range(300):
+        own = rng.normal(0, np.sqrt(0.001 + extra))
+        sample = rng.choice(len(placebos), 39, replace=False)
+        raw += design.placebo_summary(own, placebos[sample])["p_rise"] <= 0.05
+        student += (
+            design.placebo_summary(own, placebos[sample], scale, scales[sample])["p_rise"] <= 0.05
+        )
+    assert raw / 300 < 0.02 and 0.02 < student / 300 < 0.09
 
 
 def test_closed_form_equals_the_ipf_fit_and_the_placebo_loop():
@@ -212,3 +307,28 @@ def test_lead_check_flags_a_planted_pretrend():
     trended = design.lead_check(synthetic(pretrend=0.25, seed=2), "Charlotte, NC")
     assert flat["p"] > 0.05
     assert trended["rank"] == 1 and trended["p"] < 0.05
+
+
+def test_break_check_finds_a_planted_january_step_and_not_its_absence():
+    stepped = design.break_check(synthetic(effect=1.3, seed=8), "Charlotte, NC")
+    assert 15 < stepped["break_pct"] < 80  # planted +30%; one-month steps are noisy (gamma noise)
+    assert stepped["rank"] == 1 and stepped["p"] == pytest.approx(1 / (1 + stepped["placebos"]))
+    assert set(stepped["januaries"]) == {2019, 2020, 2021}
+    flat = design.break_check(synthetic(effect=1.0, seed=8), "Charlotte, NC")
+    assert abs(flat["break_pct"]) < 8 and flat["p"] > 0.1
+    steps = design.month_steps(
+        synthetic(seed=8), "Charlotte, NC", ["Town0, NC"], "violent", design.POST
+    )
+    assert list(steps.index) == ["Charlotte, NC", "Town0, NC"] and np.isnan(steps.iloc[1])
+
+
+def test_robustness_variants_follow_their_rules():
+    monthly = synthetic(effect=1.3, seed=9)
+    table = design.robustness(monthly, "Charlotte, NC", "robbery")
+    assert list(table.index) == list(design.ROBUSTNESS)
+    assert table.loc["factor 1.5", "controls"] <= table.loc["main", "controls"]
+    assert table.loc["factor 3", "controls"] >= table.loc["main", "controls"]
+    assert (table["pct"] > 15).all(), "the planted +30% shows under every variant"
+    own = design.size_2018(monthly, "robbery")["Charlotte, NC"]
+    matched = design.comparison_set(monthly, "size", "Charlotte, NC", "robbery", size_by="offense")
+    assert matched["size_2018"].between(own / 2, own * 2).all()

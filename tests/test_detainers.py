@@ -44,3 +44,12 @@ def test_rates_and_floors():
         detainers.per_month(1, 0)
     with pytest.raises(ValueError):
         detainers.fall_factor(1, 0)
+
+
+def test_floor_lodged_after_takes_away_detainers_lodged_before():
+    # 200 declined in the window, up to 79 of them on people already held at the end: at least 121
+    assert detainers.floor_lodged_after(200, 79) == 121
+    # more people held before than detainers declined: the floor is zero, never negative
+    assert detainers.floor_lodged_after(50, 79) == 0
+    with pytest.raises(ValueError):
+        detainers.floor_lodged_after(-1, 0)

@@ -201,3 +201,66 @@ def test_rtm_check_on_the_synthetic_panel():
     assert 60 <= out["expected_after"] <= out["full_reversion_after"] == pytest.approx(80)
     assert 0 <= out["share_explained"] < 0.15
     assert out["long_mean"] == 82 and out["after_vs_long_mean"] > 100
+    assert out["years"] == [2020], "the slope's windows (2018-2021) are named"
+
+
+def size_varying_pairs(n=3000, seed=21):
+    """Pairs whose NB2 dispersion falls with size: alpha = 0.03 * (mu / 100) ** -0.5."""
+    rng = np.random.default_rng(seed)
+    mu = np.exp(rng.uniform(np.log(20), np.log(20000), n))
+    alpha = 0.03 * (mu / 100) ** -0.5
+    before = rng.poisson(mu * rng.gamma(1 / alpha, alpha))
+    after = rng.poisson(mu * rng.gamma(1 / alpha, alpha))
+    frame = pd.DataFrame({"agency": [f"a{i}" for i in range(n)], "year": 2018})
+    return frame.assign(before=before, after=after)
+
+
+def test_local_alpha_recovers_a_dispersion_that_varies_with_size():
+    pairs = size_varying_pairs()
+    for size in (300, 5000):
+        truth = 0.03 * (size / 100) ** -0.5
+        near = variation.local_pairs(pairs, size, factor=3)
+        assert near["before"].between(size / 3, size * 3).all() and len(near) >= 30
+        local = variation.nb_alpha(near["before"], near["after"])
+        assert local == pytest.approx(truth, rel=0.25)
+    top = variation.alpha_by_band(pairs).set_index("band").loc["3", "alpha"]
+    near = variation.local_pairs(pairs, 15000, factor=3)
+    truth = 0.03 * 150**-0.5
+    local = variation.nb_alpha(near["before"], near["after"])
+    assert abs(local - truth) < abs(top - truth), "the band alpha is not the top unit's alpha"
+    few = variation.local_pairs(pairs.head(40), 5000, factor=1.01, min_pairs=30, k=25)
+    assert len(few) == 25, "too few pairs in the window: the nearest k instead"
+
+
+def test_alpha_draws_match_the_estimator_sampling_error():
+    rng = np.random.default_rng(31)
+    mu = np.exp(rng.uniform(np.log(500), np.log(5000), 60))
+    alpha = 0.006
+
+    def sample():
+        shock = rng.gamma(1 / alpha, alpha, (2, 60))
+        return rng.poisson(mu * shock[0]), rng.poisson(mu * shock[1])
+
+    estimates = [variation.nb_alpha(*sample()) for _ in range(300)]
+    b, a = sample()
+    draws = variation.alpha_draws(b, a, variation.nb_alpha(b, a), n=300, seed=2)
+    assert np.std(draws) == pytest.approx(np.std(estimates), rel=0.35)
+
+
+def test_ordinary_change_carries_alpha_uncertainty_consistently():
+    fixed = variation.ordinary_change(60, 110, 0.006)
+    same = variation.ordinary_change(60, 110, 0.006, draws=np.full(50, 0.006))
+    assert same.z == pytest.approx(fixed.z, rel=1e-6) and same.low == pytest.approx(fixed.low)
+    spread = variation.ordinary_change(60, 110, 0.006, draws=np.linspace(0, 0.03, 200))
+    assert abs(spread.z) < abs(fixed.z) and spread.high - spread.low > fixed.high - fixed.low
+    for after in range(70, 130, 3):
+        out = variation.ordinary_change(60, after, 0.006, draws=np.linspace(0, 0.03, 200))
+        assert out.beyond == (not out.low < out.expected_pct < out.high)
+
+
+def test_family_line_counts_the_tests_and_applies_holm():
+    tables = [variation.assess(monthly_panel(), "Big, NC", exclude=(), k=20, n_draws=50)]
+    line = variation.family_line(tables)
+    assert line["tests"] == 5 and line["expected"] == pytest.approx(0.25)
+    assert line["beyond"] >= line["holm_beyond"] >= 1  # the planted murder rise survives
+    assert (line["p_holm"] >= 2 * variation.stats.norm.sf(tables[0]["z"].abs().max())).all()

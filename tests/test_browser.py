@@ -1,0 +1,188 @@
+"""The built HTML book in a real browser: Debian's chromium, driven by selenium + chromedriver.
+
+The book is served from _build/html by a loopback HTTP server inside the test; nothing reaches
+the network (a test checks that every resource a page loads comes from that server). Run after
+`make book` (`make test` does both).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from factcheck import claims
+
+from .conftest import toc_files
+
+pytestmark = pytest.mark.build
+
+PHONE_WIDTH = 390
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def server(built: Path):
+    """http://127.0.0.1:<port>/ serving _build/html, for the duration of the module."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no access log on stderr
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built / "html"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path):
+    """Headless chromium with console logging and downloads into a temporary folder."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("chromium and chromedriver are not installed: run `make install`")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(arg)
+    options.add_argument("--window-size=1400,1000")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "plugins.always_open_pdf_externally": True,
+        },
+    )
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def load(browser, url: str, width: int = 1400) -> None:
+    browser.set_window_size(width, 1000)
+    browser.get(url)
+    for _ in range(50):  # the scorecard's table is built by a script after load
+        if browser.execute_script("return document.readyState") == "complete":
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)
+
+
+def severe_console_messages(browser) -> list[str]:
+    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_every_page_loads_without_console_errors_or_outside_requests(browser, server):
+    for doc in toc_files():
+        browser.get_log("browser")  # drop earlier messages
+        load(browser, f"{server}/{doc}.html")
+        assert severe_console_messages(browser) == [], doc
+        resources = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+        )
+        outside = [r for r in resources if not r.startswith((server, "data:", "blob:"))]
+        assert outside == [], f"{doc} loads resources from outside the book: {outside}"
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, server):
+    wide = {}
+    for doc in toc_files():
+        load(browser, f"{server}/{doc}.html", width=PHONE_WIDTH)
+        inner, scroll = browser.execute_script(
+            "return [window.innerWidth, document.documentElement.scrollWidth]"
+        )
+        if scroll > inner + 1:
+            culprits = browser.execute_script(
+                """
+                const w = window.innerWidth;
+                return [...document.querySelectorAll('body *')]
+                  .filter(e => e.getBoundingClientRect().right > w + 1)
+                  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > w + 1))
+                  .slice(0, 5).map(e => e.tagName + '.' + e.className);
+                """
+            )
+            wide[doc] = (scroll, inner, culprits)
+    assert wide == {}, f"pages wider than a {PHONE_WIDTH}px screen: {wide}"
+
+
+def test_every_claim_anchor_resolves(browser, server):
+    book = claims.ledger()
+    missing = []
+    for chapter, rows in book.claims.groupby("chapter"):
+        load(browser, f"{server}/chapters/{chapter}.html")
+        ids = list(rows["id"])
+        found = browser.execute_script(
+            "return arguments[0].filter(id => document.getElementById(id) !== null)", ids
+        )
+        missing += sorted(set(ids) - set(found))
+    assert missing == [], f"claims with no anchor on their chapter page: {missing}"
+    # Following a scorecard link lands on the claim.
+    first = book.claims.iloc[0]
+    load(browser, f"{server}/chapters/{first['chapter']}.html#{first['id']}")
+    top = browser.execute_script(
+        "return document.getElementById(arguments[0]).getBoundingClientRect().top", first["id"]
+    )
+    assert 0 <= top < 300, f"#{first['id']} is not scrolled into view (top {top}px)"
+
+
+def test_scorecard_links_every_claim_and_its_table_is_interactive(browser, server):
+    load(browser, f"{server}/chapters/scorecard.html")
+    # All rows, including those on later pages of the table, through the DataTables API.
+    browser.execute_script("document.querySelector('.dt-length select, .dataTables_length select')"
+                           ".value = '-1'; document.querySelector('.dt-length select, "
+                           ".dataTables_length select').dispatchEvent(new Event('change'))")
+    time.sleep(0.3)
+    hrefs = browser.execute_script(
+        "return [...document.querySelectorAll('#scorecard-table a')].map(a => a.href)"
+    )
+    ids = {h.rsplit("#", 1)[1] for h in hrefs if "#" in h}
+    assert set(claims.ledger().claims["id"]) <= ids
+    assert browser.execute_script(
+        "return document.querySelector('.dt-search input, .dataTables_filter input') !== null"
+    ), "the scorecard table has no search box: itables did not initialise"
+
+
+def test_pdf_link_downloads_the_book(browser, server, built, downloads):
+    load(browser, f"{server}/chapters/intro.html")
+    link = browser.find_element("css selector", "p.pdf-download a")
+    link.click()
+    target = downloads / "book.pdf"
+    for _ in range(100):
+        if target.exists() and not list(downloads.glob("*.crdownload")):
+            break
+        time.sleep(0.1)
+    assert target.exists(), "clicking the PDF link downloaded nothing"
+    assert target.read_bytes() == (built / "latex" / "book.pdf").read_bytes()
+    menu = browser.execute_script(
+        "return [...document.querySelectorAll('.dropdown-download-buttons a')].map(a => a.href)"
+    )
+    assert any(h.endswith("/book.pdf") for h in menu), "the download menu does not offer the PDF"
+
+
+def test_one_search_box_per_page(browser, server):
+    for width in (1400, PHONE_WIDTH):
+        load(browser, f"{server}/chapters/intro.html", width=width)
+        visible = browser.execute_script(
+            "return [...document.querySelectorAll('.search-button-field, .bd-search input')]"
+            ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0).length"
+        )
+        assert visible <= 1, f"{visible} search boxes at {width}px"

@@ -1,0 +1,314 @@
+"""How the ledger is shown: verdict boxes, anchors, badges, claim tables, ClaimReview, styles."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from factcheck import claims, render, style
+
+from .conftest import CHAPTERS, ROOT
+
+STY = ROOT / "_latex" / "factcheck.sty"
+CALL = re.compile(r"claims\.(?:verdict|show_claim)\(\s*\"(a\d{3}-\d{2})\"")
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+@pytest.fixture(autouse=True)
+def fresh_anchors():
+    render._anchored.clear()
+    yield
+    render._anchored.clear()
+
+
+def claim(**fields):
+    base = {
+        "id": "a001-01",
+        "article": "001",
+        "quote": "from 36 to 149",
+        "claim": "The count rose.",
+        "kind": "number",
+        "claimed_value": 149,
+        "unit": "agencies",
+        "period": "2021",
+        "geography": "US",
+        "rebuilt_value": 150,
+        "status": "accurate",
+        "verdict": "Accurate. It did.",
+        "chapter": "a001_fy2020_results",
+    }
+    return base | fields
+
+
+def sources_stub(monkeypatch, found):
+    monkeypatch.setattr(claims, "claim_sources", lambda c: found, raising=False)
+
+
+def test_claim_quote_never_shows_empty_metadata():
+    text = render.claim_markdown(claim(claimed_value=None, unit=None, period="n/a"))
+    assert "no number" not in text and "n/a" not in text and "claimed" not in text
+    assert "period" not in text and "place: US" in text
+    text = render.claim_markdown(claim(id="a001-02"))
+    assert "claimed: 149 agencies" in text
+
+
+def test_claim_gets_one_anchor_on_first_display(monkeypatch):
+    sources_stub(monkeypatch, [])
+    quote = render.claim_markdown(claim())
+    box = render.verdict_markdown(claim())
+    assert quote.startswith("(a001-01)=\n") and "(a001-01)=" not in box
+    render._anchored.clear()
+    assert render.verdict_markdown(claim()).startswith("(a001-01)=\n")
+
+
+def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatch):
+    sources_stub(
+        monkeypatch,
+        [
+            {"kind": "registry", "label": "Census [2019]", "url": "https://x.gov/a", "key": "r"},
+            {"kind": "bib", "label": "Miles and Cox", "url": None, "key": "bib:miles2014"},
+            {"kind": "article", "label": "The checked text", "url": None, "key": "article:001"},
+        ],
+    )
+    text = render.verdict_markdown(
+        claim(status="needs_context", omitted_context="The base rate is missing.")
+    )
+    assert "::::{container} verdict verdict-needs-context" in text
+    assert ":class: verdict-box verdict-needs-context" in text
+    assert render.badge("needs_context") in text
+    assert "*What the article leaves out:* The base rate is missing." in text
+    assert "[Census (2019)](https://x.gov/a)" in text
+    assert "{cite:t}`miles2014`" in text and "Miles and Cox" not in text
+    assert "The checked text" not in text  # the article itself is not listed as a source
+    assert "Rebuilt value: **150** agencies" in text
+
+
+def test_bold_marks_numbers_only():
+    assert render.bold_numbers("Mecklenburg 12.8 years; Wake +3.4%") == (
+        "Mecklenburg **12.8** years; Wake **+3.4%**"
+    )
+    assert render.bold_numbers("287(g) agencies: Wake, Durham") == "287(g) agencies: Wake, Durham"
+
+
+def test_every_status_has_a_colour_an_icon_a_meaning_and_styles_in_html_and_pdf():
+    css, latex = render.status_css(), render.status_latex()
+    for status in claims.STATUSES:
+        colour = style.STATUS_COLOURS[status]
+        key = render.css_key(status)
+        assert f".status-{key} {{ background-color: {colour};" in css, status
+        assert f"div.admonition.verdict-{key} {{ border-color: {colour}; }}" in css, status
+        assert f"\\definecolor{{fc-{key}}}{{HTML}}{{{colour.lstrip('#')}}}" in latex, status
+        assert f"\\fc@status{{{key}}}" in latex, status
+        assert status in render.STATUS_MEANINGS and status in render.STATUS_ICONS, status
+        assert status in render.COUNT_WORDS, status
+    assert "\\newcommand\\fc@status" in STY.read_text()
+    assert render.tint("#009E73", 1) == "009E73" and render.tint("#000000", 0) == "FFFFFF"
+
+
+@pytest.mark.build
+def test_built_html_and_latex_carry_the_status_styles(built):
+    css = (built / "html" / "_static" / "factcheck-status.css").read_text()
+    assert css == render.status_css()
+    assert 'href="../_static/factcheck-status.css' in (
+        built / "html" / "chapters" / "intro.html"
+    ).read_text(encoding="utf-8")
+    assert render.status_latex() in (built / "latex" / "book.tex").read_text(encoding="utf-8")
+
+
+def test_every_claim_is_shown_in_its_chapter_so_its_anchor_exists():
+    book = claims.ledger()
+    shown: dict[str, set[str]] = {}
+    for path in CHAPTERS.glob("a*.md"):
+        shown[path.stem] = set(CALL.findall(path.read_text(encoding="utf-8")))
+    for row in book.claims.itertuples():
+        assert row.id in shown.get(row.chapter, set()), f"{row.id} is not shown in {row.chapter}"
+
+
+def test_articles_block_has_reader_metadata_and_a_headline_claim():
+    book = claims.ledger()
+    for art_id, article in book.articles.items():
+        for name in ("url", "date_published", "author", "headline"):
+            assert name in article, f"article {art_id}: no {name!r} (null when not found)"
+        if article["date_published"]:
+            assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(article["date_published"])), art_id
+        assert str(article["url"]).startswith("https://"), art_id
+        assert book.claim(article["headline"])["article"] == art_id
+
+
+def test_every_article_is_in_the_bibliography():
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    for art_id in claims.ledger().articles:
+        assert f"{{article-{art_id}," in bib, f"no references.bib entry article-{art_id}"
+
+
+@pytest.mark.build
+def test_bibliography_keeps_title_casing(built):
+    """Every title prints as written in references.bib (protected with braces, and the
+    bibliography style changes no case), on the one references page."""
+    from pybtex.database import parse_file
+    from pybtex.richtext import Text
+
+    page = (built / "html" / "chapters" / "references.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    import html as html_lib
+
+    text = html_lib.unescape(text)
+    for key, entry in parse_file(ROOT / "references.bib").entries.items():
+        title = Text.from_latex(entry.fields["title"]).render_as("text")
+        title = re.sub(r"\s+", " ", title.replace("\\", "")).strip()
+        assert title[:60] in text, f"{key}: title not printed as written: {title[:60]!r}"
+
+
+def test_at_a_glance_names_the_article_once_and_links_every_claim_of_the_chapter():
+    book = claims.ledger()
+    for art_id, article in book.articles.items():
+        for chapter in article.get("chapters") or [article["chapter"]]:
+            text = render.at_a_glance_markdown(art_id, chapter)
+            ids = book.claims.loc[
+                (book.claims["article"] == art_id) & (book.claims["chapter"] == chapter), "id"
+            ]
+            assert text.split("```{raw} html")[0].count(article["outlet"]) == 1
+            for cid in ids:
+                assert f"<{cid}>`" in text, f"{cid} not linked from the at-a-glance box"
+
+
+def test_claimreview_has_the_required_fields_for_every_scored_claim():
+    book = claims.ledger()
+    for row in book.claims.to_dict("records"):
+        data = render.claimreview(row, book)
+        if row["status"] in render.UNSCORED:
+            assert data is None
+            continue
+        check_claimreview(data, row, book)
+
+
+def check_claimreview(data, row, book):
+    article = book.articles[str(row["article"])]
+    assert data["@context"] == "https://schema.org" and data["@type"] == "ClaimReview"
+    assert data["claimReviewed"] == row["quote"]
+    assert data["url"].endswith(f".html#{row['id']}")
+    assert data["author"]["name"] == render.REPORT_NAME
+    item = data["itemReviewed"]
+    assert item["@type"] == "Claim" and item["author"]["name"]
+    assert item["appearance"]["headline"] == article["title"]
+    if article.get("url"):
+        assert item["appearance"]["url"] == article["url"]
+    if article.get("date_published"):
+        assert item["datePublished"] == str(article["date_published"])
+    assert data["reviewRating"]["alternateName"] == claims.STATUSES[row["status"]]
+
+
+@pytest.mark.build
+def test_built_pages_carry_claimreview_json_ld_for_every_scored_claim(built):
+    book = claims.ledger()
+    found: dict[str, dict] = {}
+    for page in (built / "html" / "chapters").glob("a*.html"):
+        for block in JSON_LD.findall(page.read_text(encoding="utf-8")):
+            data = json.loads(block)
+            cid = data["url"].rsplit("#", 1)[1]
+            assert data["url"].split("#")[0].endswith(page.name), f"{cid} on the wrong page"
+            found[cid] = data
+    for row in book.claims.to_dict("records"):
+        if row["status"] in render.UNSCORED:
+            assert row["id"] not in found
+        else:
+            assert row["id"] in found, f"no ClaimReview for {row['id']}"
+            check_claimreview(found[row["id"]], row, book)
+
+
+def test_scorecard_tables_give_every_claim_a_status_and_a_link():
+    book = claims.ledger()
+    text = render.scorecard_markdown(book)
+    assert ":widths:" in text and "longtable" in text
+    for row in book.claims.itertuples():
+        assert f"{{ref}}`{row.id} <{row.id}>`" in text
+    html = render.scorecard_html(book)
+    # Offline: the DataTables library is inlined, nothing is loaded from a CDN.
+    assert not re.search(r"unpkg|jsdelivr|cdnjs|src=[\"']?https?:|from\s+['\"]https?:", html)
+    for row in book.claims.itertuples():
+        assert f"{row.chapter}.html#{row.id}" in html
+
+
+def test_list_table_checks_its_widths():
+    import pandas as pd
+
+    with pytest.raises(ValueError):
+        render.list_table(pd.DataFrame({"a": [1], "b": [2]}), (1,))
+    text = render.list_table(pd.DataFrame({"a": [1], "b": [None]}), (1, 2))
+    assert ":widths: 1 2" in text and "* - 1\n  - " in text
+
+
+def test_config_loads_the_styles_and_the_extension():
+    config = (ROOT / "_config.yml").read_text()
+    assert "attrs_inline" in config and "factcheck_sphinx" in config
+    assert "\\usepackage{factcheck}" in config and "_latex/factcheck.sty" in config
+    assert Path(ROOT / "_ext" / "factcheck_sphinx.py").is_file()
+
+
+def test_licence_and_citation_files_agree_with_the_book():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["cff-version"] == "1.2.0"
+    assert citation["title"] == config["title"] == render.REPORT_NAME
+    assert citation["authors"] and set(citation["license"]) == {"CC-BY-4.0", "MIT"}
+    licence = (ROOT / "LICENSE").read_text()
+    for needed in ("CC BY 4.0", "MIT licence", "CC BY-NC-SA 4.0", "CC BY-NC-ND 3.0 US"):
+        assert needed in licence
+    registry = (ROOT / "data" / "registry.yml").read_text()
+    for nc in re.findall(r"licence: (.*?-N[CD].*)", registry):
+        assert any(part in licence for part in re.findall(r"CC BY-N[\w-]+ [\d.]+", nc)), nc
+
+
+@pytest.mark.build
+def test_pages_have_meta_description_and_open_graph_tags(built):
+    from .conftest import toc_files
+
+    for doc in toc_files():
+        page = (built / "html" / f"{doc}.html").read_text(encoding="utf-8")
+        for tag, least in (('name="description"', 20), ('property="og:title"', 5)):
+            assert re.search(rf'<meta {tag} content="[^"]{{{least},}}"', page), f"{doc}: {tag}"
+        assert 'property="og:description"' in page and 'property="og:site_name"' in page
+
+
+@pytest.mark.build
+def test_methods_sources_table_links_every_file_and_names_its_licence(built):
+    from factcheck import registry
+
+    page = (built / "html" / "chapters" / "methods.html").read_text(encoding="utf-8")
+    import html as html_lib
+
+    text = html_lib.unescape(page)
+    for row in registry.sources_table().itertuples():
+        assert f'href="{row.url}"' in text, f"{row.key}: public address not linked"
+        assert row.licence in text, f"{row.key}: licence not shown"
+    assert "byte identity" not in text
+
+
+@pytest.mark.build
+def test_scorecard_offers_the_ledger_as_json_and_the_footer_links_resolve(built):
+    page = (built / "html" / "chapters" / "scorecard.html").read_text(encoding="utf-8")
+    href = re.search(r'href="([^"]*claims\.json)"', page)
+    assert href, "the scorecard has no JSON download link"
+    data = json.loads((built / "html" / "chapters" / href.group(1)).read_text(encoding="utf-8"))
+    assert [c["id"] for c in data["claims"]] == list(claims.ledger().claims["id"])
+    footer = re.search(r'<footer class="bd-footer-content.*?</footer>', page, re.S)
+    links = re.findall(r'href="([\w.-]+\.html)"', footer.group(0)) if footer else []
+    assert {"how_to_cite.html", "corrections.html"} <= set(links)
+    for link in links:
+        assert (built / "html" / "chapters" / link).is_file(), link
+
+
+@pytest.mark.build
+def test_no_page_loads_scripts_or_styles_from_the_network(built):
+    for page in (built / "html").rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        tags = re.findall(r"<(?:script|link)\b[^>]*>", text)
+        remote = [
+            t for t in tags if re.search(r'(?:src|href)="https?://', t) and "canonical" not in t
+        ]
+        assert remote == [], f"{page.name} loads {remote}"
