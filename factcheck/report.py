@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -72,35 +73,34 @@ def escape_html(text: str) -> str:
     does: a run of backticks (not escaped by a backslash) opens one, and the next run of the same
     length closes it; an unmatched run is ordinary text.
     """
-    out, plain, i, n = [], 0, 0, len(text)
-    while i < n:
-        if text[i] == "\\":
-            i += 2  # a backslash escape: the next character is literal text
+    out, plain, pos = [], 0, 0
+    while (opening := _opening_run(text, pos)) is not None:
+        start, end = opening
+        closing = next(
+            (m for m in BACKTICKS.finditer(text, end) if m.end() - m.start() == end - start), None
+        )
+        if closing is None:  # no closing run: the backticks are literal text
+            pos = end
             continue
-        if text[i] != "`":
-            i += 1
-            continue
-        end = i
-        while end < n and text[end] == "`":
-            end += 1
-        close = end
-        while close < n:
-            if text[close] != "`":
-                close += 1
-                continue
-            stop = close
-            while stop < n and text[stop] == "`":
-                stop += 1
-            if stop - close == end - i:
-                break
-            close = stop
-        if close >= n:  # no closing run: the backticks are literal text
-            i = end
-            continue
-        out += [html.escape(text[plain:i], quote=False), text[i:stop]]
-        i = plain = stop
+        out += [html.escape(text[plain:start], quote=False), text[start : closing.end()]]
+        plain = pos = closing.end()
     out.append(html.escape(text[plain:], quote=False))
     return "".join(out)
+
+
+BACKTICKS = re.compile(r"`+")
+
+
+def _opening_run(text: str, pos: int) -> tuple[int, int] | None:
+    """(start, end) of the next run of backticks from ``pos`` not escaped by a backslash."""
+    for match in BACKTICKS.finditer(text, pos):
+        start, end = match.span()
+        slashes = len(text[pos:start]) - len(text[pos:start].rstrip("\\"))
+        if slashes % 2:  # the first backtick is escaped; the rest of the run can open
+            start += 1
+        if start < end:
+            return start, end
+    return None
 
 
 def _cell(value: object) -> str:

@@ -42,6 +42,8 @@ def test_md_table_escapes_html_in_cells_and_headers():
         ("``<img src=x>`", "``&lt;img src=x&gt;`"),  # unmatched runs open no code span
         ("\\`<img src=x>`", "\\`&lt;img src=x&gt;`"),  # an escaped backtick opens none
         ("``a ` <b>`` <i>", "``a ` <b>`` &lt;i&gt;"),  # a span closes on a run of equal length
+        ("\\\\`<b>` <i>", "\\\\`<b>` &lt;i&gt;"),  # an escaped backslash: the span opens
+        ("\\``<b>` <i>", "\\``<b>` &lt;i&gt;"),  # one backtick escaped, the next one opens
         ("[title](https://x.org/?a=1&b=2)", "[title](https://x.org/?a=1&amp;b=2)"),
     ],
 )
@@ -61,3 +63,18 @@ def test_glue_words_are_markdown_and_numbers_text(monkeypatch):
     report.glue_texts("p", {"n": "12", "names": "Durham, Greensboro"}, words=["names"])
     assert stored["p-n"] == "12"
     assert stored["p-names"]._repr_markdown_() == "Durham, Greensboro"
+
+
+def test_escaped_cells_never_render_as_html_under_commonmark():
+    """Random mixes of backticks, backslashes and tags, rendered by MyST's Markdown parser."""
+    import random
+
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")  # raw HTML enabled, as in MyST
+    pieces = ["`", "``", "\\", "<b>", "x", " ", "{ref}", "&"]
+    rng = random.Random(287)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        rendered = parser.renderInline(report.escape_html(text))
+        assert "<b>" not in rendered, (text, report.escape_html(text), rendered)
