@@ -130,15 +130,35 @@ def source_markdown(source: dict[str, Any]) -> str:
     return f"[{text}]({source['url']})" if source.get("url") else text
 
 
+def value_text(value: Any, unit: Any = None) -> str:
+    """A claimed or rebuilt value as readers see it: numbers with thousands separators and their
+    unit ("2,639 people"); a word with its unit in brackets ("thousands (people)"); a single
+    unit in brackets too ("1 (requests for transfer)"), since the ledger's units are plural.
+    Free text without a unit (a rebuilt value such as "CMPD +10.9%") is returned as it is."""
+    if blank(value):
+        return ""
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is None:
+        text = str(value)
+    elif float(number).is_integer():
+        text = f"{int(number):,}"
+    else:
+        text = f"{number:,}"
+    if blank(unit):
+        return text
+    if number is not None and number != 1:
+        return f"{text} {unit}"
+    return f"{text} ({unit})"
+
+
 def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:
     """The claim as worded, as a quote, with the ledger fields that have a value.
 
     The article (outlet, date, link) is named once per chapter in the at-a-glance box, not here.
     """
     parts = [f"claim `{claim['id']}`"]
-    value, unit = claim.get("claimed_value"), claim.get("unit")
-    if not blank(value):
-        parts.append(f"claimed: {value} {unit}" if not blank(unit) else f"claimed: {value}")
+    if not blank(claim.get("claimed_value")):
+        parts.append(f"claimed: {value_text(claim['claimed_value'], claim.get('unit'))}")
     for name in ("period", "geography"):
         if not blank(claim.get(name)):
             parts.append(f"{'place' if name == 'geography' else name}: {claim[name]}")
@@ -162,9 +182,9 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     ]
     rebuilt = claim.get("rebuilt_value")
     if not blank(rebuilt):
-        numeric = re.fullmatch(r"[+-]?[\d,.]+%?", str(rebuilt))  # free text carries its own unit
-        unit = f" {claim['unit']}" if not blank(claim.get("unit")) and numeric else ""
-        lines += [f"Rebuilt value: {bold_numbers(rebuilt)}{unit}", ""]
+        # Free text carries its own unit; a plain number takes the claim's.
+        shown = value_text(rebuilt, claim.get("unit")) if isinstance(rebuilt, (int, float)) else rebuilt
+        lines += [f"Rebuilt value: {bold_numbers(str(shown))}", ""]
     default = {
         "opinion": "An opinion or a prediction: labelled, not scored.",
         "pending": "This claim has not been checked yet.",
@@ -288,10 +308,12 @@ def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
             "status": frame["status"].map(_claims.STATUSES),
             "what would have to be true": frame["claim"],
             "claimed": [
-                f"{show(v)} {show(u)}".strip() if show(v) else ""
-                for v, u in zip(frame["claimed_value"], frame["unit"], strict=True)
+                value_text(v, u) for v, u in zip(frame["claimed_value"], frame["unit"], strict=True)
             ],
-            "rebuilt": frame["rebuilt_value"].map(show),
+            "rebuilt": [
+                value_text(v, u) if isinstance(v, (int, float)) else show(v)
+                for v, u in zip(frame["rebuilt_value"], frame["unit"], strict=True)
+            ],
         }
     )
 
@@ -334,6 +356,7 @@ def scorecard_html(book: _claims.Ledger | None = None) -> str:
         allow_html=True,
         showIndex=False,
         pageLength=25,
+        scrollX=True,  # a phone scrolls the table inside its box, not the page
         lengthMenu=[[10, 25, 50, 100, -1], [10, 25, 50, 100, "All"]],
         classes="display compact scorecard-table",
         table_id="scorecard-table",

@@ -51,17 +51,19 @@ def ordinal(n: int) -> str:
 FORMATTERS = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct, "millions": fmt_millions}
 
 
-def glue_text(name: str, text: str) -> str:
-    """Glue a preformatted string for ``{glue:text}`` in prose and return it."""
+def glue_text(name: str, text: str) -> None:
+    """Glue a preformatted string for ``{glue:text}`` in prose.
+
+    Returns nothing, so a code cell that ends with a glue call shows no stray output.
+    """
     from myst_nb import glue
 
     glue(name, text, display=False)
-    return text
 
 
-def glue_value(name: str, value: float, kind: str = "int", **options) -> str:
+def glue_value(name: str, value: float, kind: str = "int", **options) -> None:
     """Format ``value`` (kind: int, num, pct, millions) and glue the text under ``name``."""
-    return glue_text(name, FORMATTERS[kind](value, **options))
+    glue_text(name, FORMATTERS[kind](value, **options))
 
 
 def escape_html(text: str) -> str:
@@ -142,7 +144,7 @@ def show_markdown(text: str) -> None:
     display(Markdown(text))
 
 
-def glue_words(name: str, text: str) -> str:
+def glue_words(name: str, text: str) -> None:
     """Glue text that is not a number (names, lists of words) as Markdown, for ``{glue:md}``.
 
     ``{glue:text}`` shows a glued value in bold, the mark of a computed number; words pasted
@@ -152,7 +154,6 @@ def glue_words(name: str, text: str) -> str:
     from myst_nb import glue
 
     glue(name, Markdown(text), display=False)
-    return text
 
 
 def glue_texts(prefix: str, texts: dict[str, str], words=()) -> dict[str, str]:

@@ -535,3 +535,14 @@ def test_benchmark_takes_the_median_of_three_runs_after_a_warm_up(monkeypatch):
     text = benchmark.table(times, (1.0, 1.5))
     assert "| 42.0 | 40.0-44.0 |" in text and "| 19.0 | 18.0-30.0 |" in text
     assert "Median of 3 runs after one warm-up run" in text
+
+
+STRAY_STRING = re.compile(r'output text_plain[^>]*><div class="highlight"><pre><span></span>(&#39;|\')')
+
+
+def test_no_code_cell_shows_a_stray_string(built):
+    """A cell whose last line returns a string (a glue helper, say) prints it under the code."""
+    for doc in toc_files():
+        stray = STRAY_STRING.findall(page(built, doc))
+        assert not stray, f"{doc}: {len(stray)} code cell(s) show a bare string output"
+

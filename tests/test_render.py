@@ -312,3 +312,20 @@ def test_no_page_loads_scripts_or_styles_from_the_network(built):
             t for t in tags if re.search(r'(?:src|href)="https?://', t) and "canonical" not in t
         ]
         assert remote == [], f"{page.name} loads {remote}"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (2639, "people", "2,639 people"),
+        (1600, None, "1,600"),
+        (2.5, "years", "2.5 years"),
+        (1, "requests for transfer", "1 (requests for transfer)"),
+        ("thousands", "people", "thousands (people)"),
+        ("December 2018", None, "December 2018"),
+        (None, "people", ""),
+        (float("nan"), "people", ""),
+    ],
+)
+def test_values_read_as_numbers_with_their_unit(value, unit, shown):
+    assert render.value_text(value, unit) == shown

@@ -78,3 +78,15 @@ def test_escaped_cells_never_render_as_html_under_commonmark():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         rendered = parser.renderInline(report.escape_html(text))
         assert "<b>" not in rendered, (text, report.escape_html(text), rendered)
+
+
+def test_glue_helpers_return_nothing(monkeypatch):
+    """A cell ending with a glue call must not show the glued string as a stray output."""
+    import myst_nb
+
+    from factcheck import report
+
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: None)
+    assert report.glue_text("t", "x") is None
+    assert report.glue_value("v", 1234) is None
+    assert report.glue_words("w", "Durham") is None
