@@ -280,7 +280,7 @@ def article_claims_markdown(article: str, book: _claims.Ledger | None = None) ->
     A long table with fixed widths, so that in the PDF it breaks across pages instead of
     jumping whole to the next one."""
     book = book or _claims.ledger()
-    rows = book.claims[book.claims["article"] == article]
+    rows = book.claims[book.claims["article"] == article].sort_values("id")  # in number order
     table = pd.DataFrame(
         {
             # The number alone: a hyphenated id breaks badly in narrow PDF table columns.
@@ -297,7 +297,7 @@ def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
     """The scorecard's rows as plain text (claim id, status label, claim, values); the claim id
     names the article."""
     book = book or _claims.ledger()
-    frame = book.claims
+    frame = book.claims.sort_values("id")  # in number order, whatever the ledger's order
 
     def show(value: Any) -> str:
         return "" if blank(value) else str(value)
@@ -337,7 +337,7 @@ def scorecard_html(book: _claims.Ledger | None = None) -> str:
 
     book = book or _claims.ledger()
     table = scorecard_table(book)
-    records = book.claims.to_dict("records")
+    records = book.claims.loc[table.index].to_dict("records")  # the table's row order
     table["claim"] = [
         f'<a href="{html.escape(claim_url(c))}">{html.escape(c["id"])}</a>' for c in records
     ]
