@@ -183,7 +183,8 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     rebuilt = claim.get("rebuilt_value")
     if not blank(rebuilt):
         # Free text carries its own unit; a plain number takes the claim's.
-        shown = value_text(rebuilt, claim.get("unit")) if isinstance(rebuilt, (int, float)) else rebuilt
+        numeric = isinstance(rebuilt, (int, float))
+        shown = value_text(rebuilt, claim.get("unit")) if numeric else rebuilt
         lines += [f"Rebuilt value: {bold_numbers(str(shown))}", ""]
     default = {
         "opinion": "An opinion or a prediction: labelled, not scored.",

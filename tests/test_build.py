@@ -537,7 +537,9 @@ def test_benchmark_takes_the_median_of_three_runs_after_a_warm_up(monkeypatch):
     assert "Median of 3 runs after one warm-up run" in text
 
 
-STRAY_STRING = re.compile(r'output text_plain[^>]*><div class="highlight"><pre><span></span>(&#39;|\')')
+STRAY_STRING = re.compile(
+    r'output text_plain[^>]*><div class="highlight"><pre><span></span>(&#39;|\')'
+)
 
 
 def test_no_code_cell_shows_a_stray_string(built):
