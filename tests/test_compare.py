@@ -246,6 +246,7 @@ def design_rows():
                     "placebo_high": 53.9,
                     "rank": 8,
                     "p": 0.25,
+                    "p_two": 0.5,
                     "pre_p": 0.31,
                     "family": "primary" if end == "2020-02" else "sensitivity",
                     "p_holm": 0.5 if end == "2020-02" else float("nan"),
@@ -265,6 +266,8 @@ def test_design_texts_and_table():
     assert texts["cmpd-violent-ci"] == "-5.9% to +53.9%" and texts["cmpd-violent-holm"] == "0.50"
     assert texts["cmpd-violent-late-pct"] == "+6.3%" and texts["interval"] == "90%"
     assert texts["tests"] == "2" and texts["below"] == "0" and texts["expected"] == "0.1"
+    assert texts["cmpd-violent-p-two"] == "0.50" and texts["cmpd-violent-min-p"] == "0.031"
+    assert texts["holm-first"] == "0.025"  # 0.05 over two tests
     table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
     assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
     assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
