@@ -527,6 +527,26 @@ def ordinary_family_texts(family: Mapping) -> dict[str, str]:
     }
 
 
+def local_window_texts(assessed: Mapping[str, pd.DataFrame], factor: float) -> dict[str, str]:
+    """The fallback of ``variation.local_pairs`` as glue text (``min-pairs``, ``sens-near-k``),
+    after checking that no ``variation.assess`` row used it: every local window lies within
+    ``factor`` of the agency's own count. Raises ``AssertionError`` otherwise."""
+    import inspect
+
+    from . import variation
+
+    for table in assessed.values():
+        inside = (table["local_low"] >= table["before"] / factor) & (
+            table["local_high"] <= table["before"] * factor
+        )
+        assert inside.all(), "the local alpha window fell back to the nearest agencies"
+    defaults = inspect.signature(variation.local_pairs).parameters
+    return {
+        "min-pairs": str(defaults["min_pairs"].default),
+        "sens-near-k": str(defaults["k"].default),
+    }
+
+
 def rtm_texts(rtm: Mapping[str, float]) -> dict[str, str]:
     """A ``variation.rtm_check`` result as prose text keyed for glue: deviation (per cent
     against the prior mean), slope, expected and full (counts), share (of the rise explained)

@@ -194,3 +194,36 @@ def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) 
                 }
             )
     return pd.DataFrame(rows)
+
+
+def bound_problems(
+    bounds: Mapping[str, pd.DataFrame],
+    statuses: Mapping[str, str],
+    judged: Mapping[str, tuple[str, str]],
+) -> list[str]:
+    """Claims whose status breaks the county bounding rule of :func:`remainder_bound`.
+
+    ``judged`` maps a claim id to the (department, offense) whose bound decides it; a claim must
+    be ``not_obtained`` exactly when that bound does not settle the county's direction.
+    """
+    problems = []
+    for cid, (department, offense) in judged.items():
+        settled = bool(bounds[department].set_index("offense").loc[offense, "settled"])
+        if (statuses[cid] == "not_obtained") == settled:
+            problems.append(
+                f"{cid}: status {statuses[cid]} but the county direction is "
+                f"{'settled' if settled else 'not settled'} by the bounding rule"
+            )
+    return problems
+
+
+def bound_texts(bounds: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> dict[str, str]:
+    """Glue text for :func:`remainder_bound` tables: ``{key}-{offense}-change`` (size of the
+    department's change) and ``{key}-{offense}-bound`` (the other agencies' count)."""
+    out = {}
+    for name, table in bounds.items():
+        for r in table.itertuples():
+            stem = f"{keys[name]}-{r.offense.replace('_', '-')}"
+            out[f"{stem}-change"] = report.fmt_int(abs(r.change))
+            out[f"{stem}-bound"] = report.fmt_int(r.bound)
+    return out

@@ -391,3 +391,16 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
     )
     assert set(assessed) == {"A", "B"} and texts["sens-model-changes"] == ""
     assert texts["ov-tests"] == "4" and texts["ov-beyond"] == "2" and texts["ov-expected"] == "0.2"
+
+
+def test_local_window_texts_checks_the_window():
+    ok = {"A": pd.DataFrame({"before": [100.0], "local_low": [40.0], "local_high": [250.0]})}
+    texts = compare.local_window_texts(ok, 3)
+    assert texts == {"min-pairs": "30", "sens-near-k": "50"}
+    bad = {"A": pd.DataFrame({"before": [100.0], "local_low": [20.0], "local_high": [250.0]})}
+    try:
+        compare.local_window_texts(bad, 3)
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("a window outside the factor passed")

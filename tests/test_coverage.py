@@ -109,3 +109,18 @@ def test_format_bound_signs_and_labels():
     out = coverage.format_bound({"Dept": table}, {"murder": "Murder"}).iloc[0]
     assert out["change in its records"] == "-7" and out["offense"] == "Murder"
     assert out["county direction settled"] == "no"
+
+
+def test_bound_problems_and_texts():
+    bounds = {
+        "D": pd.DataFrame(
+            {"offense": ["murder", "rape"], "change": [45.0, -7.0], "bound": [8.0, 26.0],
+             "settled": [True, False]}
+        )
+    }
+    judged = {"c1": ("D", "murder"), "c2": ("D", "rape")}
+    assert coverage.bound_problems(bounds, {"c1": "accurate", "c2": "not_obtained"}, judged) == []
+    wrong = coverage.bound_problems(bounds, {"c1": "not_obtained", "c2": "needs_context"}, judged)
+    assert len(wrong) == 2 and wrong[0].startswith("c1:") and "not settled" in wrong[1]
+    texts = coverage.bound_texts(bounds, {"D": "d"})
+    assert texts["d-rape-change"] == "7" and texts["d-murder-bound"] == "8"
