@@ -447,7 +447,8 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
 
     For each unit (``keys`` maps it to a short key) and offense of the main window of ``size``
     (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32'), ``-p`` (one-sided,
-    for a rise), ``-p-two`` (two-sided), ``-min-p`` (the smallest placebo p its comparison
+    for a rise), ``-p-two`` (two-sided), ``-p-two-raw`` (two-sided on the raw
+    estimates, when the rows have it), ``-min-p`` (the smallest placebo p its comparison
     agencies allow, one over their number plus one), ``-ci`` (the inverted interval), ``-holm`` (Holm-adjusted p), and ``-late-pct``
     / ``-late-p`` (the window to December 2021). Also ``nc-j`` and ``nc-min-p`` (the most North
     Carolina comparison agencies of any estimate, and the smallest placebo p-value that number
@@ -471,6 +472,8 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
         out[f"{key}-rank"] = f"{r['rank']} of {r['controls'] + 1}"
         out[f"{key}-p"] = report.fmt_num(r["p"], 2)
         out[f"{key}-p-two"] = report.fmt_num(r["p_two"], 2)
+        if "p_two_raw" in r:
+            out[f"{key}-p-two-raw"] = report.fmt_num(r["p_two_raw"], 2)
         out[f"{key}-min-p"] = report.fmt_num(1 / (r["controls"] + 1), 3)
         out[f"{key}-ci"] = design_interval_text(r)
         out[f"{key}-holm"] = report.fmt_num(r["p_holm"], 2)

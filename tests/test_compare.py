@@ -268,6 +268,9 @@ def test_design_texts_and_table():
     assert texts["tests"] == "2" and texts["below"] == "0" and texts["expected"] == "0.1"
     assert texts["cmpd-violent-p-two"] == "0.50" and texts["cmpd-violent-min-p"] == "0.031"
     assert texts["holm-first"] == "0.025"  # 0.05 over two tests
+    assert "cmpd-violent-p-two-raw" not in texts
+    raw = compare.design_texts(size.assign(p_two_raw=0.0625), nc, {"Charlotte, NC": "cmpd", "Raleigh, NC": "r"})
+    assert raw["cmpd-violent-p-two-raw"] == "0.06"
     table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
     assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
     assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
