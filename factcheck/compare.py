@@ -449,7 +449,8 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
     (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32'), ``-p`` (one-sided,
     for a rise), ``-p-two`` (two-sided), ``-p-two-raw`` (two-sided on the raw
     estimates, when the rows have it), ``-min-p`` (the smallest placebo p its comparison
-    agencies allow, one over their number plus one), ``-ci`` (the inverted interval), ``-holm`` (Holm-adjusted p), and ``-late-pct``
+    agencies allow, one over their number plus one), ``-ci`` (the inverted interval), ``-holm``
+    (Holm-adjusted p), and ``-late-pct``
     / ``-late-p`` (the window to December 2021). Also ``nc-j`` and ``nc-min-p`` (the most North
     Carolina comparison agencies of any estimate, and the smallest placebo p-value that number
     allows), ``pre-min-p`` (smallest p of the 2018 check, main window, either rule), ``alpha``

@@ -141,7 +141,7 @@ def remainder_bound(
     change: Mapping[str, float],
     last_year: int = 2018,
 ) -> pd.DataFrame:
-    """The county bounding rule: can the agencies without data reverse the judged department's change?
+    """The county bounding rule: could the agencies without data reverse a department's change?
 
     ``judged`` is the ORI of the department with both years of data; ``change`` maps each
     offense to its change from one year to the next (after minus before). The other agencies of

@@ -269,7 +269,8 @@ def test_design_texts_and_table():
     assert texts["cmpd-violent-p-two"] == "0.50" and texts["cmpd-violent-min-p"] == "0.031"
     assert texts["holm-first"] == "0.025"  # 0.05 over two tests
     assert "cmpd-violent-p-two-raw" not in texts
-    raw = compare.design_texts(size.assign(p_two_raw=0.0625), nc, {"Charlotte, NC": "cmpd", "Raleigh, NC": "r"})
+    keys = {"Charlotte, NC": "cmpd", "Raleigh, NC": "r"}
+    raw = compare.design_texts(size.assign(p_two_raw=0.0625), nc, keys)
     assert raw["cmpd-violent-p-two-raw"] == "0.06"
     table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
     assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]

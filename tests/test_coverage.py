@@ -80,9 +80,7 @@ def test_agency_year_table_rate_only_with_population():
 
 
 def test_remainder_bound_uses_latest_full_year_and_flags_unknown_agencies():
-    roster = pd.DataFrame(
-        {"ori": ["A", "B", "C", "D"], "county": ["X", "X", "X", "Y"]}
-    )
+    roster = pd.DataFrame({"ori": ["A", "B", "C", "D"], "county": ["X", "X", "X", "Y"]})
     fbi = pd.DataFrame(
         {
             "ori": ["B", "B", "B", "C", "C", "D"],
@@ -96,7 +94,8 @@ def test_remainder_bound_uses_latest_full_year_and_flags_unknown_agencies():
     assert out["bound"] == 5 and out["agencies"] == 2 and out["settled"]
     assert out["years"] == "2017-2018" and out["unknown"] == ""
     assert not coverage.remainder_bound(fbi, roster, "A", {"murder": -5}).iloc[0]["settled"]
-    assert coverage.remainder_bound(fbi, roster, "A", {"murder": -6}).iloc[0]["settled"]  # both directions
+    # both directions: a fall larger than the bound settles it too
+    assert coverage.remainder_bound(fbi, roster, "A", {"murder": -6}).iloc[0]["settled"]
     roster_e = pd.concat([roster, pd.DataFrame({"ori": ["E"], "county": ["X"]})])
     out_e = coverage.remainder_bound(fbi, roster_e, "A", {"murder": 600}).iloc[0]
     assert out_e["unknown"] == "E" and not out_e["settled"]  # an agency with no full year: no bound
@@ -114,8 +113,12 @@ def test_format_bound_signs_and_labels():
 def test_bound_problems_and_texts():
     bounds = {
         "D": pd.DataFrame(
-            {"offense": ["murder", "rape"], "change": [45.0, -7.0], "bound": [8.0, 26.0],
-             "settled": [True, False]}
+            {
+                "offense": ["murder", "rape"],
+                "change": [45.0, -7.0],
+                "bound": [8.0, 26.0],
+                "settled": [True, False],
+            }
         )
     }
     judged = {"c1": ("D", "murder"), "c2": ("D", "rape")}
