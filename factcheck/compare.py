@@ -447,12 +447,16 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
 
     For each unit (``keys`` maps it to a short key) and offense of the main window of ``size``
     (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32'), ``-p`` (one-sided,
-    for a rise), ``-ci`` (the inverted interval), ``-holm`` (Holm-adjusted p), and ``-late-pct``
+    for a rise), ``-p-two`` (two-sided), ``-p-two-raw`` (two-sided on the raw
+    estimates, when the rows have it), ``-min-p`` (the smallest placebo p its comparison
+    agencies allow, one over their number plus one), ``-ci`` (the inverted interval), ``-holm``
+    (Holm-adjusted p), and ``-late-pct``
     / ``-late-p`` (the window to December 2021). Also ``nc-j`` and ``nc-min-p`` (the most North
     Carolina comparison agencies of any estimate, and the smallest placebo p-value that number
     allows), ``pre-min-p`` (smallest p of the 2018 check, main window, either rule), ``alpha``
     (the one-sided level), ``interval`` (the interval's level), ``factor`` (size rule), and the
-    family line of ``design.family_summary``: ``tests``, ``below``, ``expected``, ``min-holm``.
+    family line of ``design.family_summary``: ``tests``, ``below``, ``expected``, ``min-holm``, and
+    ``holm-first`` (the level Holm's adjustment requires of the smallest p-value).
     """
     import inspect
 
@@ -468,6 +472,10 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
         out[f"{key}-pct"] = report.fmt_pct(r["pct"], signed=True)
         out[f"{key}-rank"] = f"{r['rank']} of {r['controls'] + 1}"
         out[f"{key}-p"] = report.fmt_num(r["p"], 2)
+        out[f"{key}-p-two"] = report.fmt_num(r["p_two"], 2)
+        if "p_two_raw" in r:
+            out[f"{key}-p-two-raw"] = report.fmt_num(r["p_two_raw"], 2)
+        out[f"{key}-min-p"] = report.fmt_num(1 / (r["controls"] + 1), 3)
         out[f"{key}-ci"] = design_interval_text(r)
         out[f"{key}-holm"] = report.fmt_num(r["p_holm"], 2)
         out[f"{key}-late-pct"] = report.fmt_pct(other["pct"], signed=True)
@@ -488,6 +496,7 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
         "below": report.fmt_int(family["below"]),
         "expected": report.fmt_num(family["expected"], 1),
         "min-holm": report.fmt_num(family["min_p_holm"], 2),
+        "holm-first": report.fmt_num(0.05 / family["tests"], 3),
     }
 
 
@@ -519,6 +528,26 @@ def ordinary_family_texts(family: Mapping) -> dict[str, str]:
         "expected": report.fmt_num(family["expected"], 1),
         "holm-beyond": report.fmt_int(family["holm_beyond"]),
         "holm-min": report.fmt_num(float(family["p_holm"].min()), 2),
+    }
+
+
+def local_window_texts(assessed: Mapping[str, pd.DataFrame], factor: float) -> dict[str, str]:
+    """The fallback of ``variation.local_pairs`` as glue text (``min-pairs``, ``sens-near-k``),
+    after checking that no ``variation.assess`` row used it: every local window lies within
+    ``factor`` of the agency's own count. Raises ``AssertionError`` otherwise."""
+    import inspect
+
+    from . import variation
+
+    for table in assessed.values():
+        inside = (table["local_low"] >= table["before"] / factor) & (
+            table["local_high"] <= table["before"] * factor
+        )
+        assert inside.all(), "the local alpha window fell back to the nearest agencies"
+    defaults = inspect.signature(variation.local_pairs).parameters
+    return {
+        "min-pairs": str(defaults["min_pairs"].default),
+        "sens-near-k": str(defaults["k"].default),
     }
 
 

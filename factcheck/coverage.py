@@ -132,3 +132,98 @@ def agency_year_table(
     rate = per_100k(annual["violent"], annual[population])
     out["violent per 100,000"] = [report.fmt_num(v, 0) if pd.notna(v) else "" for v in rate]
     return out
+
+
+def remainder_bound(
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    judged: str,
+    change: Mapping[str, float],
+    last_year: int = 2018,
+) -> pd.DataFrame:
+    """The county bounding rule: could the agencies without data reverse a department's change?
+
+    ``judged`` is the ORI of the department with both years of data; ``change`` maps each
+    offense to its change from one year to the next (after minus before). The other agencies of
+    the judged department's county have no counts for both years, so the largest change they
+    could produce the other way is bounded by their whole annual count: each agency's latest
+    full year up to ``last_year`` (twelve months, or a source that does not record months and
+    publishes annual totals), summed. An agency with no full year on file leaves the bound
+    unknown. A county direction is ``settled`` when the change is larger in size than that bound.
+    Columns: offense, change, bound (the other agencies' last-known count), agencies (how many),
+    years (the range of the years used), unknown (agencies with no full year), settled.
+    """
+    county = agencies.loc[agencies["ori"] == judged, "county"].iloc[0]
+    others = agencies.loc[(agencies["county"] == county) & (agencies["ori"] != judged), "ori"]
+    full = fbi_annual[
+        fbi_annual["ori"].isin(others)
+        & (fbi_annual["year"] <= last_year)
+        & (fbi_annual["months"].isna() | (fbi_annual["months"] == 12))
+    ]
+    latest = full.sort_values("year").groupby("ori").tail(1)
+    unknown = sorted(set(others) - set(latest["ori"]))
+    rows = []
+    for offense, value in change.items():
+        bound = float(latest[offense].sum())
+        rows.append(
+            {
+                "offense": offense,
+                "change": value,
+                "bound": bound,
+                "agencies": len(latest),
+                "years": f"{latest['year'].min()}-{latest['year'].max()}" if len(latest) else "",
+                "unknown": ", ".join(unknown),
+                "settled": not unknown and abs(value) > bound,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`remainder_bound` tables (``bounds`` maps a department's name to one) for display."""
+    rows = []
+    for name, table in bounds.items():
+        for r in table.itertuples():
+            rows.append(
+                {
+                    "department": name,
+                    "offense": labels.get(r.offense, r.offense),
+                    "change in its records": f"{round(r.change):+,}",
+                    "other agencies' last full-year count": report.fmt_int(r.bound),
+                    "county direction settled": "yes" if r.settled else "no",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def bound_problems(
+    bounds: Mapping[str, pd.DataFrame],
+    statuses: Mapping[str, str],
+    judged: Mapping[str, tuple[str, str]],
+) -> list[str]:
+    """Claims whose status breaks the county bounding rule of :func:`remainder_bound`.
+
+    ``judged`` maps a claim id to the (department, offense) whose bound decides it; a claim must
+    be ``not_obtained`` exactly when that bound does not settle the county's direction.
+    """
+    problems = []
+    for cid, (department, offense) in judged.items():
+        settled = bool(bounds[department].set_index("offense").loc[offense, "settled"])
+        if (statuses[cid] == "not_obtained") == settled:
+            problems.append(
+                f"{cid}: status {statuses[cid]} but the county direction is "
+                f"{'settled' if settled else 'not settled'} by the bounding rule"
+            )
+    return problems
+
+
+def bound_texts(bounds: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> dict[str, str]:
+    """Glue text for :func:`remainder_bound` tables: ``{key}-{offense}-change`` (size of the
+    department's change) and ``{key}-{offense}-bound`` (the other agencies' count)."""
+    out = {}
+    for name, table in bounds.items():
+        for r in table.itertuples():
+            stem = f"{keys[name]}-{r.offense.replace('_', '-')}"
+            out[f"{stem}-change"] = report.fmt_int(abs(r.change))
+            out[f"{stem}-bound"] = report.fmt_int(r.bound)
+    return out

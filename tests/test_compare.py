@@ -246,6 +246,7 @@ def design_rows():
                     "placebo_high": 53.9,
                     "rank": 8,
                     "p": 0.25,
+                    "p_two": 0.5,
                     "pre_p": 0.31,
                     "family": "primary" if end == "2020-02" else "sensitivity",
                     "p_holm": 0.5 if end == "2020-02" else float("nan"),
@@ -265,6 +266,12 @@ def test_design_texts_and_table():
     assert texts["cmpd-violent-ci"] == "-5.9% to +53.9%" and texts["cmpd-violent-holm"] == "0.50"
     assert texts["cmpd-violent-late-pct"] == "+6.3%" and texts["interval"] == "90%"
     assert texts["tests"] == "2" and texts["below"] == "0" and texts["expected"] == "0.1"
+    assert texts["cmpd-violent-p-two"] == "0.50" and texts["cmpd-violent-min-p"] == "0.031"
+    assert texts["holm-first"] == "0.025"  # 0.05 over two tests
+    assert "cmpd-violent-p-two-raw" not in texts
+    keys = {"Charlotte, NC": "cmpd", "Raleigh, NC": "r"}
+    raw = compare.design_texts(size.assign(p_two_raw=0.0625), nc, keys)
+    assert raw["cmpd-violent-p-two-raw"] == "0.06"
     table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
     assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
     assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
@@ -388,3 +395,16 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
     )
     assert set(assessed) == {"A", "B"} and texts["sens-model-changes"] == ""
     assert texts["ov-tests"] == "4" and texts["ov-beyond"] == "2" and texts["ov-expected"] == "0.2"
+
+
+def test_local_window_texts_checks_the_window():
+    ok = {"A": pd.DataFrame({"before": [100.0], "local_low": [40.0], "local_high": [250.0]})}
+    texts = compare.local_window_texts(ok, 3)
+    assert texts == {"min-pairs": "30", "sens-near-k": "50"}
+    bad = {"A": pd.DataFrame({"before": [100.0], "local_low": [20.0], "local_high": [250.0]})}
+    try:
+        compare.local_window_texts(bad, 3)
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("a window outside the factor passed")

@@ -77,3 +77,53 @@ def test_agency_year_table_rate_only_with_population():
     table = coverage.agency_year_table(annual, {"violent": "violent (total)"})
     assert table["violent per 100,000"].tolist() == ["200", ""]
     assert table["violent (total)"].tolist() == ["100", "120"]
+
+
+def test_remainder_bound_uses_latest_full_year_and_flags_unknown_agencies():
+    roster = pd.DataFrame({"ori": ["A", "B", "C", "D"], "county": ["X", "X", "X", "Y"]})
+    fbi = pd.DataFrame(
+        {
+            "ori": ["B", "B", "B", "C", "C", "D"],
+            "year": [2016, 2018, 2019, 2017, 2018, 2018],
+            "murder": [9, 3, 50, 2, 40, 100],
+            "months": [12, 12, 12, None, 6, 12],  # C: 2017 file (months not recorded), 2018 partial
+        }
+    )
+    out = coverage.remainder_bound(fbi, roster, "A", {"murder": 6}).iloc[0]
+    # B's 2018 (3) and C's 2017 (2): 2019 and partial years and other counties never count
+    assert out["bound"] == 5 and out["agencies"] == 2 and out["settled"]
+    assert out["years"] == "2017-2018" and out["unknown"] == ""
+    assert not coverage.remainder_bound(fbi, roster, "A", {"murder": -5}).iloc[0]["settled"]
+    # both directions: a fall larger than the bound settles it too
+    assert coverage.remainder_bound(fbi, roster, "A", {"murder": -6}).iloc[0]["settled"]
+    roster_e = pd.concat([roster, pd.DataFrame({"ori": ["E"], "county": ["X"]})])
+    out_e = coverage.remainder_bound(fbi, roster_e, "A", {"murder": 600}).iloc[0]
+    assert out_e["unknown"] == "E" and not out_e["settled"]  # an agency with no full year: no bound
+
+
+def test_format_bound_signs_and_labels():
+    table = pd.DataFrame(
+        {"offense": ["murder"], "change": [-7.0], "bound": [25.0], "settled": [False]}
+    )
+    out = coverage.format_bound({"Dept": table}, {"murder": "Murder"}).iloc[0]
+    assert out["change in its records"] == "-7" and out["offense"] == "Murder"
+    assert out["county direction settled"] == "no"
+
+
+def test_bound_problems_and_texts():
+    bounds = {
+        "D": pd.DataFrame(
+            {
+                "offense": ["murder", "rape"],
+                "change": [45.0, -7.0],
+                "bound": [8.0, 26.0],
+                "settled": [True, False],
+            }
+        )
+    }
+    judged = {"c1": ("D", "murder"), "c2": ("D", "rape")}
+    assert coverage.bound_problems(bounds, {"c1": "accurate", "c2": "not_obtained"}, judged) == []
+    wrong = coverage.bound_problems(bounds, {"c1": "not_obtained", "c2": "needs_context"}, judged)
+    assert len(wrong) == 2 and wrong[0].startswith("c1:") and "not settled" in wrong[1]
+    texts = coverage.bound_texts(bounds, {"D": "d"})
+    assert texts["d-rape-change"] == "7" and texts["d-murder-bound"] == "8"
