@@ -258,6 +258,15 @@ def article_claims_markdown(article: str, book: Ledger | None = None) -> str:
     return render.article_claims_markdown(article, book)
 
 
+def check(claim_id: str, rebuilt: Any = None) -> None:
+    """Show a claim as worded, then its verdict: the pair each claim gets in its chapter.
+
+    Same as :func:`show_claim` followed by :func:`verdict` (``rebuilt`` as there).
+    """
+    show_claim(claim_id)
+    verdict(claim_id, rebuilt)
+
+
 def show_article_claims(article: str, at_a_glance: bool = True) -> None:
     """Display the table of one article's claims (used at the top of each article chapter),
     then the chapter's at-a-glance box (see :func:`show_at_a_glance`)."""
