@@ -13,7 +13,7 @@ from factcheck import claims, render, style
 from .conftest import CHAPTERS, ROOT
 
 STY = ROOT / "_latex" / "factcheck.sty"
-CALL = re.compile(r"claims\.(?:verdict|show_claim)\(\s*\"(a\d{3}-\d{2})\"")
+CALL = re.compile(r"claims\.(?:verdict|show_claim|check)\(\s*\"(a\d{3}-\d{2})\"")
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
