@@ -124,9 +124,12 @@ def book_pdf_in_download_menu(app, pagename, templatename, context, doctree) -> 
 
 
 def _plain_text(latex: str) -> str:
+    from pybtex.backends.plaintext import Backend
     from pybtex.richtext import Text
 
-    return Text.from_latex(latex).render_as("text").strip()
+    # render(Backend()) rather than render_as("text"): the latter looks the backend up among
+    # the installed entry points on every call, which cost a second per build.
+    return Text.from_latex(latex).render(Backend()).strip()
 
 
 def author_year_label(entry) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from . import claims as _claims
-from .style import STATUS_COLOURS, STATUS_TEXT
+from .palette import STATUS_COLOURS, STATUS_TEXT
 
 REPORT_NAME = "287(g), detainers and crime: checking the articles' claims"
 UNSCORED = _claims.UNSCORED

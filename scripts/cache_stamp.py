@@ -2,10 +2,10 @@
 
 jupyter-cache re-executes a notebook only when its code cells change, and Sphinx re-reads a
 chapter only when its source file changes. Chapters also depend on the data registry (whose
-sha256 values pin every raw file), the committed data files (claims ledger, published figures)
-and the shared package. This script hashes all of those; when the digest differs from the one
-recorded at the last build, it deletes the execution cache and Sphinx's saved environment
-(doctrees), so every chapter is read and executed again.
+sha256 values pin every raw file), the committed data files (claims ledger, published figures),
+the shared package and the book's Sphinx extension (_ext/). This script hashes all of those;
+when the digest differs from the one recorded at the last build, it deletes the execution
+cache and Sphinx's saved environment (doctrees), so every chapter is read and executed again.
 
 Usage: python scripts/cache_stamp.py [BUILD_DIR]   (default: _build)
 """
@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["data/**/*", "factcheck/**/*.py", "requirements.txt", "_config.yml"]
+# _ext/ holds the book's Sphinx extension: it shapes every page (verdict styles, labels, math),
+# and Sphinx does not notice a change to an extension's code.
+INPUTS = ["data/**/*", "factcheck/**/*.py", "_ext/**/*.py", "requirements.txt", "_config.yml"]
 # Everything the finished book (HTML and PDF) depends on: the inputs above plus the chapters
 # and the book's configuration. chapters/generated/ is derived from the ledger (an input).
 SOURCES = [

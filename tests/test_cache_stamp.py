@@ -15,6 +15,7 @@ INPUT_FILES = [
     "data/sub/lookup.csv",
     "factcheck/x.py",
     "factcheck/sub/y.py",
+    "_ext/z.py",
     "requirements.txt",
     "_config.yml",
 ]
@@ -37,6 +38,7 @@ def test_inputs_are_exactly_the_files_chapters_depend_on():
     assert set(cache_stamp.INPUTS) == {
         "data/**/*",
         "factcheck/**/*.py",
+        "_ext/**/*.py",
         "requirements.txt",
         "_config.yml",
     }
