@@ -675,6 +675,7 @@ def assessment_sensitivity(
     base: tuple[float, int],
     settings: Sequence[tuple[float, int]],
     level: float = 0.95,
+    assessed: Mapping[str, pd.DataFrame] | None = None,
 ) -> dict[str, str]:
     """Do the ordinary-variation verdicts depend on the local window or the neighbours?
 
@@ -684,22 +685,31 @@ def assessment_sensitivity(
     (the other settings tried), sens-model-changes and sens-neighbour-changes (offenses whose
     main or neighbour verdict differs from the base setting for any agency; empty when none
     does), and sens-band-changes (offenses whose verdict with the alpha of equal-count size
-    bands, the earlier method, differs from the main one in the base setting).
+    bands, the earlier method, differs from the main one in the base setting). ``assessed``:
+    the base setting's tables (``{agency: variation.assess(...)}``) when the caller already has
+    them, so they are not computed twice.
     """
     from . import variation
 
-    def verdicts(factor, k):
+    def flags(tables):
         out = {}
-        for agency in agencies:
-            table = variation.assess(
-                monthly, agency, offenses=offenses, factor=factor, k=k, level=level
-            )
+        for agency, table in tables.items():
             for offense, row in table.iterrows():
-                flags = (row["beyond"], row["neighbour_beyond"], row["beyond_band"])
-                out[(agency, offense)] = tuple(bool(f) for f in flags)
+                found = (row["beyond"], row["neighbour_beyond"], row["beyond_band"])
+                out[(agency, offense)] = tuple(bool(f) for f in found)
         return out
 
-    reference = verdicts(*base)
+    def verdicts(factor, k):
+        return flags(
+            {
+                agency: variation.assess(
+                    monthly, agency, offenses=offenses, factor=factor, k=k, level=level
+                )
+                for agency in agencies
+            }
+        )
+
+    reference = flags(assessed) if assessed is not None else verdicts(*base)
     model, neighbour = set(), set()
     for setting in settings:
         for key, (beyond, near, _) in verdicts(*setting).items():
@@ -737,5 +747,7 @@ def ordinary_variation(
         for a in agencies
     }
     family = ordinary_family_texts(variation.family_line(list(assessed.values()), level))
-    texts = assessment_sensitivity(monthly, agencies, offenses, labels, base, settings, level)
+    texts = assessment_sensitivity(
+        monthly, agencies, offenses, labels, base, settings, level, assessed=assessed
+    )
     return assessed, texts | {f"ov-{key}": text for key, text in family.items()}

@@ -397,6 +397,25 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
     assert texts["ov-tests"] == "4" and texts["ov-beyond"] == "2" and texts["ov-expected"] == "0.2"
 
 
+def test_ordinary_variation_assesses_the_base_setting_once(monkeypatch):
+    from factcheck import variation
+
+    calls = []
+
+    def fake_assess(monthly, agency, offenses, factor, k, level):
+        calls.append((agency, factor, k))
+        return pd.DataFrame(
+            {"beyond": [False], "neighbour_beyond": [False], "beyond_band": [False], "z": [0.1]},
+            index=["violent"],
+        )
+
+    monkeypatch.setattr(variation, "assess", fake_assess)
+    compare.ordinary_variation(
+        None, ["A", "B"], ["violent"], {"violent": "violent"}, (3, 30), [(2, 30), (3, 50)]
+    )
+    assert len(calls) == 2 * 3 and calls.count(("A", 3, 30)) == 1
+
+
 def test_local_window_texts_checks_the_window():
     ok = {"A": pd.DataFrame({"before": [100.0], "local_low": [40.0], "local_high": [250.0]})}
     texts = compare.local_window_texts(ok, 3)
