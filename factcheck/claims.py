@@ -35,6 +35,7 @@ CHAPTERS = PROJECT_ROOT / "chapters"
 STATUSES = rules.STATUSES
 TOLERANCE = rules.TOLERANCE
 UNSCORED = rules.UNSCORED
+WEIGHTS = rules.WEIGHTS
 claim_sources = rules.claim_sources
 rule_problems = rules.rule_problems
 KINDS = {
@@ -62,6 +63,7 @@ OPTIONAL = (
     "conflict",
     "missing_record",
     "missing_data",
+    "weight",
     "note",
 )
 ARTICLE_FIELDS = ("file", "outlet", "title", "date", "chapter")
@@ -303,6 +305,7 @@ def scorecard_frame(book: Ledger | None = None) -> pd.DataFrame:
         "rebuilt_value",
         "status",
         "status_label",
+        "weight",
         "verdict",
         "chapter",
     ]
@@ -354,6 +357,7 @@ def ledger_json(book: Ledger | None = None) -> dict[str, Any]:
     return {
         "statuses": [{"key": k, "label": v, "rule": rules.RULES[k]} for k, v in STATUSES.items()],
         "tolerance": TOLERANCE,
+        "weights": [{"key": k, "rule": v} for k, v in rules.WEIGHTS.items()],
         "articles": {k: dict(v) for k, v in book.articles.items()},
         "claims": claims_out,
     }

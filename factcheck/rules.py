@@ -65,6 +65,14 @@ RULES: dict[str, str] = {
     "pending": "Not checked yet: no rebuilt value.",
 }
 
+# A verdict's weight (optional): "minor" marks a verdict on a side detail (a misnamed word, a
+# wrong place name) that does not bear on the article's argument, so that counts and the landing
+# page can show it apart from verdicts on the article's substance. Only a scored claim has one.
+WEIGHTS: dict[str, str] = {
+    "minor": "The verdict is about a side detail (a word, a name, a place) that does not bear on "
+    "the article's argument; it is rated by the same rules as any other claim and shown apart.",
+}
+
 # One relative tolerance for every numeric claim: |compare - claimed| <= TOLERANCE * |compare|.
 TOLERANCE = 0.10
 # The alternatives the methods chapter reports, one tighter and one looser (SPEC section 1).
@@ -317,6 +325,17 @@ def rule_problems(
             broken(f"{STATUSES[status]} names {name}", f"{name} is missing")
         if present and other != status:
             broken(f"{name} belongs to status {other}", f"remove {name} or change the status")
+
+    # Weight: an allowed value, and only on a scored claim.
+    weight = claim.get("weight")
+    if weight is not None and not (isinstance(weight, float) and math.isnan(weight)):
+        if weight not in WEIGHTS:
+            broken("weight is one of " + ", ".join(WEIGHTS), f"got {weight!r}")
+        elif status in UNSCORED:
+            broken(
+                "weight belongs to a scored claim",
+                f"a claim with status {status} has no verdict to weigh",
+            )
 
     if status in UNSCORED:
         return out

@@ -388,3 +388,22 @@ def test_validate_a_small_synthetic_ledger(tmp_path):
     assert "a900-04: status unverifiable breaks the rule 'sources resolve'" in text
     raw["articles"]["900"]["chapters"].append("a900_missing")
     assert any("a900_missing" in p for p in ledger_module.validate(raw, tmp_path, sources=INDEX))
+
+
+def test_weight_minor_only_on_a_scored_claim():
+    assert problems(weight="minor") == []
+    assert_broken(problems(weight="trivial"), "weight is one of minor")
+    found = problems(
+        status="opinion",
+        kind="opinion",
+        verdict=None,
+        sources=None,
+        claimed_value=None,
+        rebuilt_value=None,
+        weight="minor",
+    )
+    assert_broken(found, "weight belongs to a scored claim")
+    assert_broken(
+        problems(status="pending", verdict=None, sources=None, rebuilt_value=None, weight="minor"),
+        "weight belongs to a scored claim",
+    )
