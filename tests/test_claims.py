@@ -300,3 +300,15 @@ def test_every_status_edit_of_every_scored_claim_is_caught(raw):
             if not rules.rule_problems(edited, index):
                 relabelled_pass.append((old, new))
     assert set(relabelled_pass) <= {("accurate", "traced")}
+
+
+def test_exports_carry_the_weight(tmp_path, book):
+    minor = set(book.claims.loc[book.claims["weight"] == "minor", "id"])
+    assert {"a003-18", "a004-30"} <= minor  # "retainer"; Harford "across the Potomac"
+    frame = pd.read_csv(claims.export_csv(tmp_path / "claims.csv")).set_index("id")
+    assert set(frame.index[frame["weight"] == "minor"]) == minor
+    data = json.loads(claims.export_json(tmp_path / "claims.json").read_text())
+    assert {c["id"] for c in data["claims"] if c.get("weight") == "minor"} == minor
+    assert [w["key"] for w in data["weights"]] == list(claims.WEIGHTS)
+    scored = book.claims[~book.claims["status"].isin(claims.UNSCORED)]
+    assert minor <= set(scored["id"])
