@@ -42,12 +42,15 @@ def coverage_table(
     own_names: Mapping[str, str],
     fixes: Mapping[str, str],
     years: Sequence[int] = (2018, 2019),
+    notes: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Months of each year held for every agency: in its own records (RTCI) and in FBI format.
 
     ``agencies``: ori, name, county, population_2017 (``loaders.county_agencies``);
     ``own_annual``: agency, year, months (RTCI, incomplete years kept); ``fbi_annual``: ori,
-    year, months; ``own_names``: ORI -> RTCI agency. One row per agency, by county and size.
+    year, months; ``own_names``: ORI -> RTCI agency; ``notes`` (optional): ORI -> why months
+    are missing (:func:`gap_notes`), shown in a last column. One row per agency, by county and
+    size.
     """
     rows = []
     ordered = agencies.sort_values(["county", "population_2017"], ascending=[True, False])
@@ -63,8 +66,45 @@ def coverage_table(
             row[f"own records {year}"] = months_reported(own_annual, own, year) if own else 0
         for year in years:
             row[f"FBI format {year}"] = months_reported(fbi_annual, r.ori, year, by="ori")
+        if notes is not None:
+            row["why FBI-format months are missing"] = notes.get(r.ori, "")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+GAP_WORDS = {
+    "blank": "blank in the source",
+    "no card": "no card",
+    "zero": "recorded as zero",
+    "near empty": "almost empty",
+}
+
+
+def gap_notes(
+    gaps: pd.DataFrame, fbi_annual: pd.DataFrame, agencies: pd.DataFrame, years: Sequence[int]
+) -> dict[str, str]:
+    """Why FBI-format months of ``years`` are missing, by ORI, for a coverage table's last column.
+
+    ``gaps`` are the masked months of :func:`factcheck.loaders.kaplan_annual` (ori, date,
+    reason); an agency with no row from a monthly file in ``fbi_annual`` is marked as having
+    none. Months are named when there are at most three of one kind in a year.
+    """
+    gaps = gaps.assign(year=pd.to_datetime(gaps["date"]).dt.year)
+    monthly = set(fbi_annual.loc[fbi_annual["source"] == "FBI monthly file", "ori"])
+    out = {}
+    for ori in agencies["ori"]:
+        parts = []
+        if ori not in monthly:
+            parts.append("no monthly file here")
+        mine = gaps[(gaps["ori"] == ori) & gaps["year"].isin(list(years))]
+        for (year, reason), rows in mine.groupby(["year", "reason"], sort=True):
+            dates = pd.to_datetime(rows["date"]).sort_values()
+            when = (
+                ", ".join(f"{d:%b}" for d in dates) if len(dates) <= 3 else f"{len(dates)} months"
+            )
+            parts.append(f"{year}: {when} {GAP_WORDS[reason]}")
+        out[ori] = "; ".join(parts)
+    return out
 
 
 def complete_on_one_basis(coverage: pd.DataFrame, years: Sequence[int] = (2018, 2019)) -> list[str]:
@@ -76,22 +116,27 @@ def complete_on_one_basis(coverage: pd.DataFrame, years: Sequence[int] = (2018, 
 
 
 def county_total_attempts(
-    fbi_annual: pd.DataFrame, agencies: pd.DataFrame, fixes: Mapping[str, str]
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    exclude: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Try to build each county's violent-crime total for every year of ``fbi_annual``.
 
-    A total is built only when every agency of the county has twelve months that year
-    (:func:`factcheck.counts.county_total`). Each row names the agencies that stopped it,
-    marking those whose months the source does not record. Columns: county, year, agencies
-    with 12 months, county total, missing or incomplete, n_complete.
+    ``exclude`` lists ORIs left out of the county (the departments judged on their own records),
+    so the total is that of the county's other agencies. A total is built only when every
+    agency counted has twelve months that year (:func:`factcheck.counts.county_total`). Each row
+    names the agencies that stopped it, marking those whose months the source does not record.
+    Columns: county, year, agencies with 12 months, total, missing or incomplete, n_complete.
     """
     known = fbi_annual.assign(months=fbi_annual["months"].fillna(0))
     names = {
         o: display_name(n, c, fixes)
         for o, n, c in zip(agencies["ori"], agencies["name"], agencies["county"], strict=True)
     }
+    counted = agencies[~agencies["ori"].isin(list(exclude))]
     rows = []
-    for county, group in agencies.groupby("county"):
+    for county, group in counted.groupby("county"):
         total = county_total(known, group["ori"], "ori", ["violent"])
         for row in total.itertuples():
             year = known[(known["year"] == row.year) & known["ori"].isin(group["ori"])]
@@ -107,13 +152,74 @@ def county_total_attempts(
                     "county": county,
                     "year": row.year,
                     "agencies with 12 months": f"{len(have)} of {len(group)}",
-                    "county total": report.fmt_int(row.violent) if row.complete else "not built",
+                    "total": report.fmt_int(row.violent) if row.complete else "not built",
                     "missing or incomplete": ", ".join(
                         names[o] + (" (months not recorded)" if o in unknown else "") for o in short
                     ),
                     "n_complete": len(have),
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def matched_totals(
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    exclude: Sequence[str],
+    before: int = 2018,
+    after: int = 2019,
+    offenses: Sequence[str] = ("violent",),
+) -> pd.DataFrame:
+    """Like-for-like totals of each county's other agencies: those with twelve months of both
+    years, summed for each year, and the agencies left out. ``exclude`` lists the departments
+    judged on their own records. Columns: county, agencies (names of those summed), n, then
+    ``{offense} {year}`` for both years, and left out (names)."""
+    complete = fbi_annual[fbi_annual["months"] == 12].set_index(["ori", "year"])
+    rows = []
+    for county, group in agencies[~agencies["ori"].isin(list(exclude))].groupby("county"):
+        group = group.sort_values("population_2017", ascending=False)
+        both = [o for o in group["ori"] if {(o, before), (o, after)} <= set(complete.index)]
+        name = {
+            o: display_name(n, c, fixes)
+            for o, n, c in zip(group["ori"], group["name"], group["county"], strict=True)
+        }
+        row = {"county": county, "agencies": ", ".join(name[o] for o in both), "n": len(both)}
+        for offense in offenses:
+            for year in (before, after):
+                row[f"{offense} {year}"] = float(
+                    sum(complete.loc[(o, year), offense] for o in both)
+                )
+        row["left out"] = ", ".join(name[o] for o in group["ori"] if o not in both)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def completeness_grid(
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    years: Sequence[int],
+) -> pd.DataFrame:
+    """Months on file for every agency and year on the FBI's summary basis.
+
+    A cell is the number of months reported ("12" is a complete year), "year" when the source
+    gives an annual total without recording months (the FBI's tables, which the bounding rule
+    counts as a full year), and "0" when nothing is on file. One row per agency, by county and
+    size; columns county, agency, then one per year.
+    """
+    table = fbi_annual.set_index(["ori", "year"])
+    rows = []
+    ordered = agencies.sort_values(["county", "population_2017"], ascending=[True, False])
+    for r in ordered.itertuples():
+        row = {"county": r.county, "agency": display_name(r.name, r.county, fixes)}
+        for year in years:
+            if (r.ori, year) not in table.index:
+                row[str(year)] = "0"
+            else:
+                months = table.loc[(r.ori, year), "months"]
+                row[str(year)] = "year" if pd.isna(months) else report.fmt_int(months)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -141,42 +247,66 @@ def remainder_bound(
     change: Mapping[str, float],
     last_year: int = 2018,
 ) -> pd.DataFrame:
-    """The county bounding rule: could the agencies without data reverse a department's change?
+    """The county bounding rule: could the agencies without data reverse the county's change?
 
-    ``judged`` is the ORI of the department with both years of data; ``change`` maps each
-    offense to its change from one year to the next (after minus before). The other agencies of
-    the judged department's county have no counts for both years, so the largest change they
-    could produce the other way is bounded by their whole annual count: each agency's latest
-    full year up to ``last_year`` (twelve months, or a source that does not record months and
+    ``judged`` is the ORI of the department judged on its own records; ``change`` maps each
+    offense to its change from ``last_year`` to the next year (after minus before). The other
+    agencies of its county fall in two groups. Those with twelve months of both years in
+    ``fbi_annual`` are agencies with data: their own changes are added to the department's
+    (each change is measured within one agency's own series, so changes on different counting
+    bases can be added, though the counts cannot). For the rest, the largest change the other
+    way they could produce is bounded by their whole annual count: each agency's latest full
+    year up to ``last_year`` (twelve months, or a source that does not record months and
     publishes annual totals), summed. An agency with no full year on file leaves the bound
-    unknown. A county direction is ``settled`` when the change is larger in size than that bound.
-    Columns: offense, change, bound (the other agencies' last-known count), agencies (how many),
-    years (the range of the years used), unknown (agencies with no full year), settled.
+    unknown. A county direction is ``settled`` when the combined change is larger in size than
+    that bound, and ``direction`` is then its sign.
+    Columns: offense, change (the department's), others_change and with_data (the change and
+    number of the agencies with data), combined, bound (the other agencies' last-known count),
+    agencies (how many are bounded), years (the range of the years used), unknown (agencies
+    with no full year), settled, direction ("rise", "fall" or "").
     """
     county = agencies.loc[agencies["ori"] == judged, "county"].iloc[0]
     others = agencies.loc[(agencies["county"] == county) & (agencies["ori"] != judged), "ori"]
-    full = fbi_annual[
-        fbi_annual["ori"].isin(others)
-        & (fbi_annual["year"] <= last_year)
-        & (fbi_annual["months"].isna() | (fbi_annual["months"] == 12))
+    mine = fbi_annual[fbi_annual["ori"].isin(others)]
+    complete = mine[mine["months"] == 12].set_index(["ori", "year"])
+    both = [o for o in others if {(o, last_year), (o, last_year + 1)} <= set(complete.index)]
+    full = mine[
+        ~mine["ori"].isin(both)
+        & (mine["year"] <= last_year)
+        & (mine["months"].isna() | (mine["months"] == 12))
     ]
     latest = full.sort_values("year").groupby("ori").tail(1)
-    unknown = sorted(set(others) - set(latest["ori"]))
+    unknown = sorted(set(others) - set(both) - set(latest["ori"]))
     rows = []
     for offense, value in change.items():
+        moved = sum(
+            float(complete.loc[(o, last_year + 1), offense] - complete.loc[(o, last_year), offense])
+            for o in both
+        )
+        combined = value + moved
         bound = float(latest[offense].sum())
+        settled = not unknown and abs(combined) > bound
         rows.append(
             {
                 "offense": offense,
                 "change": value,
+                "others_change": moved,
+                "with_data": len(both),
+                "combined": combined,
                 "bound": bound,
                 "agencies": len(latest),
                 "years": f"{latest['year'].min()}-{latest['year'].max()}" if len(latest) else "",
                 "unknown": ", ".join(unknown),
-                "settled": not unknown and abs(value) > bound,
+                "settled": settled,
+                "direction": ("rise" if combined > 0 else "fall") if settled else "",
             }
         )
     return pd.DataFrame(rows)
+
+
+def signed(value: float) -> str:
+    """A whole change with its sign ("+7", "-31"), and "0" for no change."""
+    return f"{round(value):+,}" if round(value) else "0"
 
 
 def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) -> pd.DataFrame:
@@ -188,7 +318,9 @@ def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) 
                 {
                     "department": name,
                     "offense": labels.get(r.offense, r.offense),
-                    "change in its records": f"{round(r.change):+,}",
+                    "change in its records": signed(r.change),
+                    "change in the other agencies with both years": signed(r.others_change),
+                    "combined change": signed(r.combined),
                     "other agencies' last full-year count": report.fmt_int(r.bound),
                     "county direction settled": "yes" if r.settled else "no",
                 }
@@ -219,11 +351,18 @@ def bound_problems(
 
 def bound_texts(bounds: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> dict[str, str]:
     """Glue text for :func:`remainder_bound` tables: ``{key}-{offense}-change`` (size of the
-    department's change) and ``{key}-{offense}-bound`` (the other agencies' count)."""
+    department's change), ``-others`` (the agencies with data, signed), ``-combined`` (size of
+    the combined change) and ``-bound`` (the other agencies' count); ``{key}-with-data`` and
+    ``{key}-bounded`` (how many agencies are in each group)."""
     out = {}
     for name, table in bounds.items():
+        first = table.iloc[0]
+        out[f"{keys[name]}-with-data"] = report.fmt_int(first["with_data"])
+        out[f"{keys[name]}-bounded"] = report.fmt_int(first["agencies"])
         for r in table.itertuples():
             stem = f"{keys[name]}-{r.offense.replace('_', '-')}"
             out[f"{stem}-change"] = report.fmt_int(abs(r.change))
+            out[f"{stem}-others"] = signed(r.others_change)
+            out[f"{stem}-combined"] = report.fmt_int(abs(r.combined))
             out[f"{stem}-bound"] = report.fmt_int(r.bound)
     return out
