@@ -9,6 +9,7 @@ agencies with twelve months, saying which agency stopped each attempt. Nothing i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -366,3 +367,288 @@ def bound_texts(bounds: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> 
             out[f"{stem}-combined"] = report.fmt_int(abs(r.combined))
             out[f"{stem}-bound"] = report.fmt_int(r.bound)
     return out
+
+
+def agency_names(agencies: pd.DataFrame, fixes: Mapping[str, str]) -> dict[str, str]:
+    """Display name of every agency of a roster, by ORI (:func:`display_name`)."""
+    return {
+        o: display_name(n, c, fixes)
+        for o, n, c in zip(agencies["ori"], agencies["name"], agencies["county"], strict=True)
+    }
+
+
+def coverage_texts(
+    fbi_annual: pd.DataFrame,
+    gaps: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    notes: Mapping[str, str],
+) -> dict[str, str]:
+    """Glue text for the coverage section: ``n-full`` (agencies with a monthly file), ``no-file``
+    (those without one, the CMPD annual file aside), ``gaps-{reason}`` (masked agency-months by
+    reason), ``unrep-share`` and ``unrep-chance`` (the near-empty test's thresholds) and
+    ``stricter`` (agency-years the FBI's 2014-2015 tables list as whole years that hold a month
+    the rule sets aside)."""
+    from . import counts, loaders
+    from .compare import and_join
+
+    names = agency_names(agencies, fixes)
+    monthly = fbi_annual[fbi_annual["source"] == "FBI monthly file"]
+    stricter = [
+        f"{names[o]} {y}"
+        for y in (2014, 2015)
+        for o in loaders.cius_listed(agencies, y)
+        if o in set(monthly["ori"]) and months_reported(fbi_annual, o, y, by="ori") != 12
+    ]
+    reasons = gaps["reason"].value_counts()
+    no_file = [names[o] for o in agencies["ori"] if notes.get(o, "").startswith("no monthly file")]
+    return {
+        "n-full": report.fmt_int(monthly["ori"].nunique()),
+        "no-file": and_join(no_file),
+        "stricter": and_join(stricter),
+        **{
+            f"gaps-{r.replace(' ', '-')}": report.fmt_int(reasons.get(r, 0))
+            for r in ("blank", "no card", "zero", "near empty")
+        },
+        "unrep-share": report.fmt_pct(100 * counts.UNREPORTED_SHARE, 0),
+        "unrep-chance": f"1 in {round(1 / counts.UNREPORTED_CHANCE):,}",
+    }
+
+
+def matched_texts(matched: pd.DataFrame, keys: Mapping[str, str]) -> dict[str, str]:
+    """Glue text for :func:`matched_totals` (violent): ``{key}-n``, ``-2018``/``-2019`` (the
+    years' columns), ``-in`` and ``-out`` (the agencies summed and left out)."""
+    from .compare import and_join
+
+    out = {}
+    for _, row in matched.iterrows():
+        key = keys[row["county"]]
+        out[f"{key}-n"] = report.fmt_int(row["n"])
+        for column in row.index:
+            if column.startswith("violent "):
+                out[f"{key}-{column.removeprefix('violent ')}"] = report.fmt_int(row[column])
+        for name, column in (("in", "agencies"), ("out", "left out")):
+            out[f"{key}-{name}"] = and_join(row[column].split(", ")) if row[column] else ""
+    return out
+
+
+def county_bounds(
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    departments: Mapping[str, tuple[str, Mapping[str, float]]],
+) -> dict[str, pd.DataFrame]:
+    """:func:`remainder_bound` for each department: ``departments`` maps its name to its ORI and
+    its changes by offense."""
+    return {
+        name: remainder_bound(fbi_annual, agencies, ori, change)
+        for name, (ori, change) in departments.items()
+    }
+
+
+SENSITIVITY_SHARES = (0.0, 0.5)  # near-empty thresholds tried against the main one
+
+
+def bound_sensitivity(
+    bounds: Mapping[str, pd.DataFrame],
+    agencies: pd.DataFrame,
+    departments: Mapping[str, tuple[str, Mapping[str, float]]],
+    judged: Mapping[str, tuple[str, str]],
+    shares: Sequence[float] = SENSITIVITY_SHARES,
+) -> list[float]:
+    """The thresholds of the near-empty test (``share``) at which the county rule would settle a
+    different set of the ``judged`` claims than ``bounds`` do; an empty list when none does."""
+    from . import loaders
+
+    def settled(table: Mapping[str, pd.DataFrame]) -> dict[str, bool]:
+        return {
+            cid: bool(table[dept].set_index("offense").loc[offense, "settled"])
+            for cid, (dept, offense) in judged.items()
+        }
+
+    base = settled(bounds)
+    moved = []
+    for share in shares:
+        annual = loaders.fbi_agency_annual(agencies, share=share)
+        if settled(county_bounds(annual, agencies, departments)) != base:
+            moved.append(share)
+    return moved
+
+
+def unknown_text(table: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """Words for the agencies of a :func:`remainder_bound` table with no full year on file."""
+    from .compare import and_join
+
+    unknown = [o for o in str(table.iloc[0]["unknown"]).split(", ") if o]
+    if not unknown:
+        return "every one of them has a full year on file"
+    verb = "has" if len(unknown) == 1 else "have"
+    return f"and {and_join([names[o] for o in unknown])} {verb} no full year on file at all"
+
+
+@dataclass
+class CountyCoverage:
+    """The county coverage section's tables and glue texts (:func:`county_coverage`)."""
+
+    table: pd.DataFrame  # months of the compared years per agency and basis, with the gaps' reasons
+    grid: pd.DataFrame  # months on file per agency and year
+    attempts: pd.DataFrame  # county totals of the agencies other than the judged departments
+    matched: pd.DataFrame  # like-for-like totals of the other agencies with both years
+    texts: dict[str, str]
+    words: list[str]
+
+
+def county_coverage(
+    agencies: pd.DataFrame,
+    fbi_annual: pd.DataFrame,
+    gaps: pd.DataFrame,
+    own_annual: pd.DataFrame,
+    own_names: Mapping[str, str],
+    fixes: Mapping[str, str],
+    judged: Sequence[str],
+    years: Sequence[int] = (2018, 2019),
+    grid_years: Sequence[int] = tuple(range(2014, 2025)),
+) -> CountyCoverage:
+    """Everything the county coverage section shows, built from the FBI-basis annual counts
+    (:func:`factcheck.loaders.fbi_agency_annual`), the masked months (``gaps``) and the
+    agencies' own records. ``judged`` lists the ORIs of the departments judged on their own
+    records, left out of the totals. Texts (prefix them with the chapter's): ``n-{county}``
+    (first four letters), ``both-years``, :func:`coverage_texts`, ``meck-best-years`` (the years
+    in which Mecklenburg's other agencies come closest to a total), ``matched-...``
+    (:func:`matched_texts`), ``wake-gap-month`` (Wake's most frequent unreported month of the
+    compared years) and ``bound-alt-share`` (the other near-empty threshold tried)."""
+    from .compare import and_join
+
+    first, last = years
+    notes = gap_notes(gaps, fbi_annual, agencies, years)
+    for ori in judged:
+        if notes.get(ori, "").startswith("no monthly file"):
+            notes[ori] = f"no FBI-format counts after {first} here"
+    table = coverage_table(agencies, own_annual, fbi_annual, own_names, fixes, years, notes)
+    attempts = county_total_attempts(
+        fbi_annual[fbi_annual["year"].isin(list(grid_years))], agencies, fixes, exclude=judged
+    )
+    meck = attempts[attempts["county"] == "Mecklenburg"]
+    best = meck[meck["n_complete"] == meck["n_complete"].max()]
+    matched = matched_totals(fbi_annual, agencies, fixes, judged, first, last)
+    wake = agencies.loc[agencies["county"] == "Wake", "ori"]
+    shown = gaps[gaps["ori"].isin(wake) & pd.to_datetime(gaps["date"]).dt.year.isin(list(years))]
+    month = pd.to_datetime(shown.loc[shown["reason"] != "blank", "date"]).value_counts().idxmax()
+    texts = {
+        **{
+            f"n-{c[:4].lower()}": report.fmt_int(n)
+            for c, n in table["county"].value_counts().items()
+        },
+        "both-years": ", ".join(complete_on_one_basis(table, years)),
+        **coverage_texts(fbi_annual, gaps, agencies, fixes, notes),
+        "meck-best-years": and_join([str(y) for y in best["year"]]),
+        "meck-best-missing": str(best["missing or incomplete"].iloc[0]),
+        **{
+            f"matched-{k}": v
+            for k, v in matched_texts(matched, {"Mecklenburg": "meck", "Wake": "wake"}).items()
+        },
+        "wake-gap-month": f"{month:%B %Y}",
+        "bound-alt-share": report.fmt_pct(100 * max(SENSITIVITY_SHARES), 0),
+    }
+    words = ["both-years", "no-file", "stricter"] + [
+        f"matched-{c}-{w}" for c in ("meck", "wake") for w in ("in", "out")
+    ]
+    return CountyCoverage(
+        table=table,
+        grid=completeness_grid(fbi_annual, agencies, fixes, grid_years),
+        attempts=attempts,
+        matched=matched,
+        texts=texts,
+        words=words,
+    )
+
+
+@dataclass
+class LowCheck:
+    """A "record low" checked against an agency's own series (:func:`record_low_check`)."""
+
+    table: pd.DataFrame  # both agencies' counts by year, formatted ("not reported" for gaps)
+    texts: dict[str, str]
+    values: dict[str, float]  # the numbers behind the prose's comparisons, for its asserts
+
+
+def record_low_check(
+    keys: Mapping[str, str],
+    population: pd.Series,
+    county_fips: str,
+    state_abbr: str,
+    year: int = 2019,
+    first: int = 2014,
+) -> LowCheck:
+    """Where ``year`` stands in the complete monthly series of a sheriff's office and of a
+    second agency, with the base rate of lows among the states.
+
+    ``keys`` maps the texts' prefix ("so" for the sheriff's office, first; then the other
+    agency) to a registry key of :data:`factcheck.loaders.KAPLAN_FULL`. Only years with twelve
+    reported months count. ``population`` is the Census county series indexed by (fips, year),
+    for the office's share of the county's residents in 2017 (the FBI's 2017 agency file gives
+    the office's). Texts: ``{prefix}-{year}-rank`` and ``so-violent-rank`` (rank words),
+    ``so-{first|year|year+1}`` (offenses, violent and property together), ``so-years``,
+    ``so-share``, ``so-towns`` (the county's other agencies in the 2017 file), ``states-n`` and
+    ``states-low`` (jurisdictions of the FBI's state estimates, and those whose crime rate was
+    lowest of ``first`` to ``year`` in ``year``). ``values`` hold the comparisons the prose
+    states in words (the year after lower, the year after that missing, the state ``state_abbr``
+    among the lows, national and the other agency's violent offenses rising the year after).
+    """
+    from . import loaders, registry, trends
+    from .compare import and_join
+    from .counts import lowest_in_year
+
+    annual, _ = loaders.kaplan_annual(list(keys.values()))
+    annual = annual[annual["months"] == 12].assign(offenses=lambda f: f["violent"] + f["property"])
+    series = {
+        prefix: annual[annual["agency"] == loaders.KAPLAN_FULL[key]].set_index("year")
+        for prefix, key in keys.items()
+    }
+    so = series["so"]
+    texts = {
+        f"{p}-{year}-rank": trends.rank_phrase(trends.rank_from_lowest(s["offenses"], year, year))
+        for p, s in series.items()
+    }
+    texts["so-violent-rank"] = trends.rank_phrase(
+        trends.rank_from_lowest(so["violent"], year, year)
+    )
+    for y in (first, year, year + 1):
+        texts[f"so-{y}"] = report.fmt_int(so.loc[y, "offenses"])
+    texts["so-years"] = report.fmt_int(len(so.loc[first:year]))
+    ucr = registry.load("ucr_agencies_2017").set_index("ori")
+    ori = so["ori"].iloc[0]
+    towns = ucr[ucr.index.str.startswith(ori[:5]) & (ucr.index != ori)]["agency_name"]
+    texts["so-towns"] = and_join(list(towns.str.title().str.replace(" De ", " de ")))
+    share = ucr.loc[ori, "population"] / population[(county_fips, 2017)]
+    texts["so-share"] = report.fmt_pct(100 * share, 0)
+    est = loaders.fbi_estimates().query("state_abbr != 'US'")
+    est = est.assign(rate=(est["violent"] + est["property_crime"]) / est["population"])
+    n_states, n_low = lowest_in_year(est, "state_abbr", "rate", year, first)
+    texts |= {"states-n": report.fmt_int(n_states), "states-low": report.fmt_int(n_low)}
+    us = loaders.fbi_estimates().query("state_abbr == 'US'").set_index("year")["violent"]
+    other = [p for p in series if p != "so"][0]
+    values = {
+        "so-next-lower": float(so.loc[year + 1, "offenses"] < so.loc[year, "offenses"]),
+        "so-gap-after": float(year + 2 not in so.index),
+        "states-n": n_states,
+        "states-low": n_low,
+        "us-violent-rose-next": float(us.loc[year + 1] > us.loc[year]),
+        "other-violent-rose-next": float(
+            series[other].loc[year + 1, "violent"] > series[other].loc[year, "violent"]
+        ),
+        "has-dc": float("DC" in set(est["state_abbr"])),
+        "state-lowest": float(
+            lowest_in_year(est[est["state_abbr"] == state_abbr], "state_abbr", "rate", year, first)[
+                1
+            ]
+        ),
+    }
+    table = pd.DataFrame({"year": range(first, int(annual["year"].max()) + 1)})
+    for prefix, frame in series.items():
+        label = loaders.KAPLAN_FULL[keys[prefix]]
+        for column, what in [("violent", "violent"), ("offenses", "violent and property")]:
+            table[f"{label}: {what}"] = [
+                report.fmt_int(frame.loc[y, column]) if y in frame.index else "not reported"
+                for y in table["year"]
+            ]
+    return LowCheck(table=table, texts=texts, values=values)

@@ -199,3 +199,61 @@ def test_bound_problems_and_texts():
     assert texts["d-rape-change"] == "7" and texts["d-murder-bound"] == "8"
     assert texts["d-rape-others"] == "+3" and texts["d-rape-combined"] == "4"
     assert texts["d-with-data"] == "5" and texts["d-bounded"] == "2"
+
+
+def test_unknown_and_matched_texts():
+    table = pd.DataFrame({"unknown": ["X03"]})
+    names = {"X03": "Zebulon"}
+    assert coverage.unknown_text(table, names) == "and Zebulon has no full year on file at all"
+    assert coverage.unknown_text(pd.DataFrame({"unknown": [""]}), names).startswith("every one")
+    matched = coverage.matched_totals(fbi(), roster(), FIXES, exclude=["X02"])
+    texts = coverage.matched_texts(matched, {"Mecklenburg": "meck"})
+    assert texts == {
+        "meck-n": "1",
+        "meck-2018": "10",
+        "meck-2019": "12",
+        "meck-in": "Bigtown",
+        "meck-out": "Mecklenburg County Sheriff's Office",
+    }
+
+
+def test_county_coverage_on_the_complete_files():
+    """The section's texts on the mirror: the gaps named are those of the public files."""
+    from factcheck import loaders
+
+    prefixes = loaders.county_ori_prefixes()
+    agencies = loaders.county_agencies(
+        dict(zip(prefixes["ori_prefix"], prefixes["county"], strict=True))
+    )
+    fbi_all = loaders.fbi_agency_annual(agencies).query("year >= 2014")
+    _, gaps = loaders.kaplan_annual()
+    own = loaders.rtci_annual(complete_only=False)
+    county = coverage.county_coverage(
+        agencies,
+        fbi_all,
+        gaps,
+        own,
+        loaders.own_record_agencies(),
+        loaders.agency_display_names(),
+        ["NC06001", "NC09201"],
+    )
+    texts = county.texts
+    assert texts["n-full"] == "18" and texts["wake-gap-month"] == "October 2018"
+    assert texts["meck-best-missing"] == "UNC Charlotte (campus police)"
+    assert "Zebulon 2014" in texts["stricter"] and "Holly Springs" in texts["no-file"]
+    assert (county.attempts["total"] == "not built").all()
+    row = county.table.set_index("agency").loc["Cornelius"]
+    assert row["FBI format 2018"] == 0 and "blank in the source" in row.iloc[-1]
+
+
+def test_record_low_check_on_the_harford_series():
+    from factcheck import loaders
+
+    pop = loaders.county_population().set_index(["fips", "year"])["population"]
+    keys = {"so": "kaplan_full_harford_so", "pw": "kaplan_full_prince_william_pd"}
+    low = coverage.record_low_check(keys, pop, "24025", "MD")
+    assert low.texts["so-2019-rank"] == "the lowest" and low.texts["so-years"] == "6"
+    assert low.texts["so-towns"] == "Aberdeen, Bel Air and Havre de Grace"
+    assert low.values["so-gap-after"] == 1  # 2021 is blank in the source
+    row_2021 = low.table.set_index("year").loc[2021]
+    assert row_2021.iloc[0] == "not reported" and row_2021.iloc[2] != "not reported"
