@@ -163,6 +163,8 @@ def test_full_files_agree_with_the_fbi_tables_where_the_year_is_complete():
     for (ori, _year), row in full.loc[(slice(None), 2017), :].iterrows():
         assert row["murder"] == ucr.loc[ori, "actual_murder"], ori
         assert row["aggravated_assault"] == ucr.loc[ori, "actual_assault_aggravated"], ori
+        assert row["rape"] == ucr.loc[ori, "actual_rape_total"], ori
+        assert row["robbery"] == ucr.loc[ori, "actual_robbery_total"], ori
         compared += 1
     assert compared > 30
 
