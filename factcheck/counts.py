@@ -33,6 +33,70 @@ def mask_implausible_zeros(
     return masked, monthly.loc[gap]
 
 
+UNREPORTED_SHARE = 0.25  # a near-empty month holds fewer than this share of the typical month
+UNREPORTED_CHANCE = 0.001  # ... and a Poisson count at the typical level falls that low this rarely
+
+
+def mask_unreported_months(
+    monthly: pd.DataFrame,
+    by: str,
+    values: Sequence[str],
+    offenses: str,
+    card: str = "card",
+    share: float = UNREPORTED_SHARE,
+    chance: float = UNREPORTED_CHANCE,
+    window: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Months of an FBI Return A file that were not reported, set to missing, with the reason.
+
+    The FBI's monthly files mark a month an agency did not report in two ways: a blank row, and
+    a row of zeros (or almost zeros) that still carries a "normal return" card. A month is
+    treated as not reported when it is
+
+    - ``blank``: the row has no counts;
+    - ``no card``: the row has counts but no card (``card`` missing);
+    - ``zero`` or ``near empty``: its ``offenses`` (violent and property index offenses) are
+      none, or fewer than ``share`` of the agency's typical month, *and* so few that a Poisson
+      count at the typical level would fall that low with probability below ``chance``
+      (``share=0`` treats only months of no offenses as not reported). The typical month is
+      the median of the agency's months with any offense in the same calendar year and
+      ``window`` years either side. The first condition keeps a large agency's ordinary dips;
+      the second keeps a small agency's quiet months (a town that averages four offenses a
+      month can record none).
+
+    Returns the frame with ``values`` set to missing in those months, and the masked rows
+    (``by``, ``date``, ``reason``, ``offenses``, ``typical``), so every gap can be shown.
+    Nothing is filled in.
+    """
+    from scipy.stats import poisson
+
+    data = monthly.reset_index(drop=True)
+    year = pd.to_datetime(data["date"]).dt.year
+    has_counts = data[list(values)].notna().any(axis=1)
+    reason = pd.Series(pd.NA, index=data.index, dtype="object")
+    reason[~has_counts] = "blank"
+    reason[has_counts & data[card].isna()] = "no card"
+    usable = reason.isna() & (data[offenses] > 0)
+    typical = pd.Series(float("nan"), index=data.index)
+    for unit, rows in data.groupby(by).groups.items():
+        unit_years = year[rows]
+        for y in unit_years.unique():
+            near = usable & (data[by] == unit) & year.between(y - window, y + window)
+            typical[rows[unit_years == y]] = data.loc[near, offenses].median()
+    count = data[offenses]
+    few = (count == 0) | (count < share * typical)
+    low = few & (poisson.cdf(count.fillna(0), typical.fillna(0)) < chance)
+    flagged = reason.isna() & has_counts & typical.notna() & low
+    reason[flagged] = "near empty"
+    reason[flagged & (count == 0)] = "zero"
+    masked = data.copy()
+    masked.loc[reason.notna(), list(values)] = pd.NA
+    gaps = data.loc[reason.notna(), [by, "date", offenses]].assign(
+        reason=reason[reason.notna()], typical=typical[reason.notna()]
+    )
+    return masked, gaps.reset_index(drop=True)
+
+
 def annual_from_monthly(
     monthly: pd.DataFrame, by: str, date: str, values: Sequence[str]
 ) -> pd.DataFrame:
@@ -185,3 +249,17 @@ def format_rise_frequency(freq: pd.DataFrame) -> pd.DataFrame:
             "all four categories rose": (100 * freq["all_rose"]).map(lambda v: fmt_pct(v, 0)),
         }
     )
+
+
+def lowest_in_year(
+    frame: pd.DataFrame, by: str, value: str, year: int, first: int
+) -> tuple[int, int]:
+    """A base rate for "record lows": of the units with ``value`` for every year from ``first``
+    to ``year``, how many had their lowest in ``year`` (a tie counts as lowest).
+
+    ``frame`` has columns ``by``, year and ``value``. Returns (units, units lowest in year).
+    """
+    window = frame[frame["year"].between(first, year)].pivot(index=by, columns="year", values=value)
+    window = window.reindex(columns=range(first, year + 1)).dropna()
+    lowest = window[year] <= window.min(axis=1)
+    return len(window), int(lowest.sum())

@@ -9,6 +9,7 @@ agencies with twelve months, saying which agency stopped each attempt. Nothing i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -42,12 +43,15 @@ def coverage_table(
     own_names: Mapping[str, str],
     fixes: Mapping[str, str],
     years: Sequence[int] = (2018, 2019),
+    notes: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Months of each year held for every agency: in its own records (RTCI) and in FBI format.
 
     ``agencies``: ori, name, county, population_2017 (``loaders.county_agencies``);
     ``own_annual``: agency, year, months (RTCI, incomplete years kept); ``fbi_annual``: ori,
-    year, months; ``own_names``: ORI -> RTCI agency. One row per agency, by county and size.
+    year, months; ``own_names``: ORI -> RTCI agency; ``notes`` (optional): ORI -> why months
+    are missing (:func:`gap_notes`), shown in a last column. One row per agency, by county and
+    size.
     """
     rows = []
     ordered = agencies.sort_values(["county", "population_2017"], ascending=[True, False])
@@ -63,8 +67,45 @@ def coverage_table(
             row[f"own records {year}"] = months_reported(own_annual, own, year) if own else 0
         for year in years:
             row[f"FBI format {year}"] = months_reported(fbi_annual, r.ori, year, by="ori")
+        if notes is not None:
+            row["why FBI-format months are missing"] = notes.get(r.ori, "")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+GAP_WORDS = {
+    "blank": "blank in the source",
+    "no card": "no card",
+    "zero": "recorded as zero",
+    "near empty": "almost empty",
+}
+
+
+def gap_notes(
+    gaps: pd.DataFrame, fbi_annual: pd.DataFrame, agencies: pd.DataFrame, years: Sequence[int]
+) -> dict[str, str]:
+    """Why FBI-format months of ``years`` are missing, by ORI, for a coverage table's last column.
+
+    ``gaps`` are the masked months of :func:`factcheck.loaders.kaplan_annual` (ori, date,
+    reason); an agency with no row from a monthly file in ``fbi_annual`` is marked as having
+    none. Months are named when there are at most three of one kind in a year.
+    """
+    gaps = gaps.assign(year=pd.to_datetime(gaps["date"]).dt.year)
+    monthly = set(fbi_annual.loc[fbi_annual["source"] == "FBI monthly file", "ori"])
+    out = {}
+    for ori in agencies["ori"]:
+        parts = []
+        if ori not in monthly:
+            parts.append("no monthly file here")
+        mine = gaps[(gaps["ori"] == ori) & gaps["year"].isin(list(years))]
+        for (year, reason), rows in mine.groupby(["year", "reason"], sort=True):
+            dates = pd.to_datetime(rows["date"]).sort_values()
+            when = (
+                ", ".join(f"{d:%b}" for d in dates) if len(dates) <= 3 else f"{len(dates)} months"
+            )
+            parts.append(f"{year}: {when} {GAP_WORDS[reason]}")
+        out[ori] = "; ".join(parts)
+    return out
 
 
 def complete_on_one_basis(coverage: pd.DataFrame, years: Sequence[int] = (2018, 2019)) -> list[str]:
@@ -76,22 +117,27 @@ def complete_on_one_basis(coverage: pd.DataFrame, years: Sequence[int] = (2018, 
 
 
 def county_total_attempts(
-    fbi_annual: pd.DataFrame, agencies: pd.DataFrame, fixes: Mapping[str, str]
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    exclude: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Try to build each county's violent-crime total for every year of ``fbi_annual``.
 
-    A total is built only when every agency of the county has twelve months that year
-    (:func:`factcheck.counts.county_total`). Each row names the agencies that stopped it,
-    marking those whose months the source does not record. Columns: county, year, agencies
-    with 12 months, county total, missing or incomplete, n_complete.
+    ``exclude`` lists ORIs left out of the county (the departments judged on their own records),
+    so the total is that of the county's other agencies. A total is built only when every
+    agency counted has twelve months that year (:func:`factcheck.counts.county_total`). Each row
+    names the agencies that stopped it, marking those whose months the source does not record.
+    Columns: county, year, agencies with 12 months, total, missing or incomplete, n_complete.
     """
     known = fbi_annual.assign(months=fbi_annual["months"].fillna(0))
     names = {
         o: display_name(n, c, fixes)
         for o, n, c in zip(agencies["ori"], agencies["name"], agencies["county"], strict=True)
     }
+    counted = agencies[~agencies["ori"].isin(list(exclude))]
     rows = []
-    for county, group in agencies.groupby("county"):
+    for county, group in counted.groupby("county"):
         total = county_total(known, group["ori"], "ori", ["violent"])
         for row in total.itertuples():
             year = known[(known["year"] == row.year) & known["ori"].isin(group["ori"])]
@@ -107,13 +153,74 @@ def county_total_attempts(
                     "county": county,
                     "year": row.year,
                     "agencies with 12 months": f"{len(have)} of {len(group)}",
-                    "county total": report.fmt_int(row.violent) if row.complete else "not built",
+                    "total": report.fmt_int(row.violent) if row.complete else "not built",
                     "missing or incomplete": ", ".join(
                         names[o] + (" (months not recorded)" if o in unknown else "") for o in short
                     ),
                     "n_complete": len(have),
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def matched_totals(
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    exclude: Sequence[str],
+    before: int = 2018,
+    after: int = 2019,
+    offenses: Sequence[str] = ("violent",),
+) -> pd.DataFrame:
+    """Like-for-like totals of each county's other agencies: those with twelve months of both
+    years, summed for each year, and the agencies left out. ``exclude`` lists the departments
+    judged on their own records. Columns: county, agencies (names of those summed), n, then
+    ``{offense} {year}`` for both years, and left out (names)."""
+    complete = fbi_annual[fbi_annual["months"] == 12].set_index(["ori", "year"])
+    rows = []
+    for county, group in agencies[~agencies["ori"].isin(list(exclude))].groupby("county"):
+        group = group.sort_values("population_2017", ascending=False)
+        both = [o for o in group["ori"] if {(o, before), (o, after)} <= set(complete.index)]
+        name = {
+            o: display_name(n, c, fixes)
+            for o, n, c in zip(group["ori"], group["name"], group["county"], strict=True)
+        }
+        row = {"county": county, "agencies": ", ".join(name[o] for o in both), "n": len(both)}
+        for offense in offenses:
+            for year in (before, after):
+                row[f"{offense} {year}"] = float(
+                    sum(complete.loc[(o, year), offense] for o in both)
+                )
+        row["left out"] = ", ".join(name[o] for o in group["ori"] if o not in both)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def completeness_grid(
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    years: Sequence[int],
+) -> pd.DataFrame:
+    """Months on file for every agency and year on the FBI's summary basis.
+
+    A cell is the number of months reported ("12" is a complete year), "year" when the source
+    gives an annual total without recording months (the FBI's tables, which the bounding rule
+    counts as a full year), and "0" when nothing is on file. One row per agency, by county and
+    size; columns county, agency, then one per year.
+    """
+    table = fbi_annual.set_index(["ori", "year"])
+    rows = []
+    ordered = agencies.sort_values(["county", "population_2017"], ascending=[True, False])
+    for r in ordered.itertuples():
+        row = {"county": r.county, "agency": display_name(r.name, r.county, fixes)}
+        for year in years:
+            if (r.ori, year) not in table.index:
+                row[str(year)] = "0"
+            else:
+                months = table.loc[(r.ori, year), "months"]
+                row[str(year)] = "year" if pd.isna(months) else report.fmt_int(months)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -141,42 +248,66 @@ def remainder_bound(
     change: Mapping[str, float],
     last_year: int = 2018,
 ) -> pd.DataFrame:
-    """The county bounding rule: could the agencies without data reverse a department's change?
+    """The county bounding rule: could the agencies without data reverse the county's change?
 
-    ``judged`` is the ORI of the department with both years of data; ``change`` maps each
-    offense to its change from one year to the next (after minus before). The other agencies of
-    the judged department's county have no counts for both years, so the largest change they
-    could produce the other way is bounded by their whole annual count: each agency's latest
-    full year up to ``last_year`` (twelve months, or a source that does not record months and
+    ``judged`` is the ORI of the department judged on its own records; ``change`` maps each
+    offense to its change from ``last_year`` to the next year (after minus before). The other
+    agencies of its county fall in two groups. Those with twelve months of both years in
+    ``fbi_annual`` are agencies with data: their own changes are added to the department's
+    (each change is measured within one agency's own series, so changes on different counting
+    bases can be added, though the counts cannot). For the rest, the largest change the other
+    way they could produce is bounded by their whole annual count: each agency's latest full
+    year up to ``last_year`` (twelve months, or a source that does not record months and
     publishes annual totals), summed. An agency with no full year on file leaves the bound
-    unknown. A county direction is ``settled`` when the change is larger in size than that bound.
-    Columns: offense, change, bound (the other agencies' last-known count), agencies (how many),
-    years (the range of the years used), unknown (agencies with no full year), settled.
+    unknown. A county direction is ``settled`` when the combined change is larger in size than
+    that bound, and ``direction`` is then its sign.
+    Columns: offense, change (the department's), others_change and with_data (the change and
+    number of the agencies with data), combined, bound (the other agencies' last-known count),
+    agencies (how many are bounded), years (the range of the years used), unknown (agencies
+    with no full year), settled, direction ("rise", "fall" or "").
     """
     county = agencies.loc[agencies["ori"] == judged, "county"].iloc[0]
     others = agencies.loc[(agencies["county"] == county) & (agencies["ori"] != judged), "ori"]
-    full = fbi_annual[
-        fbi_annual["ori"].isin(others)
-        & (fbi_annual["year"] <= last_year)
-        & (fbi_annual["months"].isna() | (fbi_annual["months"] == 12))
+    mine = fbi_annual[fbi_annual["ori"].isin(others)]
+    complete = mine[mine["months"] == 12].set_index(["ori", "year"])
+    both = [o for o in others if {(o, last_year), (o, last_year + 1)} <= set(complete.index)]
+    full = mine[
+        ~mine["ori"].isin(both)
+        & (mine["year"] <= last_year)
+        & (mine["months"].isna() | (mine["months"] == 12))
     ]
     latest = full.sort_values("year").groupby("ori").tail(1)
-    unknown = sorted(set(others) - set(latest["ori"]))
+    unknown = sorted(set(others) - set(both) - set(latest["ori"]))
     rows = []
     for offense, value in change.items():
+        moved = sum(
+            float(complete.loc[(o, last_year + 1), offense] - complete.loc[(o, last_year), offense])
+            for o in both
+        )
+        combined = value + moved
         bound = float(latest[offense].sum())
+        settled = not unknown and abs(combined) > bound
         rows.append(
             {
                 "offense": offense,
                 "change": value,
+                "others_change": moved,
+                "with_data": len(both),
+                "combined": combined,
                 "bound": bound,
                 "agencies": len(latest),
                 "years": f"{latest['year'].min()}-{latest['year'].max()}" if len(latest) else "",
                 "unknown": ", ".join(unknown),
-                "settled": not unknown and abs(value) > bound,
+                "settled": settled,
+                "direction": ("rise" if combined > 0 else "fall") if settled else "",
             }
         )
     return pd.DataFrame(rows)
+
+
+def signed(value: float) -> str:
+    """A whole change with its sign ("+7", "-31"), and "0" for no change."""
+    return f"{round(value):+,}" if round(value) else "0"
 
 
 def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) -> pd.DataFrame:
@@ -188,7 +319,9 @@ def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) 
                 {
                     "department": name,
                     "offense": labels.get(r.offense, r.offense),
-                    "change in its records": f"{round(r.change):+,}",
+                    "change in its records": signed(r.change),
+                    "change in the other agencies with both years": signed(r.others_change),
+                    "combined change": signed(r.combined),
                     "other agencies' last full-year count": report.fmt_int(r.bound),
                     "county direction settled": "yes" if r.settled else "no",
                 }
@@ -219,11 +352,303 @@ def bound_problems(
 
 def bound_texts(bounds: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> dict[str, str]:
     """Glue text for :func:`remainder_bound` tables: ``{key}-{offense}-change`` (size of the
-    department's change) and ``{key}-{offense}-bound`` (the other agencies' count)."""
+    department's change), ``-others`` (the agencies with data, signed), ``-combined`` (size of
+    the combined change) and ``-bound`` (the other agencies' count); ``{key}-with-data`` and
+    ``{key}-bounded`` (how many agencies are in each group)."""
     out = {}
     for name, table in bounds.items():
+        first = table.iloc[0]
+        out[f"{keys[name]}-with-data"] = report.fmt_int(first["with_data"])
+        out[f"{keys[name]}-bounded"] = report.fmt_int(first["agencies"])
         for r in table.itertuples():
             stem = f"{keys[name]}-{r.offense.replace('_', '-')}"
             out[f"{stem}-change"] = report.fmt_int(abs(r.change))
+            out[f"{stem}-others"] = signed(r.others_change)
+            out[f"{stem}-combined"] = report.fmt_int(abs(r.combined))
             out[f"{stem}-bound"] = report.fmt_int(r.bound)
     return out
+
+
+def agency_names(agencies: pd.DataFrame, fixes: Mapping[str, str]) -> dict[str, str]:
+    """Display name of every agency of a roster, by ORI (:func:`display_name`)."""
+    return {
+        o: display_name(n, c, fixes)
+        for o, n, c in zip(agencies["ori"], agencies["name"], agencies["county"], strict=True)
+    }
+
+
+def coverage_texts(
+    fbi_annual: pd.DataFrame,
+    gaps: pd.DataFrame,
+    agencies: pd.DataFrame,
+    fixes: Mapping[str, str],
+    notes: Mapping[str, str],
+) -> dict[str, str]:
+    """Glue text for the coverage section: ``n-full`` (agencies with a monthly file), ``no-file``
+    (those without one, the CMPD annual file aside), ``gaps-{reason}`` (masked agency-months by
+    reason), ``unrep-share`` and ``unrep-chance`` (the near-empty test's thresholds) and
+    ``stricter`` (agency-years the FBI's 2014-2015 tables list as whole years that hold a month
+    the rule sets aside)."""
+    from . import counts, loaders
+    from .compare import and_join
+
+    names = agency_names(agencies, fixes)
+    monthly = fbi_annual[fbi_annual["source"] == "FBI monthly file"]
+    stricter = [
+        f"{names[o]} {y}"
+        for y in (2014, 2015)
+        for o in loaders.cius_listed(agencies, y)
+        if o in set(monthly["ori"]) and months_reported(fbi_annual, o, y, by="ori") != 12
+    ]
+    reasons = gaps["reason"].value_counts()
+    no_file = [names[o] for o in agencies["ori"] if notes.get(o, "").startswith("no monthly file")]
+    return {
+        "n-full": report.fmt_int(monthly["ori"].nunique()),
+        "no-file": and_join(no_file),
+        "stricter": and_join(stricter),
+        **{
+            f"gaps-{r.replace(' ', '-')}": report.fmt_int(reasons.get(r, 0))
+            for r in ("blank", "no card", "zero", "near empty")
+        },
+        "unrep-share": report.fmt_pct(100 * counts.UNREPORTED_SHARE, 0),
+        "unrep-chance": f"1 in {round(1 / counts.UNREPORTED_CHANCE):,}",
+    }
+
+
+def matched_texts(matched: pd.DataFrame, keys: Mapping[str, str]) -> dict[str, str]:
+    """Glue text for :func:`matched_totals` (violent): ``{key}-n``, ``-2018``/``-2019`` (the
+    years' columns), ``-in`` and ``-out`` (the agencies summed and left out)."""
+    from .compare import and_join
+
+    out = {}
+    for _, row in matched.iterrows():
+        key = keys[row["county"]]
+        out[f"{key}-n"] = report.fmt_int(row["n"])
+        for column in row.index:
+            if column.startswith("violent "):
+                out[f"{key}-{column.removeprefix('violent ')}"] = report.fmt_int(row[column])
+        for name, column in (("in", "agencies"), ("out", "left out")):
+            out[f"{key}-{name}"] = and_join(row[column].split(", ")) if row[column] else ""
+    return out
+
+
+def county_bounds(
+    fbi_annual: pd.DataFrame,
+    agencies: pd.DataFrame,
+    departments: Mapping[str, tuple[str, Mapping[str, float]]],
+) -> dict[str, pd.DataFrame]:
+    """:func:`remainder_bound` for each department: ``departments`` maps its name to its ORI and
+    its changes by offense."""
+    return {
+        name: remainder_bound(fbi_annual, agencies, ori, change)
+        for name, (ori, change) in departments.items()
+    }
+
+
+SENSITIVITY_SHARES = (0.0, 0.5)  # near-empty thresholds tried against the main one
+
+
+def bound_sensitivity(
+    bounds: Mapping[str, pd.DataFrame],
+    agencies: pd.DataFrame,
+    departments: Mapping[str, tuple[str, Mapping[str, float]]],
+    judged: Mapping[str, tuple[str, str]],
+    shares: Sequence[float] = SENSITIVITY_SHARES,
+) -> list[float]:
+    """The thresholds of the near-empty test (``share``) at which the county rule would settle a
+    different set of the ``judged`` claims than ``bounds`` do; an empty list when none does."""
+    from . import loaders
+
+    def settled(table: Mapping[str, pd.DataFrame]) -> dict[str, bool]:
+        return {
+            cid: bool(table[dept].set_index("offense").loc[offense, "settled"])
+            for cid, (dept, offense) in judged.items()
+        }
+
+    base = settled(bounds)
+    moved = []
+    for share in shares:
+        annual = loaders.fbi_agency_annual(agencies, share=share)
+        if settled(county_bounds(annual, agencies, departments)) != base:
+            moved.append(share)
+    return moved
+
+
+def unknown_text(table: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """Words for the agencies of a :func:`remainder_bound` table with no full year on file."""
+    from .compare import and_join
+
+    unknown = [o for o in str(table.iloc[0]["unknown"]).split(", ") if o]
+    if not unknown:
+        return "every one of them has a full year on file"
+    verb = "has" if len(unknown) == 1 else "have"
+    return f"and {and_join([names[o] for o in unknown])} {verb} no full year on file at all"
+
+
+@dataclass
+class CountyCoverage:
+    """The county coverage section's tables and glue texts (:func:`county_coverage`)."""
+
+    table: pd.DataFrame  # months of the compared years per agency and basis, with the gaps' reasons
+    grid: pd.DataFrame  # months on file per agency and year
+    attempts: pd.DataFrame  # county totals of the agencies other than the judged departments
+    matched: pd.DataFrame  # like-for-like totals of the other agencies with both years
+    texts: dict[str, str]
+    words: list[str]
+
+
+def county_coverage(
+    agencies: pd.DataFrame,
+    fbi_annual: pd.DataFrame,
+    gaps: pd.DataFrame,
+    own_annual: pd.DataFrame,
+    own_names: Mapping[str, str],
+    fixes: Mapping[str, str],
+    judged: Sequence[str],
+    years: Sequence[int] = (2018, 2019),
+    grid_years: Sequence[int] = tuple(range(2014, 2025)),
+) -> CountyCoverage:
+    """Everything the county coverage section shows, built from the FBI-basis annual counts
+    (:func:`factcheck.loaders.fbi_agency_annual`), the masked months (``gaps``) and the
+    agencies' own records. ``judged`` lists the ORIs of the departments judged on their own
+    records, left out of the totals. Texts (prefix them with the chapter's): ``n-{county}``
+    (first four letters), ``both-years``, :func:`coverage_texts`, ``meck-best-years`` (the years
+    in which Mecklenburg's other agencies come closest to a total), ``matched-...``
+    (:func:`matched_texts`), ``wake-gap-month`` (Wake's most frequent unreported month of the
+    compared years) and ``bound-alt-share`` (the other near-empty threshold tried)."""
+    from .compare import and_join
+
+    first, last = years
+    notes = gap_notes(gaps, fbi_annual, agencies, years)
+    for ori in judged:
+        if notes.get(ori, "").startswith("no monthly file"):
+            notes[ori] = f"no FBI-format counts after {first} here"
+    table = coverage_table(agencies, own_annual, fbi_annual, own_names, fixes, years, notes)
+    attempts = county_total_attempts(
+        fbi_annual[fbi_annual["year"].isin(list(grid_years))], agencies, fixes, exclude=judged
+    )
+    meck = attempts[attempts["county"] == "Mecklenburg"]
+    best = meck[meck["n_complete"] == meck["n_complete"].max()]
+    matched = matched_totals(fbi_annual, agencies, fixes, judged, first, last)
+    wake = agencies.loc[agencies["county"] == "Wake", "ori"]
+    shown = gaps[gaps["ori"].isin(wake) & pd.to_datetime(gaps["date"]).dt.year.isin(list(years))]
+    month = pd.to_datetime(shown.loc[shown["reason"] != "blank", "date"]).value_counts().idxmax()
+    texts = {
+        **{
+            f"n-{c[:4].lower()}": report.fmt_int(n)
+            for c, n in table["county"].value_counts().items()
+        },
+        "both-years": ", ".join(complete_on_one_basis(table, years)),
+        **coverage_texts(fbi_annual, gaps, agencies, fixes, notes),
+        "meck-best-years": and_join([str(y) for y in best["year"]]),
+        "meck-best-missing": str(best["missing or incomplete"].iloc[0]),
+        **{
+            f"matched-{k}": v
+            for k, v in matched_texts(matched, {"Mecklenburg": "meck", "Wake": "wake"}).items()
+        },
+        "wake-gap-month": f"{month:%B %Y}",
+        "bound-alt-share": report.fmt_pct(100 * max(SENSITIVITY_SHARES), 0),
+    }
+    words = ["both-years", "no-file", "stricter"] + [
+        f"matched-{c}-{w}" for c in ("meck", "wake") for w in ("in", "out")
+    ]
+    return CountyCoverage(
+        table=table,
+        grid=completeness_grid(fbi_annual, agencies, fixes, grid_years),
+        attempts=attempts,
+        matched=matched,
+        texts=texts,
+        words=words,
+    )
+
+
+@dataclass
+class LowCheck:
+    """A "record low" checked against an agency's own series (:func:`record_low_check`)."""
+
+    table: pd.DataFrame  # both agencies' counts by year, formatted ("not reported" for gaps)
+    texts: dict[str, str]
+    values: dict[str, float]  # the numbers behind the prose's comparisons, for its asserts
+
+
+def record_low_check(
+    keys: Mapping[str, str],
+    population: pd.Series,
+    county_fips: str,
+    state_abbr: str,
+    year: int = 2019,
+    first: int = 2014,
+) -> LowCheck:
+    """Where ``year`` stands in the complete monthly series of a sheriff's office and of a
+    second agency, with the base rate of lows among the states.
+
+    ``keys`` maps the texts' prefix ("so" for the sheriff's office, first; then the other
+    agency) to a registry key of :data:`factcheck.loaders.KAPLAN_FULL`. Only years with twelve
+    reported months count. ``population`` is the Census county series indexed by (fips, year),
+    for the office's share of the county's residents in 2017 (the FBI's 2017 agency file gives
+    the office's). Texts: ``{prefix}-{year}-rank`` and ``so-violent-rank`` (rank words),
+    ``so-{first|year|year+1}`` (offenses, violent and property together), ``so-years``,
+    ``so-share``, ``so-towns`` (the county's other agencies in the 2017 file), ``states-n`` and
+    ``states-low`` (jurisdictions of the FBI's state estimates, and those whose crime rate was
+    lowest of ``first`` to ``year`` in ``year``). ``values`` hold the comparisons the prose
+    states in words (the year after lower, the year after that missing, the state ``state_abbr``
+    among the lows, national and the other agency's violent offenses rising the year after).
+    """
+    from . import loaders, registry, trends
+    from .compare import and_join
+    from .counts import lowest_in_year
+
+    annual, _ = loaders.kaplan_annual(list(keys.values()))
+    annual = annual[annual["months"] == 12].assign(offenses=lambda f: f["violent"] + f["property"])
+    series = {
+        prefix: annual[annual["agency"] == loaders.KAPLAN_FULL[key]].set_index("year")
+        for prefix, key in keys.items()
+    }
+    so = series["so"]
+    texts = {
+        f"{p}-{year}-rank": trends.rank_phrase(trends.rank_from_lowest(s["offenses"], year, year))
+        for p, s in series.items()
+    }
+    texts["so-violent-rank"] = trends.rank_phrase(
+        trends.rank_from_lowest(so["violent"], year, year)
+    )
+    for y in (first, year, year + 1):
+        texts[f"so-{y}"] = report.fmt_int(so.loc[y, "offenses"])
+    texts["so-years"] = report.fmt_int(len(so.loc[first:year]))
+    ucr = registry.load("ucr_agencies_2017").set_index("ori")
+    ori = so["ori"].iloc[0]
+    towns = ucr[ucr.index.str.startswith(ori[:5]) & (ucr.index != ori)]["agency_name"]
+    texts["so-towns"] = and_join(list(towns.str.title().str.replace(" De ", " de ")))
+    share = ucr.loc[ori, "population"] / population[(county_fips, 2017)]
+    texts["so-share"] = report.fmt_pct(100 * share, 0)
+    est = loaders.fbi_estimates().query("state_abbr != 'US'")
+    est = est.assign(rate=(est["violent"] + est["property_crime"]) / est["population"])
+    n_states, n_low = lowest_in_year(est, "state_abbr", "rate", year, first)
+    texts |= {"states-n": report.fmt_int(n_states), "states-low": report.fmt_int(n_low)}
+    us = loaders.fbi_estimates().query("state_abbr == 'US'").set_index("year")["violent"]
+    other = [p for p in series if p != "so"][0]
+    values = {
+        "so-next-lower": float(so.loc[year + 1, "offenses"] < so.loc[year, "offenses"]),
+        "so-gap-after": float(year + 2 not in so.index),
+        "states-n": n_states,
+        "states-low": n_low,
+        "us-violent-rose-next": float(us.loc[year + 1] > us.loc[year]),
+        "other-violent-rose-next": float(
+            series[other].loc[year + 1, "violent"] > series[other].loc[year, "violent"]
+        ),
+        "has-dc": float("DC" in set(est["state_abbr"])),
+        "state-lowest": float(
+            lowest_in_year(est[est["state_abbr"] == state_abbr], "state_abbr", "rate", year, first)[
+                1
+            ]
+        ),
+    }
+    table = pd.DataFrame({"year": range(first, int(annual["year"].max()) + 1)})
+    for prefix, frame in series.items():
+        label = loaders.KAPLAN_FULL[keys[prefix]]
+        for column, what in [("violent", "violent"), ("offenses", "violent and property")]:
+            table[f"{label}: {what}"] = [
+                report.fmt_int(frame.loc[y, column]) if y in frame.index else "not reported"
+                for y in table["year"]
+            ]
+    return LowCheck(table=table, texts=texts, values=values)

@@ -159,7 +159,8 @@ def cmpd_fbi_annual() -> pd.DataFrame:
 
 
 KAPLAN_MONTHLY = {
-    # registry key: agency name (FBI summary-format monthly counts, Return A)
+    # registry key: agency name. The earlier partial extracts (two to four years each), kept
+    # only to cross-check the complete files below, which supersede them.
     "kaplan_raleigh_monthly": "Raleigh PD",
     "kaplan_cary_monthly": "Cary PD",
     "kaplan_wake_so_monthly": "Wake County SO",
@@ -169,27 +170,92 @@ KAPLAN_MONTHLY = {
     "kaplan_mint_hill_monthly": "Mint Hill PD",
     "kaplan_pineville_monthly": "Pineville PD",
     "kaplan_cornelius_monthly": "Cornelius PD",
-    # A later revision of Raleigh's file (May 2020-2022): loaded only when asked for by key.
     "kaplan_raleigh_monthly_v1559730": "Raleigh PD (later revision)",
 }
-DEFAULT_KAPLAN = [k for k in KAPLAN_MONTHLY if not k.endswith("_v1559730")]
 
 
 def kaplan_monthly(keys=None) -> pd.DataFrame:
-    """FBI summary-format (Return A) monthly counts for NC agencies, one row per agency-month.
+    """The earlier partial extracts of the FBI monthly files, one row per agency-month.
 
+    Superseded by :func:`kaplan_full_monthly`; kept to check the complete files against them.
     Columns: agency, ori, date, the four violent categories and violent. Months marked NA in
     the source stay missing. Where a month appears twice (Wake County SO, 2019), the first row
     is kept, as the transcription notes direct.
     """
     frames = []
-    for key in keys or DEFAULT_KAPLAN:
+    for key in keys or list(KAPLAN_MONTHLY):
         raw = load(key)
         if "dup" in raw:
             raw = raw[raw["dup"] == 1]
         frame = raw.rename(columns={"agg": "aggravated_assault"})
         frame = frame.assign(agency=KAPLAN_MONTHLY[key], date=pd.to_datetime(frame["ym"]))
         frames.append(frame[["agency", "ori", "date", *VIOLENT, "violent"]])
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["agency", "date"]).reset_index(drop=True)
+
+
+KAPLAN_FULL = {
+    # registry key: agency name. Complete monthly Return A series, 2014-2024 as published
+    # (jacobkap/crimedatatool_helper at commit 98b94ba); Apex ends in December 2023.
+    "kaplan_full_cornelius": "Cornelius PD",
+    "kaplan_full_davidson": "Davidson PD",
+    "kaplan_full_huntersville": "Huntersville PD",
+    "kaplan_full_matthews": "Matthews PD",
+    "kaplan_full_mint_hill": "Mint Hill PD",
+    "kaplan_full_pineville": "Pineville PD",
+    "kaplan_full_apex": "Apex PD",
+    "kaplan_full_cary": "Cary PD",
+    "kaplan_full_fuquay_varina": "Fuquay-Varina PD",
+    "kaplan_full_garner": "Garner PD",
+    "kaplan_full_knightdale": "Knightdale PD",
+    "kaplan_full_morrisville": "Morrisville PD",
+    "kaplan_full_raleigh": "Raleigh PD",
+    "kaplan_full_rolesville": "Rolesville PD",
+    "kaplan_full_wake_so": "Wake County SO",
+    "kaplan_full_wake_forest": "Wake Forest PD",
+    "kaplan_full_wendell": "Wendell PD",
+    "kaplan_full_zebulon": "Zebulon PD",
+    "kaplan_full_harford_so": "Harford County SO",
+    "kaplan_full_prince_william_pd": "Prince William County PD",
+}
+OUTSIDE_NC = ("kaplan_full_harford_so", "kaplan_full_prince_william_pd")
+NC_FULL = [k for k in KAPLAN_FULL if k not in OUTSIDE_NC]
+FULL_COLUMNS = {
+    "actual_murder": "murder",
+    "actual_rape_total": "rape",
+    "actual_robbery_total": "robbery",
+    "actual_assault_aggravated": "aggravated_assault",
+    "actual_index_property": "property",
+    "card_actual_type": "card",
+}
+
+
+def kaplan_full_monthly(keys=None) -> pd.DataFrame:
+    """The complete monthly FBI Return A series (by default the 18 Mecklenburg and Wake agencies).
+
+    One row per agency-month, 2014 to the file's last month. Columns: agency, ori, date, the
+    four violent categories, violent (their sum), property (burglary, theft and motor vehicle
+    theft), offenses (violent plus property) and card (the source's card type: "normal return",
+    "adjustment", or missing). The source's own violent total also counts manslaughter, which
+    the FBI's violent crime leaves out, so violent is the sum of the four categories; a source
+    total below that sum raises :class:`SchemaMismatchError`. A month the source leaves blank
+    keeps missing counts; nothing is filled in.
+    """
+    frames = []
+    for key in keys or NC_FULL:
+        raw = load(key)
+        frame = raw.rename(columns=FULL_COLUMNS)
+        frame["violent"] = frame[VIOLENT].sum(axis=1, min_count=len(VIOLENT))
+        below = raw["actual_index_violent"] < frame["violent"]
+        if below.any():
+            raise SchemaMismatchError(
+                f"{key}: violent total below the sum of its four offenses in "
+                f"{raw.loc[below, 'ym'].tolist()}"
+            )
+        frame["offenses"] = frame["violent"] + frame["property"]
+        frame = frame.assign(agency=KAPLAN_FULL[key], date=pd.to_datetime(frame["ym"]))
+        columns = ["agency", "ori", "date", *VIOLENT, "violent", "property", "offenses", "card"]
+        frames.append(frame[columns])
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["agency", "date"]).reset_index(drop=True)
 
@@ -227,19 +293,38 @@ CIUS_COLUMNS = {
 }
 
 
-def fbi_agency_annual(roster: pd.DataFrame) -> pd.DataFrame:
+def cius_listed(roster: pd.DataFrame, year: int) -> list[str]:
+    """ORIs of ``roster`` that the FBI's Crime in the United States Tables 8 (cities) and 10
+    (sheriffs) list for ``year`` (2014 or 2015): the agencies the FBI counted as reporting a
+    whole year."""
+    cities = load(f"cius_table8_nc_{year}")["City"].astype(str).str.lower()
+    sheriffs = load(f"cius_table10_nc_{year}")["County"].astype(str).str.lower()
+    names = set(cities) | set(sheriffs)
+    return [o for o, n in zip(roster["ori"], roster["name"], strict=True) if n in names]
+
+
+def fbi_agency_annual(roster: pd.DataFrame, **rule) -> pd.DataFrame:
     """FBI-basis (summary) violent counts by agency and year for the agencies in ``roster``.
 
-    Sources, in order of precedence for an agency-year: the FBI's Crime in the United States
-    Tables 8 (cities) and 10 (sheriffs) for 2014-2015, which list only agencies with twelve
-    months of data; the CMPD annual file (1985-2018); the monthly extracts summed by year, with
-    the months actually reported (implausible zero months masked); and the FBI's 2017 agency
-    file, whose months are not recorded (``months`` missing). Columns: ori, year, the violent
-    categories, violent, population (where the source gives one), months, source.
+    One source per agency, all on the FBI's summary (Return A) basis. The agencies with a
+    complete monthly file (:data:`KAPLAN_FULL`) take every year from it, summed over the months
+    reported (``months``; blank and unreported months are left out, see :func:`kaplan_annual`),
+    and nothing else. The others take, in order of precedence for an agency-year: the FBI's
+    Crime in the United States Tables 8 (cities) and 10 (sheriffs) for 2014-2015, which list
+    only agencies with twelve months of data; the CMPD annual file (1985-2018); and the FBI's
+    2017 agency file, whose months are not recorded (``months`` missing). Columns: ori, year,
+    the violent categories, violent, population (where the source gives one), months, source.
+    ``rule`` is passed to :func:`kaplan_annual` (sensitivity checks of the near-empty test).
     """
+    annual, _ = kaplan_annual(**rule)
+    monthly_oris = set(annual["ori"])
     by_name = roster.set_index("name")["ori"]
     sheriffs_of = roster[roster["name"] == roster["county"].str.lower()].set_index("county")["ori"]
-    rows = []
+    rows = [
+        annual[annual["ori"].isin(roster["ori"])]
+        .drop(columns=["agency", "property"])
+        .assign(source="FBI monthly file")
+    ]
     for year in (2014, 2015):
         cities = load(f"cius_table8_nc_{year}").rename(columns=CIUS_COLUMNS)
         cities["ori"] = cities["City"].astype(str).str.lower().map(by_name)
@@ -251,9 +336,6 @@ def fbi_agency_annual(roster: pd.DataFrame) -> pd.DataFrame:
             rows.append(found.reindex(columns=columns))  # Table 10 has no population
     cmpd = cmpd_fbi_annual().assign(ori="NC06001", months=12, source="FBI CDE annual (CMPD)")
     rows.append(cmpd[cmpd["ori"].isin(roster["ori"])])
-    annual, _ = kaplan_annual()
-    annual = annual[annual["ori"].isin(roster["ori"]) & (annual["months"] > 0)]
-    rows.append(annual.drop(columns="agency").assign(source="FBI monthly extract"))
     ucr = load("ucr_agencies_2017").rename(
         columns={
             "actual_murder": "murder",
@@ -267,23 +349,31 @@ def fbi_agency_annual(roster: pd.DataFrame) -> pd.DataFrame:
     rows.append(ucr[["ori", "year", *VIOLENT, "violent", "population", "source"]])
     out = pd.concat(rows, ignore_index=True)
     out["year"] = out["year"].astype(int)
+    monthly_file = out["source"] == "FBI monthly file"
+    out = out[monthly_file | ~out["ori"].isin(monthly_oris)]  # one source per agency
     out = out.drop_duplicates(["ori", "year"], keep="first")  # the order above is precedence
     return out.sort_values(["ori", "year"]).reset_index(drop=True)
 
 
-def kaplan_annual(keys=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The monthly extracts summed by year, after masking implausible zero months.
+def kaplan_annual(keys=None, **rule) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The complete monthly files summed by year over the months actually reported.
 
-    Returns the annual table (agency, ori, year, the violent categories, violent, months
-    reported) and the masked agency-months, so the gaps can be shown.
+    Months the source marks as not reported (blank rows, rows without a card, and zero or
+    near-empty months: :func:`factcheck.counts.mask_unreported_months`) are left out and not
+    counted. Returns the annual table (agency, ori, year, the violent categories, violent,
+    property, months reported) and the masked agency-months with their reason (agency, ori,
+    date, reason, offenses, typical), so the gaps can be shown. ``rule`` overrides the
+    thresholds of the near-empty test (``share``, ``chance``), for sensitivity checks.
     """
-    from .counts import annual_from_monthly, mask_implausible_zeros
+    from .counts import annual_from_monthly, mask_unreported_months
 
-    monthly = kaplan_monthly(keys)
-    masked, gaps = mask_implausible_zeros(monthly, "ori", [*VIOLENT, "violent"], "violent")
-    annual = annual_from_monthly(masked, "ori", "date", [*VIOLENT, "violent"])
+    monthly = kaplan_full_monthly(keys)
+    values = [*VIOLENT, "violent", "property"]
+    masked, gaps = mask_unreported_months(monthly, "ori", values, "offenses", **rule)
+    annual = annual_from_monthly(masked, "ori", "date", values)
     names = monthly.groupby("ori")["agency"].first()
     annual.insert(0, "agency", annual["ori"].map(names))
+    gaps.insert(0, "agency", gaps["ori"].map(names))
     return annual, gaps
 
 
@@ -508,16 +598,14 @@ def raleigh_nibrs_annual() -> pd.DataFrame:
 
 
 def raleigh_summary_annual(years=range(2019, 2023)) -> pd.DataFrame:
-    """Raleigh PD's FBI summary-format (Return A) counts by year, twelve months each, by year.
+    """Raleigh PD's FBI summary-format (Return A) counts by year, twelve months each.
 
-    2019-2021 come from the monthly extract, 2022 from its later revision (the first file ends
-    before 2022). A year with fewer than twelve months raises ``ValueError``.
+    From the complete monthly file (:func:`kaplan_annual`). A year with fewer than twelve
+    months raises ``ValueError``.
     """
-    first, _ = kaplan_annual(["kaplan_raleigh_monthly"])
-    later, _ = kaplan_annual(["kaplan_raleigh_monthly_v1559730"])
-    out = pd.concat([first[first["year"] <= 2021], later[later["year"] == 2022]])
-    out = out[out["year"].isin(list(years))].set_index("year")
-    if not (out["months"] == 12).all():
+    annual, _ = kaplan_annual(["kaplan_full_raleigh"])
+    out = annual[annual["year"].isin(list(years))].set_index("year")
+    if not (out["months"] == 12).all() or len(out) != len(years):
         raise ValueError(f"incomplete Raleigh years: {out.index[out['months'] != 12].tolist()}")
     return out
 

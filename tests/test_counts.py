@@ -103,3 +103,72 @@ def test_change_table_with_dispersion():
     assert not table.loc["aggravated_assault", "beyond_ordinary"]  # not beyond ordinary variation
     assert table.loc["murder", "beyond_ordinary"]
     assert table.loc["murder", "od_low"] < table.loc["murder", "low"]
+
+
+def return_a_frame():
+    """Three years of a busy agency (about 40 offenses a month), a tiny one (about 4) and a
+    large one (about 1,000), with faults injected the way FBI monthly files carry them."""
+    dates = pd.date_range("2017-01-01", periods=36, freq="MS")
+    rows = []
+    for i, d in enumerate(dates):
+        card = "normal return"
+        rows.append({"ori": "busy", "date": d, "violent": 5, "property": 35 + i % 5, "card": card})
+        rows.append({"ori": "tiny", "date": d, "violent": 0, "property": 4, "card": card})
+        rows.append({"ori": "large", "date": d, "violent": 200, "property": 800, "card": card})
+    frame = pd.DataFrame(rows)
+
+    def at(ori, date):
+        return (frame["ori"] == ori) & (frame["date"] == date)
+
+    frame.loc[at("busy", "2018-10-01"), ["violent", "property"]] = 0  # zeros, normal return
+    frame.loc[at("busy", "2018-03-01"), ["violent", "property"]] = [0, 1]  # almost empty
+    frame.loc[at("busy", "2018-06-01"), ["violent", "property"]] = [2, 18]  # an ordinary dip
+    frame.loc[at("busy", "2019-02-01"), ["violent", "property", "card"]] = None  # blank row
+    frame.loc[at("busy", "2019-04-01"), "card"] = None  # counts but no card
+    frame.loc[at("tiny", "2018-05-01"), ["violent", "property"]] = 0  # a quiet month, by chance
+    frame.loc[at("large", "2018-07-01"), ["violent", "property"]] = [150, 550]  # 70%: a dip
+    frame["offenses"] = frame["violent"] + frame["property"]
+    return frame
+
+
+def test_mask_unreported_months_finds_injected_faults_and_keeps_real_quiet_months():
+    masked, gaps = counts.mask_unreported_months(
+        return_a_frame(), "ori", ["violent", "property"], "offenses"
+    )
+    found = {(r.ori, f"{r.date:%Y-%m}"): r.reason for r in gaps.itertuples()}
+    assert found == {
+        ("busy", "2018-10"): "zero",
+        ("busy", "2018-03"): "near empty",
+        ("busy", "2019-02"): "blank",
+        ("busy", "2019-04"): "no card",
+    }
+    annual = counts.annual_from_monthly(masked, "ori", "date", ["violent", "property"])
+    table = annual.set_index(["ori", "year"])
+    assert table.loc[("busy", 2018), "months"] == 10  # zero and near-empty months left out
+    assert table.loc[("busy", 2019), "months"] == 10  # blank and card-less months left out
+    assert table.loc[("busy", 2018), "violent"] == 5 * 9 + 2  # nothing filled in
+    assert table.loc[("tiny", 2018), "months"] == 12  # its zero month is a count
+    assert table.loc[("large", 2018), "months"] == 12  # a large agency's dip is a count
+
+
+def test_mask_unreported_months_thresholds():
+    frame = return_a_frame()
+    values = ["violent", "property"]
+    _, zero_only = counts.mask_unreported_months(frame, "ori", values, "offenses", share=0)
+    assert set(zero_only["reason"]) == {"zero", "blank", "no card"}  # the 1-offense month kept
+    _, half = counts.mask_unreported_months(frame, "ori", values, "offenses", share=0.5)
+    dip = half[(half["ori"] == "busy") & (half["date"] == "2018-06-01")]
+    assert len(dip) == 1  # a month at half the typical level is dropped at share 0.5
+
+
+def test_lowest_in_year():
+    frame = pd.DataFrame(
+        {
+            "unit": ["a"] * 3 + ["b"] * 3 + ["c"] * 2,
+            "year": [2017, 2018, 2019] * 2 + [2018, 2019],
+            "rate": [3, 2, 1, 1, 2, 1, 5, 4],
+        }
+    )
+    # a: lowest in 2019; b: ties its 2017 low (counts); c lacks 2017 (left out)
+    assert counts.lowest_in_year(frame, "unit", "rate", 2019, 2017) == (2, 2)
+    assert counts.lowest_in_year(frame, "unit", "rate", 2018, 2017) == (2, 1)  # a only

@@ -114,13 +114,82 @@ def test_fbi_agency_annual_sources_and_months():
     # Precedence: CMPD 2014 from the FBI's published table, 2016 from the CMPD file.
     assert table.loc[("NC06001", 2014), "source"] == "CIUS Table 8"
     assert table.loc[("NC06001", 2016), "source"] == "FBI CDE annual (CMPD)"
-    assert table.loc[("NC09200", 2014), "source"] == "CIUS Table 10"  # Wake sheriff
+    # One source per agency: a monthly file, when there is one, for every year.
+    monthly = table[table["source"] == "FBI monthly file"].index.get_level_values("ori")
+    assert set(monthly) == {
+        r
+        for r in roster["ori"]
+        if r not in {"NC06001", "NC06008", "NC09215", "NC09216", "NC09217", "NC09235"}
+    }
+    assert not table.loc[list(set(monthly))].query("source != 'FBI monthly file'").shape[0]
+    assert table.loc[("NC09200", 2014), "source"] == "FBI monthly file"  # Wake sheriff
     # Raleigh 2018: eleven zero months are gaps, one month of data.
     assert table.loc[("NC09201", 2018), "months"] == 1
-    # The 2017 file does not record months.
-    assert pd.isna(table.loc[("NC09202", 2017), "months"])
+    # Cornelius 2017-2019 are blank in the source: no month reported, no count.
+    assert table.loc[("NC06004", 2018), "months"] == 0
+    assert pd.isna(table.loc[("NC06004", 2018), "violent"])
+    # The 2017 file does not record months (agencies with no monthly file).
+    assert pd.isna(table.loc[("NC09217", 2017), "months"])
     row = table.loc[("NC06001", 2015)]
     assert row["violent"] == row[loaders.VIOLENT].sum()
+
+
+def test_full_files_sum_four_offenses_without_manslaughter():
+    cary = loaders.kaplan_full_monthly(["kaplan_full_cary"]).set_index("date")
+    raw = registry.load("kaplan_full_cary").set_index("ym")
+    # April 2021: the source's violent total (13) counts 2 manslaughters; the FBI's does not.
+    assert raw.loc["2021-04", "actual_index_violent"] == 13
+    assert cary.loc["2021-04-01", "violent"] == 11
+    assert (cary["violent"] == cary[loaders.VIOLENT].sum(axis=1)).all()
+    blank = loaders.kaplan_full_monthly(["kaplan_full_cornelius"]).set_index("date")
+    assert blank.loc["2018-06-01", loaders.VIOLENT].isna().all()  # blank stays missing
+
+
+def test_full_files_agree_with_the_fbi_tables_where_the_year_is_complete():
+    """Where a monthly file has twelve reported months, its sums equal the FBI's own tables."""
+    roster = loaders.county_agencies({"NC060": "Mecklenburg", "NC092": "Wake"})
+    annual, _ = loaders.kaplan_annual()
+    full = annual[annual["months"] == 12].set_index(["ori", "year"])
+    by_name = roster.set_index("name")["ori"]
+    compared = 0
+    for year in (2014, 2015):
+        table = registry.load(f"cius_table8_nc_{year}").rename(columns=loaders.CIUS_COLUMNS)
+        table["ori"] = table["City"].astype(str).str.lower().map(by_name)
+        for row in table.dropna(subset=["ori"]).itertuples():
+            if (row.ori, year) in full.index:
+                assert full.loc[(row.ori, year), "violent"] == row.violent, (row.ori, year)
+                compared += 1
+    ucr = registry.load("ucr_agencies_2017").set_index("ori")
+    for (ori, _year), row in full.loc[(slice(None), 2017), :].iterrows():
+        assert row["murder"] == ucr.loc[ori, "actual_murder"], ori
+        assert row["aggravated_assault"] == ucr.loc[ori, "actual_assault_aggravated"], ori
+        assert row["rape"] == ucr.loc[ori, "actual_rape_total"], ori
+        assert row["robbery"] == ucr.loc[ori, "actual_robbery_total"], ori
+        compared += 1
+    assert compared > 30
+
+
+def test_full_files_agree_with_the_old_extracts_except_documented_revisions():
+    """The partial extracts were transcribed from older versions of the same files: the four
+    violent offenses agree month by month, except the revisions the provenance notes list."""
+    pairs = {
+        "kaplan_huntersville_monthly": "kaplan_full_huntersville",
+        "kaplan_pineville_monthly": "kaplan_full_pineville",
+        "kaplan_garner_monthly": "kaplan_full_garner",
+        "kaplan_cornelius_monthly": "kaplan_full_cornelius",
+        "kaplan_matthews_monthly": "kaplan_full_matthews",
+    }
+    for old, new in pairs.items():
+        a = loaders.kaplan_monthly([old]).set_index("date")[loaders.VIOLENT]
+        b = loaders.kaplan_full_monthly([new]).set_index("date")[loaders.VIOLENT].loc[a.index]
+        both = a.notna().all(axis=1) & b.notna().all(axis=1)
+        assert both.sum() >= 20 and (a[both] == b[both]).all().all(), old
+    # Wake SO 2019: the extract held every month twice; the complete file equals the second row.
+    raw = registry.load("kaplan_wake_so_monthly")
+    second = raw[(raw["dup"] == 2)].set_index("ym")
+    full = registry.load("kaplan_full_wake_so").set_index("ym").loc[second.index]
+    assert (full["actual_murder"] == second["murder"]).all()
+    assert (full["actual_assault_aggravated"] == second["agg"]).all()
 
 
 def test_roster_counties_matches_every_agency_or_lists_it(tmp_path):
@@ -153,8 +222,11 @@ def test_first_capture_on_or_after():
 
 
 def test_kaplan_annual_reports_masked_gaps():
-    annual, gaps = loaders.kaplan_annual(["kaplan_raleigh_monthly"])
-    assert set(gaps["agency"]) == {"Raleigh PD"} and len(gaps) == 11
+    annual, gaps = loaders.kaplan_annual(["kaplan_full_raleigh"])
+    assert set(gaps["agency"]) == {"Raleigh PD"}
+    assert (gaps["reason"] == "blank").sum() == 48  # 2014-2017 blank in the source
+    zero = gaps[gaps["reason"] == "zero"]
+    assert len(zero) == 11 and (zero["date"].dt.year == 2018).all()
     row = annual[(annual["ori"] == "NC09201") & (annual["year"] == 2018)].iloc[0]
     assert row["agency"] == "Raleigh PD" and row["months"] == 1
 
@@ -207,3 +279,10 @@ def test_raleigh_summary_and_nibrs_years():
 def test_county_names():
     names = loaders.county_names()
     assert names["37119"] == "Mecklenburg" and names["37183"] == "Wake"
+
+
+def test_cius_listed_names_whole_year_reporters():
+    roster = loaders.county_agencies({"NC060": "Mecklenburg", "NC092": "Wake"})
+    listed = loaders.cius_listed(roster, 2015)
+    assert {"NC06001", "NC09200", "NC09203"} <= set(listed)  # CMPD, Wake sheriff, Cary
+    assert "NC09202" not in listed and "NC09201" not in listed  # Apex, Raleigh: not in 2015
