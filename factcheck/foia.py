@@ -103,3 +103,26 @@ def order_check(figure: float, period_total: int, years: float) -> OrderCheck:
     if figure <= 0 or period_total <= 0 or years <= 0:
         raise ValueError("the figure, the period total and the years must be positive")
     return OrderCheck(float(figure), int(period_total), float(years))
+
+
+def landmark_table(selections) -> pd.DataFrame:
+    """The landmarks each selection matched, for display.
+
+    ``selections`` is an iterable of (place, records, frame, pattern, aor) tuples, as passed to
+    :func:`matching`; the result has one row per matched landmark: place, records, landmark (as
+    ICE's officers typed it) and total (formatted with thousands separators).
+    """
+    parts = []
+    for place, records, frame, pattern, aor in selections:
+        found = matching(frame, pattern, aor)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "place": place,
+                    "records": records,
+                    "landmark": found["landmark"],
+                    "total": found["total"].map("{:,}".format),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)

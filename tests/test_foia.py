@@ -71,3 +71,16 @@ def test_tallies_read_through_the_registry():
     assert foia.landmark_total(arrests, r"^MECKLENBURG COUNTY JAIL 287G$", aor="ATL") == 807
     assert foia.landmark_total(encounters, r"^MECKLENBURG COUNTY JAIL 287G$") == 3466
     assert foia.landmark_total(encounters, r"^WAKE COUNTY JAIL 287\(G\)$") == 5798
+
+
+def test_landmark_table_lists_each_match():
+    frame = _tally()
+    table = foia.landmark_table(
+        [
+            ("Mecklenburg", "arrests", frame, "MECKLENBURG COUNTY JAIL 287G", "ATL"),
+            ("Wake", "arrests", frame, "wake", None),
+        ]
+    )
+    assert table.columns.tolist() == ["place", "records", "landmark", "total"]
+    assert table["total"].tolist() == ["801", "6", "55"]
+    assert table["place"].tolist() == ["Mecklenburg", "Mecklenburg", "Wake"]
