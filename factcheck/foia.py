@@ -110,7 +110,8 @@ def landmark_table(selections) -> pd.DataFrame:
 
     ``selections`` is an iterable of (place, records, frame, pattern, aor) tuples, as passed to
     :func:`matching`; the result has one row per matched landmark: place, records, landmark (as
-    ICE's officers typed it) and total (formatted with thousands separators).
+    ICE's officers typed it, except that the program's name is written in its usual case,
+    287(g)) and total (formatted with thousands separators).
     """
     parts = []
     for place, records, frame, pattern, aor in selections:
@@ -120,7 +121,7 @@ def landmark_table(selections) -> pd.DataFrame:
                 {
                     "place": place,
                     "records": records,
-                    "landmark": found["landmark"],
+                    "landmark": found["landmark"].str.replace("287(G)", "287(g)", regex=False),
                     "total": found["total"].map("{:,}".format),
                 }
             )

@@ -84,3 +84,5 @@ def test_landmark_table_lists_each_match():
     assert table.columns.tolist() == ["place", "records", "landmark", "total"]
     assert table["total"].tolist() == ["801", "6", "55"]
     assert table["place"].tolist() == ["Mecklenburg", "Mecklenburg", "Wake"]
+    shown = foia.landmark_table([("Wake", "arrests", frame, "wake", None)])["landmark"]
+    assert shown.tolist() == ["WAKE COUNTY JAIL 287(g)"]
