@@ -52,6 +52,51 @@ def published_agreements(month: str) -> AgreementCount:
     )
 
 
+# Official counts of the program (DHS inspector general, GAO, ICE releases): glue suffix ->
+# published figure id (data/published_figures.csv).
+OFFICIAL_COUNTS = {
+    "oig-2017": "oig_287g_participants_2017_01",
+    "oig-2018": "oig_287g_participants_2018_03",
+    "gao-2017": "gao_287g_agreements_2017_01",
+    "gao-2020": "gao_287g_agreements_2020_09",
+    "ice-jul-2020": "ice_287g_agencies_2020_07",
+    "ice-jul-jem": "ice_jem_agreements_2020_07",
+    "ice-jul-wso": "ice_wso_agreements_2020_07",
+    "ice-tx-2017": "ice_texas_new_agreements_2017_07",
+    "ice-all-2017": "ice_287g_agreements_2017_07",
+}
+
+
+def official_counts(
+    roster: float | None = None, figures=None, glue_prefix: str | None = None
+) -> dict[str, float]:
+    """The official reports' counts of the program, keyed by :data:`OFFICIAL_COUNTS`.
+
+    With ``roster`` (the agencies on ICE's roster after the January 2017 inauguration), also
+    check what the chapters say about the two reports' starting counts: the inspector general's
+    count of participating agencies equals the roster's, and GAO's count of agreements is lower
+    but within the one tolerance of it. With ``glue_prefix`` ("a004"), glue each count as
+    "<prefix>-<key>". ``figures`` is a published-figures table (for tests).
+    """
+    from .rules import within
+
+    table = loaders.published_figures() if figures is None else figures
+    counts = {key: float(table.loc[fid, "value"]) for key, fid in OFFICIAL_COUNTS.items()}
+    if roster is not None:
+        oig, gao = counts["oig-2017"], counts["gao-2017"]
+        if oig != roster or not (gao < roster and within(gao, roster)):
+            raise ValueError(
+                f"official counts for January 2017 (inspector general {oig:g}, GAO {gao:g}) no "
+                f"longer relate to the roster's {roster:g} as the chapters say"
+            )
+    if glue_prefix is not None:
+        from .report import glue_value
+
+        for key, value in counts.items():
+            glue_value(f"{glue_prefix}-{key}", value)
+    return counts
+
+
 def growth_factor(later: float, earlier: float) -> float:
     """How many times larger ``later`` is than ``earlier``."""
     if earlier <= 0:

@@ -1,0 +1,34 @@
+"""The official reports' counts of the 287(g) program and the check against the roster."""
+
+import pandas as pd
+import pytest
+
+from factcheck import programs
+
+
+def _figures(oig=36, gao=35):
+    values = {fid: 1.0 for fid in programs.OFFICIAL_COUNTS.values()}
+    values.update({"oig_287g_participants_2017_01": oig, "gao_287g_agreements_2017_01": gao})
+    return pd.DataFrame({"value": values})
+
+
+def test_counts_are_keyed_for_glue():
+    counts = programs.official_counts(figures=_figures())
+    assert set(counts) == set(programs.OFFICIAL_COUNTS)
+    assert counts["oig-2017"] == 36 and counts["gao-2017"] == 35
+
+
+def test_roster_check_by_hand():
+    assert programs.official_counts(36, figures=_figures())["gao-2017"] == 35
+    with pytest.raises(ValueError, match="inspector general"):
+        programs.official_counts(37, figures=_figures())  # OIG no longer equals the roster
+    with pytest.raises(ValueError):
+        programs.official_counts(36, figures=_figures(gao=36))  # GAO no longer lower
+    with pytest.raises(ValueError):
+        programs.official_counts(36, figures=_figures(gao=30))  # outside the tolerance
+
+
+def test_the_published_counts():
+    counts = programs.official_counts(36)
+    assert counts["ice-jul-2020"] == 139 and counts["gao-2020"] == 150
+    assert counts["ice-tx-2017"] == 18 and counts["ice-all-2017"] == 60
