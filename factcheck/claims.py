@@ -26,7 +26,7 @@ import yaml
 
 from . import rules
 from .prose import find_numbers
-from .registry import PROJECT_ROOT
+from .registry import PROJECT_ROOT, DuplicateKeyError, load_yaml
 
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
 CHAPTERS = PROJECT_ROOT / "chapters"
@@ -108,7 +108,10 @@ def validate(
     index = rules.SourceIndex(
         base.registry, base.published, base.bib, {str(k): v for k, v in articles.items()}
     )
+    for figure_id, row in base.published.items():
+        problems.extend(rules.markup_problems(f"published figure {figure_id}", row))
     for art_id, art in articles.items():
+        problems.extend(rules.markup_problems(f"article {art_id}", art))
         for name in ARTICLE_FIELDS:
             if not art.get(name):
                 problems.append(f"article {art_id}: missing {name}")
@@ -135,6 +138,7 @@ def validate(
             problems.append(f"{cid}: unknown fields {sorted(unknown)}")
         if cid in seen:
             problems.append(f"{cid}: duplicate id")
+        problems.extend(rules.markup_problems(str(cid), claim))
         seen.add(cid)
         if claim.get("article") not in articles:
             problems.append(f"{cid}: article {claim.get('article')!r} not in articles")
@@ -177,8 +181,10 @@ def validate(
 
 def read_ledger(path: Path = LEDGER_PATH, chapters_dir: Path = CHAPTERS) -> Ledger:
     """Parse and validate a ledger file; raises :class:`LedgerError` listing every problem."""
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    try:
+        raw = load_yaml(path)
+    except (DuplicateKeyError, yaml.YAMLError) as err:
+        raise LedgerError(f"{path}: {err}") from None
     problems = validate(raw, chapters_dir)
     if problems:
         raise LedgerError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))

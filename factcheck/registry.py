@@ -126,6 +126,14 @@ def _entry(key: str, raw: Mapping[str, Any]) -> Entry:
     missing = [name for name in required if not raw.get(name)]
     if missing:
         raise DataRegistryError(f"registry entry {key!r} lacks {missing}; edit {REGISTRY_PATH}")
+    markup = [
+        n for n in ("description", "citation", "licence", "url") if set("<>") & set(str(raw[n]))
+    ]
+    if markup:
+        raise DataRegistryError(
+            f"registry entry {key!r}: {markup} contain '<' or '>'; registry text is plain text "
+            f"(no HTML); edit {REGISTRY_PATH}"
+        )
     if raw["origin"] not in ORIGINS:
         raise DataRegistryError(
             f"registry entry {key!r}: origin {raw['origin']!r} is not one of {sorted(ORIGINS)}"
@@ -146,10 +154,40 @@ def _entry(key: str, raw: Mapping[str, Any]) -> Entry:
     )
 
 
+class DuplicateKeyError(ValueError):
+    """A YAML mapping names the same key twice (a bad merge would otherwise win silently)."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that rejects duplicate keys instead of keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise DuplicateKeyError(
+                    f"{key_node.start_mark.name}:{line}: duplicate key {key!r} (first at line "
+                    f"{seen[key]}); keep one of the two"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file safely; a key given twice in one mapping raises
+    :class:`DuplicateKeyError` naming the file, both lines and the key."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
 def read_registry(path: Path = REGISTRY_PATH) -> dict[str, Entry]:
     """Parse a registry file into entries keyed by name."""
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    try:
+        raw = load_yaml(path)
+    except (DuplicateKeyError, yaml.YAMLError) as err:
+        raise DataRegistryError(f"{path}: {err}") from None
     return {key: _entry(key, value) for key, value in raw["files"].items()}
 
 
