@@ -59,7 +59,6 @@ def executed_notebooks(build: Path, root: Path):
     outputs, so the outputs are taken from the jupyter-cache record that matches the chapter's
     current code (the same match myst-nb makes), and from the executed copy otherwise.
     """
-    import nbformat
     import yaml
     from jupyter_cache import get_cache
     from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
@@ -68,6 +67,20 @@ def executed_notebooks(build: Path, root: Path):
     config = (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
     cache_path = root / ((config.get("execute") or {}).get("cache") or "_build/.jupyter_cache")
     cache = get_cache(str(cache_path)) if cache_path.exists() else None
+    try:
+        yield from _executed(
+            build, root, cache, is_myst_markdown_notebook, read_myst_markdown_notebook
+        )
+    finally:
+        # Close the cache's database: an engine left to the garbage collector leaves an
+        # unclosed sqlite3 connection (a ResourceWarning on Python 3.13, fatal in the tests).
+        if cache is not None and getattr(cache, "_db", None) is not None:
+            cache.db.dispose()
+
+
+def _executed(build: Path, root: Path, cache, is_myst, read_myst):
+    import nbformat
+
     executed = build / "jupyter_execute"
     for copy in sorted(executed.rglob("*.ipynb")):
         relative = copy.relative_to(executed).with_suffix("")
@@ -78,9 +91,9 @@ def executed_notebooks(build: Path, root: Path):
             continue  # a chapter that no longer exists
         notebook = nbformat.read(copy, as_version=4)
         text = source.read_text(encoding="utf-8")
-        if cache is not None and is_myst_markdown_notebook(text):
+        if cache is not None and is_myst(text):
             try:
-                record = cache.match_cache_notebook(read_myst_markdown_notebook(text))
+                record = cache.match_cache_notebook(read_myst(text))
             except KeyError:
                 record = None
             if record is not None:
