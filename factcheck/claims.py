@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ import yaml
 
 from . import rules
 from .prose import find_numbers
-from .registry import PROJECT_ROOT, DuplicateKeyError, load_yaml
+from .registry import PROJECT_ROOT, DataRegistryError, DuplicateKeyError, load_yaml
 
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
 CHAPTERS = PROJECT_ROOT / "chapters"
@@ -423,7 +424,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, help="export the ledger to this CSV file")
     parser.add_argument("--json", type=Path, help="export the ledger to this JSON file")
     args = parser.parse_args(argv)
-    book = ledger()  # validates
+    try:
+        book = read_ledger(LEDGER_PATH)  # validates
+    except (LedgerError, DataRegistryError) as err:  # a message, not a traceback
+        print(f"Ledger check failed: {err}", file=sys.stderr)
+        return 1
     if args.csv:
         export_csv(args.csv)
     if args.json:

@@ -91,7 +91,7 @@ def test_install_targets_print_the_packages_when_they_cannot_install():
     for name, packages in [("TeX", "TEX_PACKAGES"), ("Browser", "BROWSER_PACKAGES")]:
         assert f"$(call apt_install,{name}," in MAKEFILE and packages in MAKEFILE
     assert "Install these Debian packages (as root): apt-get install $(3)" in MAKEFILE
-    assert re.search(r"^test: book install-browser$", MAKEFILE, re.M)
+    assert re.search(r"^test: install-tex install-browser book$", MAKEFILE, re.M)
     assert "BROWSER_PACKAGES := chromium chromium-driver" in MAKEFILE
 
 
@@ -547,7 +547,6 @@ def test_no_code_cell_shows_a_stray_string(built):
     for doc in toc_files():
         stray = STRAY_STRING.findall(page(built, doc))
         assert not stray, f"{doc}: {len(stray)} code cell(s) show a bare string output"
-
 
 
 def test_stderr_scan_closes_the_execution_cache_database(tmp_path, monkeypatch):
