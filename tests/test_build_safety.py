@@ -245,3 +245,46 @@ def test_preflight_notices_a_changed_byte_with_the_mtime_restored(tmp_path, monk
     assert registry.main(["--check", "--state", str(tmp_path / "fresh.json")]) == 1
     data.write_text("a,b\n1,2\n")
     assert registry.main(["--check", "--state", str(state)]) == 0
+
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+
+
+def test_every_matrix_leg_runs_the_whole_test_on_its_own_python_and_names_failed_artefacts():
+    import yaml
+
+    steps = yaml.safe_load(WORKFLOW.read_text())["jobs"]["build"]["steps"]
+    by_name = {s.get("name"): s for s in steps}
+    version = by_name["Python version of this job"]["run"]
+    assert "python3 --version" in version and "${{ matrix.python }}" in version
+    test = next(s for s in steps if s.get("run", "").strip() == ".ci/run")
+    assert test["env"]["EXPECT_PYTHON"] == "${{ matrix.python }}"
+    assert test["if"] == "${{ !cancelled() }}"  # runs even when the lint step failed
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert {(u["if"], u["with"]["name"].split("-python")[0]) for u in uploads} == {
+        ("success()", "book"),
+        ("failure()", "FAILED-book"),
+    }
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages"))
+    assert "if" in pages and "always" not in pages["if"]
+
+
+def test_ci_run_refuses_a_job_whose_python_is_not_the_one_it_claims(tmp_path):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "make").write_text("#!/bin/sh\necho make-ran\n")
+    (fake / "make").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}", "EXPECT_PYTHON": "3.99"}
+    run = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "run")], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 1 and "expected Python 3.99" in run.stderr
+    assert "make-ran" not in run.stdout
+    found = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    env["EXPECT_PYTHON"] = found
+    env["PYTHON"] = sys.executable
+    run = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "run")], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"is Python {found}." in run.stdout and "make-ran" in run.stdout
