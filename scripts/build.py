@@ -59,7 +59,12 @@ NOTICE = "BUILD-FAILED.txt"
 BANNER_MARK = "<!-- build-failed-notice -->"
 # Kernels inherit this: warnings from package code are shown (Python hides DeprecationWarning
 # outside __main__ by default), written to stderr, and failed by the scan.
-KERNEL_ENV = {"PYTHONWARNINGS": "default"}
+# The two ignores silence jupyter-book's own dependencies (not run in kernels), which would
+# otherwise print a PendingDeprecationWarning per chapter into the log.
+KERNEL_ENV = {
+    "PYTHONWARNINGS": "default,ignore:::sphinx_jupyterbook_latex.transforms,"
+    "ignore:::jupyter_book.cli.pluggable"
+}
 
 _spec = importlib.util.spec_from_file_location(
     "cache_stamp", Path(__file__).with_name("cache_stamp.py")
