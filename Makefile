@@ -3,7 +3,8 @@
 #   make test   build the book, then run every test against it (CI runs exactly this: .ci/run)
 #
 # Other targets: install, html, pdf, unit (tests that need no build), lint, check-data,
-# check-tex, check-browser, benchmark, lock, clean.
+# check-chapters, chapter NAME=... (check and execute one chapter quickly), check-tex,
+# check-browser, benchmark, lock, clean.
 #
 # Every recipe runs under `bash -eo pipefail`. Checks therefore never pipe into a reader that
 # exits early (`cmd | grep -q`, `| head`): the writer would die of SIGPIPE and pipefail would
@@ -53,7 +54,7 @@ define check_only
 endef
 
 .PHONY: install install-python install-tex install-browser check-tex check-browser check-data \
-	book html pdf test unit lint benchmark lock clean
+	check-chapters chapter book html pdf test unit lint benchmark lock clean
 
 install: install-python install-tex install-browser
 
@@ -91,29 +92,44 @@ LEDGER_JSON := chapters/generated/claims.json
 
 # The scorecard's CSV and JSON downloads (with resolved sources): regenerated only when the
 # ledger, its sources or its code change.
-$(LEDGER_CSV): data/claims.yml data/registry.yml data/published_figures.csv references.bib factcheck/claims.py factcheck/rules.py $(VENV)/.installed
+$(LEDGER_CSV): $(wildcard data/*) references.bib $(wildcard factcheck/*.py) $(VENV)/.installed
 	$(PY) -m factcheck.claims --csv $@ --json $(LEDGER_JSON)
 	touch $@
 
 # scripts/build.py: cache invalidation, a clean environment after a failed build, the scan of
 # every executed notebook for stderr, and removal of a PDF that no longer matches the sources.
-html: check-data $(LEDGER_CSV)
+# The prose (no hand-typed numbers) and chapter-shape checks run first: under a second, and a
+# number typed into prose can never be built or published.
+check-chapters: install-python
+	$(PY) scripts/check_chapters.py
+
+html: check-data check-chapters $(LEDGER_CSV)
 	$(PY) scripts/build.py html --build $(BUILD)
+
+# One chapter, quickly: ledger, prose/shape and status-pin checks, then its cells in a fresh
+# kernel (errors with the chapter's line, stderr). No rendering: `make html` does that.
+chapter: install-python
+	@if [ -z "$(NAME)" ]; then echo "usage: make chapter NAME=a004_expansion_prince_william" >&2; exit 2; fi
+	$(PY) scripts/chapter.py $(NAME)
 
 pdf: html install-tex
 	$(PY) scripts/build.py pdf --build $(BUILD)
 
 book: pdf
 
-test: book install-browser
+# TeX and Chromium are checked (installed as root) before the long build, not after it.
+test: install-tex install-browser book
 	$(PY) -m pytest
 
 unit: install-python
 	$(PY) -m pytest -m "not build"
 
+# The same checks as the pre-commit hooks: ruff, the formatter, the glue discipline, the ledger.
 lint: install-python
 	$(VENV)/bin/ruff check factcheck tests scripts
+	$(VENV)/bin/ruff format --check factcheck tests scripts
 	$(PY) -m factcheck.prose chapters/*.md
+	$(PY) -m factcheck.claims
 
 benchmark: install
 	$(PY) scripts/benchmark.py --repeat 3

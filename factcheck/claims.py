@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ import yaml
 
 from . import rules
 from .prose import find_numbers
-from .registry import PROJECT_ROOT
+from .registry import PROJECT_ROOT, DataRegistryError, DuplicateKeyError, load_yaml
 
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
 CHAPTERS = PROJECT_ROOT / "chapters"
@@ -110,7 +111,10 @@ def validate(
     index = rules.SourceIndex(
         base.registry, base.published, base.bib, {str(k): v for k, v in articles.items()}
     )
+    for figure_id, row in base.published.items():
+        problems.extend(rules.markup_problems(f"published figure {figure_id}", row))
     for art_id, art in articles.items():
+        problems.extend(rules.markup_problems(f"article {art_id}", art))
         for name in ARTICLE_FIELDS:
             if not art.get(name):
                 problems.append(f"article {art_id}: missing {name}")
@@ -137,6 +141,7 @@ def validate(
             problems.append(f"{cid}: unknown fields {sorted(unknown)}")
         if cid in seen:
             problems.append(f"{cid}: duplicate id")
+        problems.extend(rules.markup_problems(str(cid), claim))
         seen.add(cid)
         if claim.get("article") not in articles:
             problems.append(f"{cid}: article {claim.get('article')!r} not in articles")
@@ -179,8 +184,10 @@ def validate(
 
 def read_ledger(path: Path = LEDGER_PATH, chapters_dir: Path = CHAPTERS) -> Ledger:
     """Parse and validate a ledger file; raises :class:`LedgerError` listing every problem."""
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    try:
+        raw = load_yaml(path)
+    except (DuplicateKeyError, yaml.YAMLError) as err:
+        raise LedgerError(f"{path}: {err}") from None
     problems = validate(raw, chapters_dir)
     if problems:
         raise LedgerError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(problems))
@@ -217,6 +224,35 @@ def check_rebuilt(claim: dict[str, Any], value: Any) -> None:
         )
 
 
+class StatusPinError(LedgerMismatchError):
+    """The ledger's status differs from the one the chapter argues for (its ``status=`` pin)."""
+
+
+def check_status(claim: dict[str, Any], status: str | None) -> None:
+    """Raise :class:`StatusPinError` unless the ledger records ``status`` for the claim.
+
+    A chapter's prose argues for one status; ``status=`` in its ``claims.check`` or
+    ``claims.verdict`` call pins it, so a status changed in the ledger alone (with a verdict
+    label and reason field to match, which the rules accept) stops the build instead of
+    publishing a label that the chapter's prose contradicts. ``None`` pins nothing.
+    """
+    if status is None:
+        return
+    if status not in STATUSES:
+        raise StatusPinError(
+            f"chapters/{claim['chapter']}.md: claim {claim['id']}: status={status!r} is not a "
+            f"status ({', '.join(STATUSES)})"
+        )
+    if claim["status"] != status:
+        raise StatusPinError(
+            f"chapters/{claim['chapter']}.md argues that claim {claim['id']} is {status!r} "
+            f"({STATUSES[status]}), but data/claims.yml records {claim['status']!r} "
+            f"({STATUSES.get(claim['status'], '?')}). A status changes in the ledger and the "
+            "chapter together: if the finding changed, rewrite the chapter's argument and its "
+            "status= pin; otherwise restore the ledger."
+        )
+
+
 def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:
     """The claim as a quote block (see :func:`factcheck.render.claim_markdown`)."""
     from . import render
@@ -238,16 +274,18 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     return render.verdict_markdown(claim)
 
 
-def verdict(claim_id: str, rebuilt: Any = None) -> None:
-    """Check the chapter's value against the ledger, glue it, and display the verdict.
+def verdict(claim_id: str, rebuilt: Any = None, status: str | None = None) -> None:
+    """Check the chapter's value and status against the ledger, glue it, show the verdict.
 
     ``rebuilt`` is the value the chapter computed (None when nothing can be rebuilt). The
     value is glued as ``<claim id>-rebuilt`` so the build tests can compare it with the
-    ledger independently.
+    ledger independently. ``status`` is the status the chapter argues for (see
+    :func:`check_status`; every chapter call carries one, ``scripts/pin_statuses.py`` adds it).
     """
     from .report import glue_text, show_markdown
 
     claim = ledger().claim(claim_id)
+    check_status(claim, status)
     check_rebuilt(claim, rebuilt)
     glue_text(f"{claim_id}-rebuilt", "" if rebuilt is None else str(rebuilt))
     show_markdown(verdict_markdown(claim))
@@ -260,13 +298,17 @@ def article_claims_markdown(article: str, book: Ledger | None = None) -> str:
     return render.article_claims_markdown(article, book)
 
 
-def check(claim_id: str, rebuilt: Any = None) -> None:
+def check(claim_id: str, rebuilt: Any = None, status: str | None = None) -> None:
     """Show a claim as worded, then its verdict: the pair each claim gets in its chapter.
 
-    Same as :func:`show_claim` followed by :func:`verdict` (``rebuilt`` as there).
+    Same as :func:`show_claim` followed by :func:`verdict` (``rebuilt`` and ``status`` as
+    there); both are checked before anything is shown.
     """
+    claim = ledger().claim(claim_id)
+    check_status(claim, status)
+    check_rebuilt(claim, rebuilt)
     show_claim(claim_id)
-    verdict(claim_id, rebuilt)
+    verdict(claim_id, rebuilt, status)
 
 
 def show_article_claims(article: str, at_a_glance: bool = True) -> None:
@@ -386,7 +428,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, help="export the ledger to this CSV file")
     parser.add_argument("--json", type=Path, help="export the ledger to this JSON file")
     args = parser.parse_args(argv)
-    book = ledger()  # validates
+    try:
+        book = read_ledger(LEDGER_PATH)  # validates
+    except (LedgerError, DataRegistryError) as err:  # a message, not a traceback
+        print(f"Ledger check failed: {err}", file=sys.stderr)
+        return 1
     if args.csv:
         export_csv(args.csv)
     if args.json:

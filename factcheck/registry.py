@@ -126,6 +126,14 @@ def _entry(key: str, raw: Mapping[str, Any]) -> Entry:
     missing = [name for name in required if not raw.get(name)]
     if missing:
         raise DataRegistryError(f"registry entry {key!r} lacks {missing}; edit {REGISTRY_PATH}")
+    markup = [
+        n for n in ("description", "citation", "licence", "url") if set("<>") & set(str(raw[n]))
+    ]
+    if markup:
+        raise DataRegistryError(
+            f"registry entry {key!r}: {markup} contain '<' or '>'; registry text is plain text "
+            f"(no HTML); edit {REGISTRY_PATH}"
+        )
     if raw["origin"] not in ORIGINS:
         raise DataRegistryError(
             f"registry entry {key!r}: origin {raw['origin']!r} is not one of {sorted(ORIGINS)}"
@@ -146,10 +154,40 @@ def _entry(key: str, raw: Mapping[str, Any]) -> Entry:
     )
 
 
+class DuplicateKeyError(ValueError):
+    """A YAML mapping names the same key twice (a bad merge would otherwise win silently)."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that rejects duplicate keys instead of keeping the last one."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise DuplicateKeyError(
+                    f"{key_node.start_mark.name}:{line}: duplicate key {key!r} (first at line "
+                    f"{seen[key]}); keep one of the two"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file safely; a key given twice in one mapping raises
+    :class:`DuplicateKeyError` naming the file, both lines and the key."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
 def read_registry(path: Path = REGISTRY_PATH) -> dict[str, Entry]:
     """Parse a registry file into entries keyed by name."""
-    with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    try:
+        raw = load_yaml(path)
+    except (DuplicateKeyError, yaml.YAMLError) as err:
+        raise DataRegistryError(f"{path}: {err}") from None
     return {key: _entry(key, value) for key, value in raw["files"].items()}
 
 
@@ -246,6 +284,10 @@ def fetch(key: str) -> Path:
 def _download(item: Entry) -> Path:
     import pooch  # imported here: only needed without a mirror
 
+    # pooch announces each download on stderr (one line per file), which would fail a chapter
+    # and bury the pre-flight's message; failures are reported by the exceptions below.
+    pooch.get_logger().setLevel("WARNING")
+
     target = cache_dir() / item.path
     try:
         local = pooch.retrieve(
@@ -338,17 +380,32 @@ def sources_table() -> pd.DataFrame:
 
 
 def _fingerprint(path: Path) -> list[int]:
+    """Size, modification time, inode change time and inode. The change time (ctime) cannot be
+    set back by a user (``touch -d`` or ``os.utime`` restore the mtime, and change the ctime),
+    so an edit with the mtime restored still changes the fingerprint."""
     stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+@dataclass
+class PreflightCounts:
+    """How the last :func:`preflight` checked the files (for its message)."""
+
+    hashed: int = 0
+    unchanged: int = 0
+
+
+LAST_PREFLIGHT = PreflightCounts()
 
 
 def preflight(state_path: Path | None = None) -> list[str]:
     """Check every registered file; return one short problem line per bad file.
 
-    A file is hashed in full only when its size/mtime/inode fingerprint differs from the one
-    recorded in ``state_path`` at its last good check (or when there is no record), so the
+    A file is hashed in full only when its size/mtime/ctime/inode fingerprint differs from the
+    one recorded in ``state_path`` at its last good check (or when there is no record), so the
     check costs milliseconds on an unchanged mirror. Files that are not local yet are fetched
-    (downloaded when no mirror is configured).
+    (downloaded when no mirror is configured). :data:`LAST_PREFLIGHT` counts the files hashed
+    and the ones trusted by fingerprint.
     """
     try:
         known: dict[str, dict[str, Any]] = json.loads(state_path.read_text()) if state_path else {}
@@ -357,6 +414,13 @@ def preflight(state_path: Path | None = None) -> list[str]:
     seen: dict[str, dict[str, Any]] = {}
     problems = []
     mirror = mirror_dir()
+    LAST_PREFLIGHT.hashed = LAST_PREFLIGHT.unchanged = 0
+    if mirror is not None and not mirror.is_dir():
+        raise MissingFileError(
+            f"the data mirror {mirror} does not exist ({MIRROR_ENV}="
+            f"{os.environ.get(MIRROR_ENV, '(unset)')}); fix the path, or unset {MIRROR_ENV} to "
+            f"use {DEFAULT_MIRROR}"
+        )
     for item in registry().values():
         path = (mirror if mirror is not None else cache_dir()) / item.path
         if mirror is not None and not path.is_file():
@@ -366,14 +430,20 @@ def preflight(state_path: Path | None = None) -> list[str]:
             try:
                 path = fetch(item.key)
             except DataRegistryError as err:
-                problems.append(f"{item.key}: {str(err).split('. Fix:')[0]}")
+                if not item.downloadable:
+                    problems.append(f"{item.key}: transcription, exists only in the mirror")
+                else:
+                    first = str(err).split(". Fix:")[0].splitlines()[0]
+                    problems.append(f"{item.key}: download failed ({first[-160:]})")
                 continue
         fingerprint = _fingerprint(path)
         record = known.get(str(path))
         if record and record["fingerprint"] == fingerprint and record["sha256"] == item.sha256:
             seen[str(path)] = record
+            LAST_PREFLIGHT.unchanged += 1
             continue
         found = sha256_of(path)
+        LAST_PREFLIGHT.hashed += 1
         if found != item.sha256:
             problems.append(
                 f"{item.key}: sha256 mismatch at {path} ({fingerprint[0]} bytes): "
@@ -394,12 +464,34 @@ def preflight_report(problems: list[str]) -> str:
     lines = [
         f"Data pre-flight: {len(problems)} of {len(registry())} registered files are bad "
         f"(read from {where}):",
-        *[f"  - {line}" for line in problems],
-        "Fix: restore these files from a clean copy of the mirror (transcriptions exist only "
-        f"there), point {MIRROR_ENV} at a complete copy, or set {MIRROR_ENV}=none to download "
-        "the downloadable ones. If a source really changed, review it and update data/registry.yml "
-        "and the mirror README's hash list.",
     ]
+    transcriptions = [p.split(":")[0] for p in problems if p.endswith("only in the mirror")]
+    downloads = [p for p in problems if ": download failed (" in p]
+    others = [p for p in problems if p.split(":")[0] not in transcriptions and p not in downloads]
+    if transcriptions:
+        lines.append(
+            f"  - {len(transcriptions)} transcriptions, which exist only in the mirror: "
+            + ", ".join(transcriptions)
+        )
+    if len(downloads) > 3:  # one line, not one per file: the cause is usually the same
+        keys = ", ".join(p.split(":")[0] for p in downloads)
+        lines.append(f"  - {len(downloads)} downloads failed ({keys}); the first: {downloads[0]}")
+    else:
+        others = downloads + others
+    lines += [f"  - {line}" for line in others]
+    if mirror is None:
+        lines.append(
+            "Fix: no data mirror is configured, and transcriptions exist only in the mirror: "
+            f"put the mirror at {DEFAULT_MIRROR} or set {MIRROR_ENV} to its folder (downloads "
+            "also need network access)."
+        )
+    else:
+        lines.append(
+            "Fix: restore these files from a clean copy of the mirror (transcriptions exist "
+            f"only there), point {MIRROR_ENV} at a complete copy, or set {MIRROR_ENV}=none to "
+            "download the downloadable ones. If a source really changed, review it and update "
+            "data/registry.yml and the mirror README's hash list."
+        )
     return "\n".join(lines)
 
 
@@ -419,7 +511,12 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(preflight_report(problems), file=sys.stderr)
         return 1
-    print(f"Data pre-flight: all {len(registry())} registered files present with their sha256")
+    counts = LAST_PREFLIGHT
+    print(
+        f"Data pre-flight: all {len(registry())} registered files present; {counts.hashed} "
+        f"hashed in full now (sha256 as registered), {counts.unchanged} unchanged since their "
+        "last full hash (same size, mtime, ctime and inode)"
+    )
     return 0
 
 

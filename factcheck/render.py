@@ -24,6 +24,8 @@ import pandas as pd
 
 from . import claims as _claims
 from .palette import STATUS_COLOURS, STATUS_TEXT
+from .report import escape_myst as esc
+from .report import json_for_html, safe_url
 
 REPORT_NAME = "287(g), detainers and crime: checking the articles' claims"
 UNSCORED = _claims.UNSCORED
@@ -126,8 +128,8 @@ def source_markdown(source: dict[str, Any]) -> str:
     if source.get("kind") == "bib":
         return f"{{cite:t}}`{str(source['key']).split(':', 1)[-1]}`"
     text = str(source.get("label") or source.get("key"))
-    text = text.replace("[", "(").replace("]", ")")
-    return f"[{text}]({source['url']})" if source.get("url") else text
+    text = esc(text.replace("[", "(").replace("]", ")"))
+    return f"[{text}]({safe_url(source['url'])})" if source.get("url") else text
 
 
 def value_text(value: Any, unit: Any = None) -> str:
@@ -158,13 +160,13 @@ def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None)
     """
     parts = [f"claim `{claim['id']}`"]
     if not blank(claim.get("claimed_value")):
-        parts.append(f"claimed: {value_text(claim['claimed_value'], claim.get('unit'))}")
+        parts.append(f"claimed: {esc(value_text(claim['claimed_value'], claim.get('unit')))}")
     for name in ("period", "geography"):
         if not blank(claim.get(name)):
-            parts.append(f"{'place' if name == 'geography' else name}: {claim[name]}")
+            parts.append(f"{'place' if name == 'geography' else name}: {esc(claim[name])}")
     return (
         _anchor(str(claim["id"]))
-        + f"::::{{container}} claim-quote\n> “{claim['quote']}”\n>\n> "
+        + f"::::{{container}} claim-quote\n> “{esc(claim['quote'])}”\n>\n> "
         + " · ".join(parts)
         + "\n::::"
     )
@@ -185,16 +187,16 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
         # Free text carries its own unit; a plain number takes the claim's.
         numeric = isinstance(rebuilt, (int, float))
         shown = value_text(rebuilt, claim.get("unit")) if numeric else rebuilt
-        lines += [f"Rebuilt value: {bold_numbers(str(shown))}", ""]
+        lines += [f"Rebuilt value: {bold_numbers(esc(shown))}", ""]
     default = {
         "opinion": "An opinion or a prediction: labelled, not scored.",
         "pending": "This claim has not been checked yet.",
     }
     text = claim.get("verdict")
-    lines += [default.get(status, "") if blank(text) else str(text), ""]
+    lines += [default.get(status, "") if blank(text) else esc(text), ""]
     for field, heading in REASONS.items():
         if not blank(claim.get(field)):
-            lines += [f"*{heading}:* {claim[field]}", ""]
+            lines += [f"*{heading}:* {esc(claim[field])}", ""]
     found = [s for s in sources(claim) if s.get("kind") != "article"]
     if found:
         lines += ["*Sources:* " + "; ".join(source_markdown(s) for s in found) + ".", ""]
@@ -204,12 +206,12 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
 
 def article_line(art_id: str, article: dict[str, Any]) -> str:
     """Outlet, title, date and link of a checked article, for the at-a-glance box."""
-    title = f"“{article['title']}”"
+    title = f"“{esc(article['title'])}”"
     url = article.get("url") or article.get("archive_url")
     if url:
-        title = f"[{title}]({url})"
+        title = f"[{title}]({safe_url(url)})"
     date = article.get("date_published") or article.get("date")
-    return f"{article['outlet']}, {title}, {date}"
+    return f"{esc(article['outlet'])}, {title}, {esc(date)}"
 
 
 def at_a_glance_markdown(
@@ -232,7 +234,7 @@ def at_a_glance_markdown(
     if headline in set(rows["id"]):
         claim = book.claim(headline)
         lines += [
-            f"**Its headline claim,** “{claim['quote']}”: {badge(claim['status'])}"
+            f"**Its headline claim,** “{esc(claim['quote'])}”: {badge(claim['status'])}"
             f" ({claim_link(headline, 'verdict')}).",
             "",
         ]
@@ -267,7 +269,7 @@ def headline_line(art_id: str, book: _claims.Ledger | None = None) -> str:
     if headline:
         claim = book.claim(headline)
         line += (
-            f" Headline claim, “{claim['quote']}”: {badge(claim['status'])}"
+            f" Headline claim, “{esc(claim['quote'])}”: {badge(claim['status'])}"
             f" ({claim_link(headline, 'verdict')})."
         )
     if tally:
@@ -287,8 +289,8 @@ def article_claims_markdown(article: str, book: _claims.Ledger | None = None) ->
             # The number alone: a hyphenated id breaks badly in narrow PDF table columns.
             "no.": [claim_link(i, i.split("-")[1]) for i in rows["id"]],
             "status": rows["status"].map(badge),
-            "as worded": "“" + rows["quote"] + "”",
-            "kind": rows["kind"],
+            "as worded": "“" + rows["quote"].map(esc) + "”",
+            "kind": rows["kind"].map(esc),
         }
     )
     return list_table(table, (7, 24, 55, 14), css_class="claims-table longtable")
@@ -326,6 +328,8 @@ def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
     """The scorecard for the PDF: a long table with fixed column widths and linked ids."""
     book = book or _claims.ledger()
     table = scorecard_table(book)
+    for column in ("what would have to be true", "claimed", "rebuilt"):  # ledger text
+        table[column] = table[column].map(esc)
     table["claim"] = [claim_link(i) for i in table["claim"]]
     table["status"] = book.claims["status"].map(badge)
     return list_table(table, SCORECARD_WIDTHS, css_class="scorecard longtable")
@@ -434,7 +438,7 @@ def claimreview_blocks(rows: list[dict[str, Any]], book: _claims.Ledger) -> list
     for claim in rows:
         data = claimreview(claim, book)
         if data is not None:
-            text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+            text = json_for_html(json.dumps(data, ensure_ascii=False))
             blocks.append(f'<script type="application/ld+json">{text}</script>')
     return blocks
 
@@ -539,11 +543,11 @@ def sources_markdown(sources: pd.DataFrame) -> str:
     table = pd.DataFrame(
         {
             "what it holds (registry key)": [
-                f"{what} (`{key}`)"
+                f"{esc(what)} (`{key}`)"
                 for what, key in zip(sources["what"], sources["key"], strict=True)
             ],
-            "public address": [f"[{host(u)}]({u})" for u in sources["url"]],
-            "licence": sources["licence"],
+            "public address": [f"[{esc(host(u))}]({safe_url(u)})" for u in sources["url"]],
+            "licence": sources["licence"].map(esc),
         }
     )
     return list_table(table, (45, 29, 26), css_class="sources longtable")

@@ -92,6 +92,47 @@ def escape_html(text: str) -> str:
 
 BACKTICKS = re.compile(r"`+")
 
+# Characters that MyST can read as markup inside a line of text: code spans and roles (backtick),
+# roles, substitutions and attributes ({ }), emphasis (* _), links and spans ([ ]), table cells
+# (|), colon fences and field lists (:), math ($), strikethrough (~), images (!), headings (#).
+MYST_SPECIAL = re.compile(r"([\\`*_{}\[\]|:$~!#^])")
+
+
+def escape_myst(text: object) -> str:
+    """Plain text (a ledger or CSV value) as MyST that shows exactly that text, and no markup.
+
+    ``&``, ``<`` and ``>`` become HTML entities, so no tag can reach a page (HTML or PDF: MyST
+    reads entities as characters); every character MyST could read as markup (backticks, braces,
+    colons, emphasis, brackets, pipes, dollars, ...) gets a backslash (CommonMark shows an
+    escaped ASCII punctuation character as itself); line breaks become spaces, so a value can
+    never open a block (a ``:::`` fence, a heading, a list) on a line of its own. Use it at every
+    point where ledger or CSV text enters Markdown; text built by the package (links, badges,
+    roles) is added around the escaped value, never through it.
+    """
+    plain = " ".join(str(text).splitlines())
+    return MYST_SPECIAL.sub(r"\\\1", html.escape(plain, quote=False))
+
+
+def safe_url(url: object) -> str:
+    """A URL for a Markdown link destination ``[text](url)``: every character that could end the
+    destination or start markup (spaces, brackets, quotes, backticks, braces, ``<``, ``>``)
+    percent-encoded; letters, digits and the URL delimiters kept, so ordinary URLs are
+    unchanged."""
+    from urllib.parse import quote
+
+    return quote(str(url).strip(), safe=":/?#@!$&'*+,;=%~")
+
+
+def json_for_html(text: str) -> str:
+    """JSON text that is safe inside an HTML ``<script>`` element (JSON-LD): ``<``, ``>``, ``&``
+    and backticks as ``\\u`` escapes, which JSON parsers read back as the same characters."""
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("`", "\\u0060")
+    )
+
 
 def _opening_run(text: str, pos: int) -> tuple[int, int] | None:
     """(start, end) of the next run of backticks from ``pos`` not escaped by a backslash."""

@@ -90,6 +90,25 @@ TEXT_FIELDS = ("verdict", *STATUS_FIELD.values())
 MATCHING = ("accurate", "needs_context", "traced")  # statuses that say the figure is right
 COMPARING = (*MATCHING, "contradicted")
 DIRECTIONS = {"increase": 1, "decrease": -1}
+# Ledger and published-figure text is plain text: it is escaped wherever it enters a page, and
+# validation rejects angle brackets outright, so no tag can enter the book through the data.
+MARKUP = re.compile(r"[<>]")
+
+
+def markup_problems(where: str, record: Mapping[str, Any]) -> list[str]:
+    """One message per text field of ``record`` (strings, also inside lists) holding ``<`` or
+    ``>``: HTML has no place in the ledger or the published figures."""
+    problems = []
+    for name, value in record.items():
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and MARKUP.search(t) for t in texts):
+            problems.append(
+                f"{where}: {name} contains '<' or '>'; ledger and published-figure text is "
+                "plain text (no HTML): write 'less than' or 'more than', or remove the tag"
+            )
+    return problems
+
+
 SOURCE_KINDS = ("registry", "published", "bib", "article")
 # Words before the claimed number that turn it into a bound (SPEC: they never widen the tolerance).
 QUALIFIERS = {

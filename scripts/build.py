@@ -23,15 +23,30 @@ html:
 pdf: the same marker logic around the LaTeX build; then the PDF must exist and have more than
 one page; its sources digest is written to ``BUILD/latex/book.pdf.sources-sha256`` and the PDF is
 copied into the HTML site with that stamp.
+
+Both:
+- hold a lock (``BUILD/.build-lock``, ``flock``) for the whole build: a second build in the same
+  checkout stops at once with one line naming the process that holds it;
+- run the kernels with ``PYTHONWARNINGS=default``, so a warning raised inside ``factcheck/``
+  (hidden by Python's default filters) reaches stderr, where the scan fails the build;
+- on failure (or Ctrl-C): remove the site's PDF, put a notice on every page of ``BUILD/html``
+  and write ``BUILD/html/BUILD-FAILED.txt`` (a successful build removes both), and end with one
+  short message: the chapter, the line of the failing cell and the exception's last line, or
+  the first warnings.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import importlib.util
+import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +54,17 @@ BUILD_FLAGS = ["-n", "-W", "--keep-going"]
 FAILED = ".build-failed"
 HTML_STAMP = ".book-sources-sha256"
 PDF_STAMP = "book.pdf.sources-sha256"
+LOCK = ".build-lock"
+NOTICE = "BUILD-FAILED.txt"
+BANNER_MARK = "<!-- build-failed-notice -->"
+# Kernels inherit this: warnings from package code are shown (Python hides DeprecationWarning
+# outside __main__ by default), written to stderr, and failed by the scan.
+# The two ignores silence jupyter-book's own dependencies (not run in kernels), which would
+# otherwise print a PendingDeprecationWarning per chapter into the log.
+KERNEL_ENV = {
+    "PYTHONWARNINGS": "default,ignore:::sphinx_jupyterbook_latex.transforms,"
+    "ignore:::jupyter_book.cli.pluggable"
+}
 
 _spec = importlib.util.spec_from_file_location(
     "cache_stamp", Path(__file__).with_name("cache_stamp.py")
@@ -59,7 +85,6 @@ def executed_notebooks(build: Path, root: Path):
     outputs, so the outputs are taken from the jupyter-cache record that matches the chapter's
     current code (the same match myst-nb makes), and from the executed copy otherwise.
     """
-    import nbformat
     import yaml
     from jupyter_cache import get_cache
     from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
@@ -68,6 +93,20 @@ def executed_notebooks(build: Path, root: Path):
     config = (yaml.safe_load(config_file.read_text()) if config_file.exists() else None) or {}
     cache_path = root / ((config.get("execute") or {}).get("cache") or "_build/.jupyter_cache")
     cache = get_cache(str(cache_path)) if cache_path.exists() else None
+    try:
+        yield from _executed(
+            build, root, cache, is_myst_markdown_notebook, read_myst_markdown_notebook
+        )
+    finally:
+        # Close the cache's database: an engine left to the garbage collector leaves an
+        # unclosed sqlite3 connection (a ResourceWarning on Python 3.13, fatal in the tests).
+        if cache is not None and getattr(cache, "_db", None) is not None:
+            cache.db.dispose()
+
+
+def _executed(build: Path, root: Path, cache, is_myst, read_myst):
+    import nbformat
+
     executed = build / "jupyter_execute"
     for copy in sorted(executed.rglob("*.ipynb")):
         relative = copy.relative_to(executed).with_suffix("")
@@ -78,9 +117,9 @@ def executed_notebooks(build: Path, root: Path):
             continue  # a chapter that no longer exists
         notebook = nbformat.read(copy, as_version=4)
         text = source.read_text(encoding="utf-8")
-        if cache is not None and is_myst_markdown_notebook(text):
+        if cache is not None and is_myst(text):
             try:
-                record = cache.match_cache_notebook(read_myst_markdown_notebook(text))
+                record = cache.match_cache_notebook(read_myst(text))
             except KeyError:
                 record = None
             if record is not None:
@@ -107,7 +146,107 @@ def stderr_outputs(build: Path, root: Path) -> list[str]:
     return found
 
 
-def jupyter_book(root: Path, build: Path, builder: str) -> int:
+class LockedError(SystemExit):
+    """Another build holds the lock of this build folder."""
+
+
+@contextlib.contextmanager
+def build_lock(build: Path):
+    """Hold ``BUILD/.build-lock`` (flock) for the duration; fail at once when another process
+    holds it, naming that process. The lock is passed to jupyter-book (``pass_fds``), so it is
+    held until the last process of the build exits, even if this one is killed."""
+    build.mkdir(parents=True, exist_ok=True)
+    fd = os.open(build / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 500, 0).decode(errors="replace").strip() or "an unknown process"
+        os.close(fd)
+        raise LockedError(
+            f"build: another build is running in this checkout ({holder}); wait for it to "
+            f"finish, or stop that process"
+        ) from None
+    os.ftruncate(fd, 0)
+    started = time.strftime("%H:%M:%S", time.localtime())
+    command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])
+    os.pwrite(fd, f"pid {os.getpid()}, {command}, started {started}\n".encode(), 0)
+    try:
+        yield fd
+    finally:
+        os.ftruncate(fd, 0)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+EXCEPTION = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt)\w*)(: .*)?$")
+
+
+def failed_cells(output: str, root: Path) -> list[str]:
+    """'chapter, cell at line N: Exception: message' for each failed cell in the build's output."""
+    text = ANSI.sub("", output)
+    found = []
+    pattern = re.compile(
+        r"^(?P<path>\S+?\.md): WARNING: Executing notebook failed.*?"
+        r"An error occurred while executing the following cell:\n-+\n(?P<source>.*?)\n-+\n"
+        r"(?P<tail>.*?)(?:\[mystnb\.exec\]|\Z)",
+        re.S | re.M,
+    )
+    for match in pattern.finditer(text):
+        path = Path(match["path"])
+        chapter = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        where = chapter
+        offset = re.search(r"^Cell In\[\d+\], line (\d+)", match["tail"], re.M)
+        try:
+            source_text = path.read_text(encoding="utf-8")
+            start = source_text.index(match["source"].strip("\n"))
+            line = source_text.count("\n", 0, start) + 1
+            line += int(offset.group(1)) - 1 if offset else 0
+            where = f"{chapter}, {'line' if offset else 'cell at line'} {line}"
+        except (OSError, ValueError):
+            pass
+        lines = [ln.rstrip() for ln in match["tail"].splitlines()]
+        starts = [i for i, ln in enumerate(lines) if EXCEPTION.match(ln)]
+        if starts:
+            last = [ln for ln in lines[starts[-1] :] if ln.strip()][:4]
+            message = " ".join(ln.strip() for ln in last)
+        else:
+            message = next((ln for ln in reversed(lines) if ln.strip()), "(no message)")
+        if f"{where}: {message}" not in found:
+            found.append(f"{where}: {message}")
+    return found
+
+
+def warnings_in(output: str) -> list[str]:
+    """The distinct Sphinx warning and error lines of the build's output (not the cell ones)."""
+    found = []
+    for line in ANSI.sub("", output).splitlines():
+        if (
+            re.search(r"\b(WARNING|ERROR|CRITICAL): ", line)
+            and "Executing notebook failed" not in line
+        ):
+            line = line.strip()
+            if line not in found and "[IPKernelApp]" not in line:
+                found.append(line)
+    return found
+
+
+def summary(output: str, root: Path, builder: str) -> str:
+    """The one short message that ends a failed build."""
+    cells = failed_cells(output, root)
+    warnings = warnings_in(output)
+    lines = [f"build FAILED ({builder})."]
+    lines += [f"  cell error: {c}" for c in cells[:5]]
+    lines += [f"  {w[:300]}" for w in warnings[:8]]
+    if len(warnings) > 8:
+        lines.append(f"  ... and {len(warnings) - 8} more warning(s) above")
+    if not cells and not warnings:
+        lines.append("  (no cell error or warning found in the output: see the log above)")
+    lines.append("  The site in _build/html is marked as failed and has no PDF; fix, then rebuild.")
+    return "\n".join(lines)
+
+
+def jupyter_book(root: Path, build: Path, builder: str, lock: int | None = None) -> int:
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build",
@@ -121,7 +260,67 @@ def jupyter_book(root: Path, build: Path, builder: str) -> int:
     if build.name != "_build":
         raise SystemExit("jupyter-book always writes to <path-output>/_build: name BUILD _build")
     print("build:", " ".join(command), flush=True)
-    return subprocess.run(command, cwd=root).returncode
+    env = {**os.environ, **KERNEL_ENV}
+    process = subprocess.Popen(
+        command,
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        pass_fds=() if lock is None else (lock,),
+    )
+    output = []
+    for line in process.stdout:  # shown as it comes, kept for the summary
+        sys.stdout.write(line)
+        output.append(line)
+    code = process.wait()
+    if code != 0:
+        print("\n" + summary("".join(output), root, builder), file=sys.stderr, flush=True)
+    return code
+
+
+def mark_failed(build: Path, reason: str) -> None:
+    """After a failed or interrupted build: no PDF in the site, a notice on every page and
+    ``BUILD-FAILED.txt``, so nothing built from failing sources looks publishable."""
+    site = build / "html"
+    (site / "book.pdf").unlink(missing_ok=True)
+    (site / PDF_STAMP).unlink(missing_ok=True)
+    if not site.is_dir():
+        return
+    first = reason.strip().splitlines()[0] if reason.strip() else "the build failed"
+    (site / NOTICE).write_text(
+        f"The last build of this site FAILED: {first}\n"
+        "Its pages may come from failing or older sources. Do not publish them; fix the cause "
+        "and run `make book`.\n"
+    )
+    banner = (
+        f'{BANNER_MARK}<div role="alert" class="build-failed-notice" style="background:#b00020;'
+        'color:#fff;padding:0.8em 1em;font-weight:bold;text-align:center">This build of the '
+        "book FAILED: these pages may come from failing or older sources. Do not publish or "
+        "cite them.</div>"
+    )
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if BANNER_MARK not in text:
+            marked = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, text, count=1)
+            page.write_text(marked, encoding="utf-8")
+
+
+def clear_failed(build: Path) -> None:
+    """After a successful HTML build: remove the notice file and any banner left on a page."""
+    site = build / "html"
+    (site / NOTICE).unlink(missing_ok=True)
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if BANNER_MARK in text:
+            page.write_text(
+                re.sub(
+                    re.escape(BANNER_MARK) + r"<div[^>]*>.*?</div>", "", text, count=1, flags=re.S
+                ),
+                encoding="utf-8",
+            )
 
 
 def begin(build: Path) -> None:
@@ -159,16 +358,35 @@ def remove_stale_pdf(root: Path, build: Path, current: str) -> None:
         )
 
 
-def html(root: Path, build: Path) -> int:
+def guarded(step):
+    """Run a build step under the lock; on failure or interruption mark the site as failed."""
+
+    def run(root: Path, build: Path) -> int:
+        with build_lock(build) as lock:
+            try:
+                code = step(root, build, lock)
+            except BaseException as err:
+                mark_failed(build, f"interrupted ({type(err).__name__})")
+                raise
+            if code != 0:
+                mark_failed(build, f"`{step.__name__}` step failed")
+            return code
+
+    run.__name__ = step.__name__
+    return run
+
+
+@guarded
+def html(root: Path, build: Path, lock: int | None = None) -> int:
     cache_stamp.main([str(build)], root=root)
     before = sources_digest(root)
     begin(build)
-    if jupyter_book(root, build, "html") != 0:
-        return fail("build: the HTML build failed (see the errors and warnings above)")
+    if jupyter_book(root, build, "html", lock) != 0:
+        return fail("build: the HTML build failed (summary above; full log above it)")
     problems = stderr_outputs(build, root)
     if problems:
         return fail(
-            "build: output on stderr fails the build (fix the cause; do not silence it):\n  "
+            "build FAILED: output on stderr fails the build (fix the cause; do not silence it):\n  "
             + "\n  ".join(problems)
         )
     current = sources_digest(root)
@@ -176,11 +394,13 @@ def html(root: Path, build: Path) -> int:
         return fail("build: the sources changed during the build; build again")
     (build / HTML_STAMP).write_text(current + "\n")
     (build / FAILED).unlink()
+    clear_failed(build)
     remove_stale_pdf(root, build, current)
     return 0
 
 
-def pdf(root: Path, build: Path) -> int:
+@guarded
+def pdf(root: Path, build: Path, lock: int | None = None) -> int:
     current = sources_digest(root)
     html_stamp = build / HTML_STAMP
     if not html_stamp.exists() or html_stamp.read_text().strip() != current:
@@ -189,8 +409,8 @@ def pdf(root: Path, build: Path) -> int:
     (latex / "book.pdf").unlink(missing_ok=True)
     (latex / PDF_STAMP).unlink(missing_ok=True)
     begin(build)
-    if jupyter_book(root, build, "pdflatex") != 0:
-        return fail("build: the PDF build failed (see the errors above)")
+    if jupyter_book(root, build, "pdflatex", lock) != 0:
+        return fail("build: the PDF build failed (summary above; full log above it)")
     book = latex / "book.pdf"
     if not book.exists() or book.stat().st_size == 0:
         return fail(f"build: the PDF build produced no {book}")

@@ -47,7 +47,7 @@ def check_built(build: Path, root: Path = ROOT) -> None:
     builder = load_script("build")
     if not (build / "html" / "index.html").exists():
         pytest.fail("the book is not built: run `make book` (or `make test`, which builds it)")
-    if (build / builder.FAILED).exists():
+    if (build / builder.FAILED).exists() or (build / "html" / builder.NOTICE).exists():
         pytest.fail("the last build failed or was interrupted: run `make book` and fix it")
     stamp = build / builder.HTML_STAMP
     recorded = stamp.read_text().strip() if stamp.exists() else None

@@ -147,9 +147,11 @@ def test_every_claim_anchor_resolves(browser, server):
 def test_scorecard_links_every_claim_and_its_table_is_interactive(browser, server):
     load(browser, f"{server}/chapters/scorecard.html")
     # All rows, including those on later pages of the table, through the DataTables API.
-    browser.execute_script("document.querySelector('.dt-length select, .dataTables_length select')"
-                           ".value = '-1'; document.querySelector('.dt-length select, "
-                           ".dataTables_length select').dispatchEvent(new Event('change'))")
+    browser.execute_script(
+        "document.querySelector('.dt-length select, .dataTables_length select')"
+        ".value = '-1'; document.querySelector('.dt-length select, "
+        ".dataTables_length select').dispatchEvent(new Event('change'))"
+    )
     time.sleep(0.3)
     hrefs = browser.execute_script(
         "return [...document.querySelectorAll('#scorecard-table a')].map(a => a.href)"

@@ -91,7 +91,7 @@ def test_install_targets_print_the_packages_when_they_cannot_install():
     for name, packages in [("TeX", "TEX_PACKAGES"), ("Browser", "BROWSER_PACKAGES")]:
         assert f"$(call apt_install,{name}," in MAKEFILE and packages in MAKEFILE
     assert "Install these Debian packages (as root): apt-get install $(3)" in MAKEFILE
-    assert re.search(r"^test: book install-browser$", MAKEFILE, re.M)
+    assert re.search(r"^test: install-tex install-browser book$", MAKEFILE, re.M)
     assert "BROWSER_PACKAGES := chromium chromium-driver" in MAKEFILE
 
 
@@ -548,3 +548,53 @@ def test_no_code_cell_shows_a_stray_string(built):
         stray = STRAY_STRING.findall(page(built, doc))
         assert not stray, f"{doc}: {len(stray)} code cell(s) show a bare string output"
 
+
+def test_stderr_scan_closes_the_execution_cache_database(tmp_path, monkeypatch):
+    """The jupyter-cache engine is disposed: Python 3.13 warns about an unclosed sqlite3
+    connection (ResourceWarning, fatal under the test suite's filterwarnings = error), and on
+    every version each connection the scan opens must be closed when it returns."""
+    import gc
+    import sqlite3
+    import sqlite3.dbapi2
+    import warnings
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    (tmp_path / "chapters").mkdir()
+    source = HEADER + "# A\n\n" + cell("print('hi')")
+    (tmp_path / "chapters" / "a.md").write_text(source)
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    notebook = read_myst_markdown_notebook(source)
+    notebook.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi\n")]
+    seed = get_cache(str(cache_dir))
+    seed.cache_notebook_bundle(CacheBundleIn(notebook, "a"), check_validity=False)
+    seed.db.dispose()
+    executed = tmp_path / "_build" / "jupyter_execute" / "chapters"
+    executed.mkdir(parents=True)
+    nbformat.write(notebook, executed / "a.ipynb")
+    (tmp_path / "_config.yml").write_text("execute:\n  cache: _build/.jupyter_cache\n")
+
+    opened = []
+    connect = sqlite3.connect
+
+    def tracking(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", tracking)
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", tracking)  # what SQLAlchemy calls
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        assert builder.stderr_outputs(tmp_path / "_build", tmp_path) == []
+        gc.collect()
+    assert opened, "the scan did not read the execution cache"
+    still_open = []
+    for connection in opened:
+        try:
+            connection.execute("select 1")
+            still_open.append(connection)
+        except sqlite3.ProgrammingError:  # closed
+            pass
+    assert not still_open, f"{len(still_open)} sqlite connection(s) left open by the scan"

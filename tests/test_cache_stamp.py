@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import load_script
+from .conftest import ROOT, load_script
 
 cache_stamp = load_script("cache_stamp")
 
@@ -15,8 +15,13 @@ INPUT_FILES = [
     "data/sub/lookup.csv",
     "factcheck/x.py",
     "factcheck/sub/y.py",
+    "factcheck/table.json",
     "_ext/z.py",
+    "_static/book.css",
+    "references.bib",
+    "_toc.yml",
     "requirements.txt",
+    "pyproject.toml",
     "_config.yml",
 ]
 
@@ -34,14 +39,94 @@ def built_caches(root: Path) -> list[Path]:
     return stale
 
 
-def test_inputs_are_exactly_the_files_chapters_depend_on():
-    assert set(cache_stamp.INPUTS) == {
-        "data/**/*",
-        "factcheck/**/*.py",
-        "_ext/**/*.py",
-        "requirements.txt",
-        "_config.yml",
+def test_inputs_cover_whole_folders_and_the_bibliography():
+    assert {"data/**/*", "factcheck/**/*", "_ext/**/*", "_static/**/*"} <= set(cache_stamp.INPUTS)
+    assert {"references.bib", "_config.yml", "_toc.yml", "requirements.txt"} <= set(
+        cache_stamp.INPUTS
+    )
+
+
+def project_paths(module) -> list[Path]:
+    """Module-level Path constants of a package module that point into the project."""
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, Path) and value.is_relative_to(ROOT) and value != ROOT
+    ]
+
+
+def test_every_project_file_the_package_names_is_an_input():
+    """Every Path constant of every factcheck module (LEDGER_PATH, BIB_PATH, STUDIES, ...) is
+    an input file or a folder of inputs; a new constant is checked without editing this test."""
+    import importlib
+    import pkgutil
+
+    import factcheck
+
+    inputs = set(cache_stamp.files(ROOT))
+    named = []
+    for info in pkgutil.iter_modules(factcheck.__path__):
+        module = importlib.import_module(f"factcheck.{info.name}")
+        named += [(info.name, p) for p in project_paths(module)]
+    assert len(named) >= 8
+    # chapters/ holds the pages' own sources; figures/ is where chapters write their PNGs.
+    not_inputs = {ROOT / "chapters", ROOT / "figures"}
+    missing = [
+        f"factcheck.{name}: {p.relative_to(ROOT)}"
+        for name, p in named
+        if p not in not_inputs
+        and (p.is_file() and p not in inputs)
+        or (p.is_dir() and p not in not_inputs and not any(f.is_relative_to(p) for f in inputs))
+    ]
+    assert not missing, missing
+
+
+OPEN_PROBE = """
+import sys
+opened = set()
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str):
+        opened.add(args[0])
+sys.addaudithook(hook)
+from factcheck import agreements, claims, design, loaders, programs, ratios, render
+claims.ledger_json()
+render.site_url()
+render.at_a_glance_markdown("004")
+for call in (
+    loaders.published_figures, loaders.agency_display_names, loaders.own_record_agencies,
+    loaders.county_ori_prefixes, loaders.agreement_county_fips, loaders.crime_events,
+    agreements.short_names, design.policy_changes, programs.offense_categories,
+    ratios.study_ratios,
+    lambda: pd.read_csv(loaders.CROSSWALK),
+):
+    call()
+print("\\n".join(sorted(opened)))
+""".replace("lambda: pd.read_csv", "lambda: __import__('pandas').read_csv")
+
+
+def test_every_project_file_the_package_opens_is_an_input():
+    """Run the package's ledger, rendering and lookup code with an audit hook that records every
+    file opened: each one inside the project (outside the venv, the build and the chapters) must
+    be among the cache inputs. New files are covered as long as they sit in an input folder."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", OPEN_PROBE], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    opened = {Path(p).resolve() for p in run.stdout.splitlines() if p.strip()}
+    project = {
+        p
+        for p in opened
+        if p.is_relative_to(ROOT)
+        and p.is_file()
+        and not {".venv", "_build", "__pycache__", "chapters", ".git"}
+        & set(p.relative_to(ROOT).parts)
     }
+    assert {ROOT / "data" / "claims.yml", ROOT / "references.bib"} <= project, sorted(project)
+    missing = sorted(str(p.relative_to(ROOT)) for p in project - set(cache_stamp.files(ROOT)))
+    assert not missing, f"read at build time but not cache inputs: {missing}"
 
 
 @pytest.mark.parametrize("changed", INPUT_FILES)

@@ -7,44 +7,15 @@ or class definitions.
 
 from __future__ import annotations
 
-import ast
-import re
-
 import pytest
 
-from tests.conftest import ROOT, toc_files
+from tests.conftest import ROOT, load_script, toc_files
 
-MAX_CODE_LINES = 150
-CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
-
-
-def code_cells(text: str) -> list[str]:
-    """The source of each code cell, without its option lines (``:tags:`` or a ``---`` block)."""
-    cells = []
-    for body in CELL.findall(text):
-        lines = body.splitlines()
-        if lines and lines[0].strip() == "---":
-            end = lines.index("---", 1) if "---" in lines[1:] else 0
-            lines = lines[end + 1 :]
-        while lines and re.match(r"^:\w[\w-]*:", lines[0]):
-            lines = lines[1:]
-        cells.append("\n".join(lines))
-    return cells
-
-
-def code_lines(cell: str) -> int:
-    """Non-blank lines (comments count: a reader opening the cell sees them)."""
-    return sum(1 for line in cell.splitlines() if line.strip())
-
-
-def definitions(cell: str) -> list[str]:
-    """Names of functions and classes defined anywhere in a cell."""
-    try:
-        tree = ast.parse(cell)
-    except SyntaxError:  # IPython syntax: fall back to a line scan
-        return re.findall(r"^\s*(?:async\s+def|def|class)\s+(\w+)", cell, re.M)
-    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    return [node.name for node in ast.walk(tree) if isinstance(node, kinds)]
+check_chapters = load_script("check_chapters")  # the same rules run inside `make html`
+MAX_CODE_LINES = check_chapters.MAX_CODE_LINES
+code_cells = check_chapters.code_cells
+code_lines = check_chapters.code_lines
+definitions = check_chapters.definitions
 
 
 def chapters() -> list[str]:
@@ -81,3 +52,22 @@ def test_chapter_defines_no_functions_or_classes(chapter):
         f"{chapter}.md defines {found} in its code cells: definitions belong in factcheck/, "
         "with unit tests"
     )
+
+
+def test_make_html_runs_the_prose_and_shape_checks_first():
+    makefile = (ROOT / "Makefile").read_text()
+    html = next(line for line in makefile.splitlines() if line.startswith("html:"))
+    assert "check-chapters" in html.split(":", 1)[1]
+    assert "scripts/check_chapters.py" in makefile
+
+
+def test_check_chapters_fails_fast_on_a_typed_number_and_a_long_chapter(tmp_path, capsys):
+    chapter = tmp_path / "a009_x.md"
+    long_cell = "```{code-cell} ipython3\n" + "x = 1\n" * (MAX_CODE_LINES + 1) + "```\n"
+    chapter.write_text("# A\n\nThe county had 31 murders in eleven months.\n\n" + long_cell)
+    assert check_chapters.main([str(chapter)]) == 1
+    err = capsys.readouterr().err
+    assert "hand-typed number '31'" in err and "eleven" in err
+    assert f"{MAX_CODE_LINES + 1} lines of code" in err
+    chapter.write_text("# A\n\nThe county had {glue:text}`a009-n` murders.\n")
+    assert check_chapters.main([str(chapter)]) == 0

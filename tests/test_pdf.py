@@ -31,9 +31,7 @@ def pdf_pages(built) -> list[str]:
 
 def scorecard_text(pages: list[str]) -> str:
     """The text of the scorecard chapter: from its title page to the References chapter."""
-    start = next(
-        i for i, text in enumerate(pages) if re.search(r"CHAPTER\s+\w+\s+Scorecard", text)
-    )
+    start = next(i for i, text in enumerate(pages) if re.search(r"CHAPTER\s+\w+\s+Scorecard", text))
     end = next(i for i in range(start + 1, len(pages)) if re.search(r"\nReferences\n", pages[i]))
     return "\n".join(pages[start:end])
 
@@ -80,6 +78,6 @@ def test_pdf_has_one_references_chapter_with_the_checked_articles(pdf_pages):
     start = pdf_pages.index(refs)
     bibliography = "\n".join(pdf_pages[start:])
     for article in claims.ledger().articles.values():
-        assert squash(article["title"])[:40] in squash(bibliography) or squash(
-            article["outlet"]
-        )[:20] in squash(bibliography)
+        assert squash(article["title"])[:40] in squash(bibliography) or squash(article["outlet"])[
+            :20
+        ] in squash(bibliography)
