@@ -179,9 +179,10 @@ def comparison_set(
 ) -> pd.DataFrame:
     """The comparison agencies for treated ``unit`` under a stated ``rule``.
 
-    ``monthly`` as from :func:`clean_monthly`. Common to both rules: not a treated unit, not a
-    nationwide aggregate, every month of ``offense`` reported from January 2018 to ``end``, at
-    least one offense before and after January 2019 (:func:`panel`), and (``exclude_changed``)
+    ``monthly`` as from :func:`clean_monthly`. Common to both rules: not ``unit`` itself and not
+    a treated unit (a unit is never among its own placebos), not a nationwide aggregate, every
+    month of ``offense`` reported from January 2018 to ``end``, at least one offense before and
+    after January 2019 (:func:`panel`), and (``exclude_changed``)
     not in a county whose sheriff changed 287(g) or detainer policy from January 2018 to ``end``
     (:func:`changed_agencies`; ``exclude_changed=False`` gives the contaminated set, for a
     sensitivity check only).
@@ -197,7 +198,7 @@ def comparison_set(
     sizes = size_2018(monthly, offense if size_by == "offense" else size_by)
     states = monthly.groupby("agency")["state_abbr"].first()
     candidates = pd.DataFrame({"agency": wide.index})
-    dropped = set(treated) | (changed_agencies(START, end) if exclude_changed else set())
+    dropped = {unit, *treated} | (changed_agencies(START, end) if exclude_changed else set())
     candidates = candidates[~candidates["agency"].isin(dropped)]
     candidates["state_abbr"] = candidates["agency"].map(states)
     candidates["size_2018"] = candidates["agency"].map(sizes)  # of ``size_by``

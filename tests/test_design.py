@@ -125,6 +125,38 @@ def test_comparison_sets_follow_their_rule(rule, unit):
         assert (table["state_abbr"] == "NC").all() and len(table) == 4
 
 
+def test_no_agency_is_in_its_own_comparison_set_synthetic():
+    """An agency outside the treated pair is still never among its own placebos."""
+    monthly = synthetic()
+    for unit in ["Town0, NC", "City3, XX"]:
+        for rule in ["size", "nc"]:
+            table = design.comparison_set(monthly, rule, unit)
+            assert unit not in set(table["agency"])
+    out = design.estimate(monthly, "City3, XX", "violent", "size")
+    assert out["controls"] == len(design.comparison_set(monthly, "size", "City3, XX"))
+
+
+@pytest.fixture(scope="module")
+def real_monthly():
+    from factcheck import loaders
+
+    return design.clean_monthly(loaders.rtci_monthly())
+
+
+def test_no_agency_of_the_index_is_in_its_own_comparison_set(real_monthly):
+    """Every agency of the index, under both rules: the unit is never its own placebo (a unit
+    outside the book's own cases once was, which made J one too large)."""
+    sizes = design.size_2018(real_monthly)
+    agencies = sorted(real_monthly["agency"].unique())
+    assert len(agencies) > 250
+    for unit in agencies:
+        for rule in ["size", "nc"] if unit.endswith(", NC") else ["size"]:
+            if rule == "size" and unit not in sizes.index:
+                continue  # no complete 2018: no size to match
+            table = design.comparison_set(real_monthly, rule, unit)
+            assert unit not in set(table["agency"]), (unit, rule)
+
+
 def test_policy_table_is_sourced_and_names_the_known_changes():
     table = design.policy_changes()
     assert table["url"].str.startswith("http").all() and table["source"].str.len().gt(0).all()
