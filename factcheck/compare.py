@@ -946,7 +946,15 @@ def ordinary_variation(
     """Ordinary-variation verdicts for ``agencies`` with their sensitivity and multiplicity
     lines: ``variation.assess`` with ``base`` (local window factor, k nearest), one table per
     agency, and the prose texts of :func:`assessment_sensitivity` (keys ``sens-...``) and of
-    :func:`ordinary_family_texts` over all the agencies' tests (keys ``ov-...``)."""
+    :func:`ordinary_family_texts` over all the agencies' tests (keys ``ov-...``).
+
+    For the test with the smallest adjusted p-value the ``ov-`` texts add: holm-low and
+    holm-high (its range under :func:`chance_range`, with the settings of ``settings`` that
+    change the size window as the window alternatives) and holm-largest (the alternative that
+    gives the largest), holm-mc (its Monte Carlo error, the number of tests times the error of
+    its p-value), alpha-low/-high and alpha-low-factor/-high-factor (the range of its offense's
+    dispersion estimate over the windows), and draws, level (of the tests) and z (the normal
+    quantile of ``level``)."""
     from . import variation
 
     factor, k = base
@@ -976,6 +984,7 @@ def ordinary_variation(
         "z": report.fmt_num(float(stats.norm.ppf(0.5 + level / 2)), 2),
         "holm-low": report.fmt_num(min(spread.values()), 2),
         "holm-high": report.fmt_num(max(spread.values()), 2),
+        "holm-largest": max(spread, key=spread.get),
         "holm-mc": report.fmt_num(line["tests"] * assessed[unit].loc[offense, "p_mc_se"], 4),
         "alpha-low": report.fmt_num(alphas[low], 4),
         "alpha-high": report.fmt_num(alphas[high], 4),

@@ -407,6 +407,7 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
     # halve it (0.014); the factor-2 window gives 4 * 2 * sf(3.2) = 0.0055, factor 4 0.037
     assert texts["ov-holm-min"] == "0.03"
     assert texts["ov-holm-low"] == "0.01" and texts["ov-holm-high"] == "0.04"
+    assert texts["ov-holm-largest"] == "size window factor 4"
     assert texts["ov-holm-mc"] == "0.0004"  # 4 tests times the p-value's Monte Carlo error
     assert texts["ov-alpha-low"] == "0.0000" and texts["ov-alpha-low-factor"] == "2"
     assert texts["ov-alpha-high"] == "0.0095" and texts["ov-alpha-high-factor"] == "3"
