@@ -122,16 +122,17 @@ def state_table(
     policy: Mapping[str, str],
     years: tuple[int, int] = (2018, 2019),
     total: str = "violent",
-) -> tuple[pd.DataFrame, pd.Series, dict[str, str]]:
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame], pd.Series, dict[str, str]]:
     """Every agency of ``state`` in the index, its change and why it is in or out of each set.
 
     ``annual``: agency-years with ``total`` and each offense (missing where the index has no
     series); ``sizes``: each agency's size for the size windows; ``sets``: label -> members as
     computed; ``windows``: label -> (unit, factor) for the size-window sets; ``complete``: the
     labels of sets that need every offense. Reasons, in order (:func:`membership`, which checks
-    them against the sets): judged here (``treated``), sheriff changed policy (``changed``), a
-    missing offense series (``complete`` sets), size outside the window. Returns the display
-    table (department, ``policy`` text, ``total`` in both years, change, one column per set),
+    them against the sets): judged (``treated``), policy changed (``changed``), a missing
+    offense series (``complete`` sets), outside the size window. Returns two display tables,
+    narrow enough for the page (department, ``policy`` text, ``total`` in both years and its
+    change; department and one column per set),
     the percentage change of ``total`` by agency, and texts: n, all (names), no-series (the
     agencies missing an offense series), missing (those offenses) and changed-pct (the
     changes of ``changed``).
@@ -146,13 +147,13 @@ def state_table(
     missing = and_join([o.replace("_", " ") for o in offenses if rows[o].isna().any()])
     outside = {k: outside_window(sizes, unit, f, agencies) for k, (unit, f) in windows.items()}
     reasons = [
-        ("judged here", treated),
-        ("sheriff changed policy", changed),
+        ("judged", treated),
+        ("policy changed", changed),
         (f"no {missing} series", {k: gaps for k in complete}),
-        ("size outside window", outside),
+        ("outside size window", outside),
     ]
     why = membership(agencies, sets, reasons)
-    table = pd.DataFrame(
+    change = pd.DataFrame(
         {
             "sheriff's policy change": [policy.get(a, "") for a in agencies],
             f"{total}, {start}": counts[start].map(report.fmt_int),
@@ -160,12 +161,14 @@ def state_table(
             "change": pct.map(lambda v: report.fmt_pct(v, signed=True)),
         },
         index=agencies,
-    ).join(why)
+    )
 
     def name(a):
         return a.rsplit(",", 1)[0]
 
-    table = table.rename(index=name).rename_axis("department").reset_index()
+    tables = tuple(
+        t.rename(index=name).rename_axis("department").reset_index() for t in (change, why)
+    )
     texts = {
         "n": report.fmt_int(len(agencies)),
         "all": and_join([name(a) for a in agencies]),
@@ -173,7 +176,7 @@ def state_table(
         "missing": missing,
         "changed-pct": and_join([report.fmt_pct(pct[a], signed=True) for a in changed]),
     }
-    return table, pct, texts
+    return tables, pct, texts
 
 
 def nc_comparison(
@@ -185,7 +188,7 @@ def nc_comparison(
     treated: Sequence[str],
     changed: Sequence[str],
     state: str = "NC",
-) -> tuple[pd.DataFrame, pd.Series, dict[str, str]]:
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame], pd.Series, dict[str, str]]:
     """:func:`state_table` for the book's comparison sets of one state's agencies: the base
     rates' set ``base`` (every offense complete), each treated unit's local window of the
     ordinary-variation model (``local``: unit -> members, within ``local_factor``), and the
@@ -198,25 +201,24 @@ def nc_comparison(
 
     clean = design.clean_monthly(monthly)
     factor = inspect.signature(design.comparison_set).parameters["factor"].default
-    sets: dict[str, Iterable[str]] = {"base rates, NC cities": base}
+    sets: dict[str, Iterable[str]] = {"base rates": base}
     windows = {}
     for unit in treated:
         name = unit.rsplit(",", 1)[0]
-        sets[f"ordinary variation: {name}"] = local[unit]
-        windows[f"ordinary variation: {name}"] = (unit, local_factor)
+        sets[f"variation, {name}"] = local[unit]
+        windows[f"variation, {name}"] = (unit, local_factor)
     for unit in treated:
         name = unit.rsplit(",", 1)[0]
-        sets[f"design: {name}"] = design.comparison_set(clean, "size", unit)["agency"]
-        windows[f"design: {name}"] = (unit, factor)
-    sets[f"design: {state}"] = design.comparison_set(clean, "nc", treated[0], state=state)["agency"]
+        sets[f"design, {name}"] = design.comparison_set(clean, "size", unit)["agency"]
+        windows[f"design, {name}"] = (unit, factor)
+    sets[f"design, {state}"] = design.comparison_set(clean, "nc", treated[0], state=state)["agency"]
     policy = policy_texts(design.policy_changes())
     sizes = design.size_2018(clean)
-    table, pct, texts = state_table(
-        annual, monthly, sizes, state, sets, windows, ["base rates, NC cities"], treated,
-        changed, policy,
-    )  # fmt: skip
-    names = [a.rsplit(",", 1)[0] for a in sets[f"design: {state}"]]
-    return table, pct, texts | {"design-set": and_join(names)}
+    tables, pct, texts = state_table(
+        annual, monthly, sizes, state, sets, windows, ["base rates"], treated, changed, policy
+    )
+    names = [a.rsplit(",", 1)[0] for a in sets[f"design, {state}"]]
+    return tables, pct, texts | {"design-set": and_join(names)}
 
 
 # ---------------------------------------------------------------------------- changes

@@ -493,23 +493,16 @@ def test_state_table_names_every_agency_and_why():
     monthly = annual.assign(state_abbr="NC")
     sizes = pd.Series({"T, NC": 100.0, "C, NC": 50.0, "G, NC": 60.0, "F, NC": 70.0})
     sets = {"all offenses": ["G, NC"], "size": ["F, NC"]}
-    table, pct, texts = compare.state_table(
+    (changes, table), pct, texts = compare.state_table(
         annual, monthly, sizes, "NC", sets, {"size": ("T, NC", 1.5)}, ["all offenses"],
         ["T, NC"], ["C, NC"], {"G, NC": "none"},
     )  # fmt: skip
-    assert table["department"].tolist() == ["C", "F", "G", "T"]
-    assert table["all offenses"].tolist() == [
-        "sheriff changed policy",
-        "no rape series",
-        "in",
-        "judged here",
-    ]
-    assert table["size"].tolist() == [
-        "sheriff changed policy",
-        "in",
-        "size outside window",
-        "judged here",
-    ]
+    assert table["department"].tolist() == ["C", "F", "G", "T"] == changes["department"].tolist()
+    assert table["all offenses"].tolist() == ["policy changed", "no rape series", "in", "judged"]
+    assert table["size"].tolist() == ["policy changed", "in", "outside size window", "judged"]
+    assert (
+        changes.loc[2, "change"] == "+50.0%" and changes.loc[2, "sheriff's policy change"] == "none"
+    )
     assert pct["G, NC"] == pytest.approx(50) and texts["n"] == "4" and texts["no-series"] == "F"
     assert texts["changed-pct"] == "+4.0%" and texts["missing"] == "rape"
     with pytest.raises(ValueError):  # a set that its stated reasons do not explain
@@ -530,14 +523,14 @@ def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
         "Charlotte, NC": ["Greensboro, NC"],
         "Raleigh, NC": ["Fayetteville, NC", "Greensboro, NC"],
     }
-    table, pct, texts = compare.nc_comparison(
+    (_, table), pct, texts = compare.nc_comparison(
         annual, monthly, ["Greensboro, NC"], local, 3, treated, changed
     )
     assert texts["n"] == "6" and len(table) == 6 and (pct > 0).all()
     assert texts["design-set"] == "Fayetteville and Greensboro"
     row = table.set_index("department")
-    assert row.loc["Fayetteville", "base rates, NC cities"] == "no rape series"
-    assert row.loc["Fayetteville", "design: NC"] == "in"
+    assert row.loc["Fayetteville", "base rates"] == "no rape series"
+    assert row.loc["Fayetteville", "design, NC"] == "in"
     assert set(
         design.comparison_set(design.clean_monthly(monthly), "nc", "Charlotte, NC")["agency"]
     ) == {
