@@ -155,6 +155,9 @@ def test_no_agency_of_the_index_is_in_its_own_comparison_set(real_monthly):
                 continue  # no complete 2018: no size to match
             table = design.comparison_set(real_monthly, rule, unit)
             assert unit not in set(table["agency"]), (unit, rule)
+    houston = design.estimate(real_monthly, "Houston, TX")  # read 'rank 1 of 7' with the bug
+    assert houston["controls"] == houston["placebos"] == 5
+    assert houston["rank_rise"] == 2 and houston["p_rise"] == pytest.approx(1 / 3)
 
 
 def test_policy_table_is_sourced_and_names_the_known_changes():
