@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
+from scipy import stats
 
 from . import report
 from .counts import change_table, rises
@@ -52,6 +53,174 @@ def comparison_agencies(
     return sorted(chosen)
 
 
+def membership(
+    units: Sequence[str],
+    sets: Mapping[str, Iterable[str]],
+    reasons: Sequence[tuple[str, Iterable[str] | Mapping[str, Iterable[str]]]],
+) -> pd.DataFrame:
+    """Why each of ``units`` is in or out of each comparison set, checked against the sets.
+
+    ``sets``: label -> the members as computed by the set's own rule. ``reasons``: the rules'
+    exclusions in order, each (reason, the units it applies to), where the units are one
+    collection for every set or a mapping label -> collection for some sets. A unit outside a
+    set is given the first reason that applies to it there. Returns one row per unit and one
+    column per set: ``"in"`` or the reason. Raises ``ValueError`` when the two disagree: a
+    member to which a reason applies, or a non-member that no reason explains.
+    """
+    table = pd.DataFrame(index=list(units), columns=list(sets), dtype=object)
+    for label, members in sets.items():
+        members = set(members)
+        for unit in units:
+            found = [
+                reason
+                for reason, applies in reasons
+                if unit in (applies.get(label, ()) if isinstance(applies, Mapping) else applies)
+            ]
+            if unit in members and found:
+                raise ValueError(f"{unit} is in {label!r} although {found[0]!r}")
+            if unit not in members and not found:
+                raise ValueError(f"{unit} is out of {label!r} for no stated reason")
+            table.loc[unit, label] = found[0] if found else "in"
+    return table
+
+
+def outside_window(sizes: pd.Series, unit: str, factor: float, units: Iterable[str]) -> list[str]:
+    """Those of ``units`` whose size is not within a factor ``factor`` of ``unit``'s own
+    (``sizes``: unit -> size; a unit without a size is outside)."""
+    own = sizes[unit]
+    return [u for u in units if not own / factor <= sizes.get(u, float("nan")) <= own * factor]
+
+
+def policy_texts(table: pd.DataFrame) -> dict[str, str]:
+    """Each agency of a sheriffs' policy table (``design.policy_changes``) with its county's
+    change as a short text: 'stopped honouring ICE detainers, December 2018', 'none'."""
+    words = {
+        "ended_287g": "ended 287(g)",
+        "stopped_detainers": "stopped honouring ICE detainers",
+        "ended_287g_and_detainers": "ended 287(g) and stopped honouring ICE detainers",
+        "none": "none",
+    }
+    out = {}
+    for row in table.itertuples(index=False):
+        text = words[row.change]
+        if row.change != "none":
+            text += f", {row.date:%B %Y}"
+        out |= {agency: f"{row.county} County: {text}" for agency in row.agencies}
+    return out
+
+
+def state_table(
+    annual: pd.DataFrame,
+    monthly: pd.DataFrame,
+    sizes: pd.Series,
+    state: str,
+    sets: Mapping[str, Iterable[str]],
+    windows: Mapping[str, tuple[str, float]],
+    complete: Sequence[str],
+    treated: Sequence[str],
+    changed: Sequence[str],
+    policy: Mapping[str, str],
+    years: tuple[int, int] = (2018, 2019),
+    total: str = "violent",
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame], pd.Series, dict[str, str]]:
+    """Every agency of ``state`` in the index, its change and why it is in or out of each set.
+
+    ``annual``: agency-years with ``total`` and each offense (missing where the index has no
+    series); ``sizes``: each agency's size for the size windows; ``sets``: label -> members as
+    computed; ``windows``: label -> (unit, factor) for the size-window sets; ``complete``: the
+    labels of sets that need every offense. Reasons, in order (:func:`membership`, which checks
+    them against the sets): judged (``treated``), policy changed (``changed``), a missing
+    offense series (``complete`` sets), outside the size window. Returns two display tables,
+    narrow enough for the page (department, ``policy`` text, ``total`` in both years and its
+    change; department and one column per set),
+    the percentage change of ``total`` by agency, and texts: n, all (names), no-series (the
+    agencies missing an offense series), missing (those offenses) and changed-pct (the
+    changes of ``changed``).
+    """
+    agencies = in_state(monthly, state)
+    rows = annual[annual["agency"].isin(agencies) & annual["year"].isin(list(years))]
+    counts = rows.pivot(index="agency", columns="year", values=total)
+    start, end = years
+    pct = 100 * (counts[end] / counts[start] - 1)
+    offenses = [c for c in rows.columns if c not in ("agency", "year", "months", total)]
+    gaps = sorted(rows.loc[rows[offenses].isna().any(axis=1), "agency"].unique())
+    missing = and_join([o.replace("_", " ") for o in offenses if rows[o].isna().any()])
+    outside = {k: outside_window(sizes, unit, f, agencies) for k, (unit, f) in windows.items()}
+    reasons = [
+        ("judged", treated),
+        ("policy changed", changed),
+        (f"no {missing} series", {k: gaps for k in complete}),
+        ("outside size window", outside),
+    ]
+    why = membership(agencies, sets, reasons)
+    change = pd.DataFrame(
+        {
+            "sheriff's policy change": [policy.get(a, "") for a in agencies],
+            f"{total}, {start}": counts[start].map(report.fmt_int),
+            str(end): counts[end].map(report.fmt_int),
+            "change": pct.map(lambda v: report.fmt_pct(v, signed=True)),
+        },
+        index=agencies,
+    )
+
+    def name(a):
+        return a.rsplit(",", 1)[0]
+
+    tables = tuple(
+        t.rename(index=name).rename_axis("department").reset_index() for t in (change, why)
+    )
+    texts = {
+        "n": report.fmt_int(len(agencies)),
+        "all": and_join([name(a) for a in agencies]),
+        "no-series": and_join([name(a) for a in gaps]),
+        "missing": missing,
+        "changed-pct": and_join([report.fmt_pct(pct[a], signed=True) for a in changed]),
+    }
+    return tables, pct, texts
+
+
+def nc_comparison(
+    annual: pd.DataFrame,
+    monthly: pd.DataFrame,
+    base: Iterable[str],
+    local: Mapping[str, Iterable[str]],
+    local_factor: float,
+    treated: Sequence[str],
+    changed: Sequence[str],
+    state: str = "NC",
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame], pd.Series, dict[str, str]]:
+    """:func:`state_table` for the book's comparison sets of one state's agencies: the base
+    rates' set ``base`` (every offense complete), each treated unit's local window of the
+    ordinary-variation model (``local``: unit -> members, within ``local_factor``), and the
+    comparison design's size-matched set of each treated unit and its state set
+    (``design.comparison_set`` with its default size factor), all for the violent total. The
+    texts add design-set: the names in the design's state set of the first treated unit."""
+    import inspect
+
+    from . import design
+
+    clean = design.clean_monthly(monthly)
+    factor = inspect.signature(design.comparison_set).parameters["factor"].default
+    sets: dict[str, Iterable[str]] = {"base rates": base}
+    windows = {}
+    for unit in treated:
+        name = unit.rsplit(",", 1)[0]
+        sets[f"variation, {name}"] = local[unit]
+        windows[f"variation, {name}"] = (unit, local_factor)
+    for unit in treated:
+        name = unit.rsplit(",", 1)[0]
+        sets[f"design, {name}"] = design.comparison_set(clean, "size", unit)["agency"]
+        windows[f"design, {name}"] = (unit, factor)
+    sets[f"design, {state}"] = design.comparison_set(clean, "nc", treated[0], state=state)["agency"]
+    policy = policy_texts(design.policy_changes())
+    sizes = design.size_2018(clean)
+    tables, pct, texts = state_table(
+        annual, monthly, sizes, state, sets, windows, ["base rates"], treated, changed, policy
+    )
+    names = [a.rsplit(",", 1)[0] for a in sets[f"design, {state}"]]
+    return tables, pct, texts | {"design-set": and_join(names)}
+
+
 # ---------------------------------------------------------------------------- changes
 
 
@@ -78,8 +247,13 @@ def interval_text(row: pd.Series) -> str:
     )
 
 
-def glue_changes(prefix: str, table: pd.DataFrame) -> None:
-    """Glue before, after, pct and the interval of each row as ``{prefix}-{category}-...``."""
+def glue_changes(prefix: str | Mapping[str, pd.DataFrame], table: pd.DataFrame | None = None):
+    """Glue before, after, pct and the interval of each row as ``{prefix}-{category}-...``;
+    ``prefix`` may instead map several prefixes to their tables."""
+    if isinstance(prefix, Mapping):
+        for key, each in prefix.items():
+            glue_changes(key, each)
+        return
     for cat, row in table.iterrows():
         key = f"{prefix}-{cat.replace('_', '-')}"
         report.glue_value(f"{key}-2018", row["before"])
@@ -401,16 +575,14 @@ def format_design(
     """Difference-in-differences results (``design.run`` rows) as display strings.
 
     One row per unit (shown by its entry in ``names``) and offense of the main window, with the
-    sensitivity window beside it. The inference is the studentised placebo test, one-sided for
-    a rise (``design.estimate``): the rank (largest rise first), its p-value, the interval that
-    inverts it, and the Holm-adjusted p over the stated family. No model intervals: they ignore
-    serial correlation and are too narrow.
+    sensitivity window beside it. The inference is the studentised placebo test, two-sided
+    (``design.estimate``): the rank (most extreme first, either direction), its p-value, the
+    interval that inverts it with its actual coverage (placebo p-values are discrete), and the
+    Holm-adjusted p over the stated family. No model intervals: they ignore serial correlation
+    and are too narrow.
     """
-    from .design import ONE_SIDED_ALPHA
-
     main = results[results["end"] == results["end"].min()].set_index(["unit", "offense"])
     late = results[results["end"] == results["end"].max()].set_index(["unit", "offense"])
-    level = report.fmt_pct(100 * (1 - 2 * ONE_SIDED_ALPHA), 0)
     rows = []
     for (unit, offense), r in main.iterrows():
         s = late.loc[(unit, offense)]
@@ -419,9 +591,9 @@ def format_design(
                 "department": (names or {}).get(unit, unit),
                 "offense": labels[offense],
                 "change beyond comparison": report.fmt_pct(r["pct"], signed=True),
-                "rank (largest rise first)": f"{r['rank']} of {r['controls'] + 1}",
-                "p (rise)": report.fmt_num(r["p"], 2),
-                f"{level} interval": design_interval_text(r),
+                "rank (most extreme first)": f"{r['rank']} of {r['controls'] + 1}",
+                "p": report.fmt_num(r["p"], 2),
+                "interval (coverage)": design_interval_text(r, coverage=True),
                 "Holm p": report.fmt_num(r["p_holm"], 2) if pd.notna(r["p_holm"]) else "",
                 "2018 check p": report.fmt_num(r["pre_p"], 2),
                 "to Dec 2021": f"{report.fmt_pct(s['pct'], signed=True)} "
@@ -431,36 +603,41 @@ def format_design(
     return pd.DataFrame(rows)
 
 
-def design_interval_text(row: Mapping) -> str:
-    """The placebo interval of a ``design.estimate`` row as '+26.8% to +184.5%' (empty when
-    there are too few comparison agencies for one)."""
+def design_interval_text(row: Mapping, coverage: bool = False) -> str:
+    """The placebo interval of a ``design.estimate`` row as '+26.8% to +184.5%', with
+    ``coverage`` followed by its actual coverage level, ' (96.9%)' (empty when there are too
+    few comparison agencies for one)."""
     if pd.isna(row["placebo_low"]):
         return ""
-    return (
+    text = (
         f"{report.fmt_pct(row['placebo_low'], signed=True)} to "
         f"{report.fmt_pct(row['placebo_high'], signed=True)}"
     )
+    return f"{text} ({report.fmt_pct(100 * row['coverage'])})" if coverage else text
 
 
 def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) -> dict[str, str]:
     """Prose text of the difference-in-differences results (``design.run`` rows), keyed for glue.
 
     For each unit (``keys`` maps it to a short key) and offense of the main window of ``size``
-    (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32'), ``-p`` (one-sided,
-    for a rise), ``-p-two`` (two-sided), ``-p-two-raw`` (two-sided on the raw
-    estimates, when the rows have it), ``-min-p`` (the smallest placebo p its comparison
-    agencies allow, one over their number plus one), ``-ci`` (the inverted interval), ``-holm``
+    (the size-matched rule): ``{key}-{offense}-pct``, ``-rank`` ('2 of 32', most extreme
+    first), ``-p`` (two-sided, the convention), ``-p-rise`` (one-sided for a rise, a
+    sensitivity), ``-p-raw`` (two-sided on the raw estimates), ``-min-p`` (the smallest placebo
+    p its comparison agencies allow, one over their number plus one), ``-ci`` (the inverted
+    interval), ``-coverage`` (its actual coverage level), ``-holm``
     (Holm-adjusted p), and ``-late-pct``
     / ``-late-p`` (the window to December 2021). Also ``nc-j`` and ``nc-min-p`` (the most North
     Carolina comparison agencies of any estimate, and the smallest placebo p-value that number
     allows), ``pre-min-p`` (smallest p of the 2018 check, main window, either rule), ``alpha``
-    (the one-sided level), ``interval`` (the interval's level), ``factor`` (size rule), and the
-    family line of ``design.family_summary``: ``tests``, ``below``, ``expected``, ``min-holm``, and
-    ``holm-first`` (the level Holm's adjustment requires of the smallest p-value).
+    (the two-sided level), ``coverage-low``/``coverage-high`` (the range of the intervals'
+    actual coverage), ``factor`` (size rule), and the family line of
+    ``design.family_summary``: ``tests``, ``below``, ``expected`` (exact, two decimals),
+    ``min-holm``, and ``holm-first`` (the level Holm's adjustment requires of the smallest
+    p-value).
     """
     import inspect
 
-    from .design import ONE_SIDED_ALPHA, comparison_set, family_summary
+    from .design import ALPHA, comparison_set, family_summary
 
     main_end, late_end = size["end"].min(), size["end"].max()
     main = size[size["end"] == main_end]
@@ -472,11 +649,11 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
         out[f"{key}-pct"] = report.fmt_pct(r["pct"], signed=True)
         out[f"{key}-rank"] = f"{r['rank']} of {r['controls'] + 1}"
         out[f"{key}-p"] = report.fmt_num(r["p"], 2)
-        out[f"{key}-p-two"] = report.fmt_num(r["p_two"], 2)
-        if "p_two_raw" in r:
-            out[f"{key}-p-two-raw"] = report.fmt_num(r["p_two_raw"], 2)
+        out[f"{key}-p-rise"] = report.fmt_num(r["p_rise"], 2)
+        out[f"{key}-p-raw"] = report.fmt_num(r["p_raw"], 2)
         out[f"{key}-min-p"] = report.fmt_num(1 / (r["controls"] + 1), 3)
         out[f"{key}-ci"] = design_interval_text(r)
+        out[f"{key}-coverage"] = report.fmt_pct(100 * r["coverage"])
         out[f"{key}-holm"] = report.fmt_num(r["p_holm"], 2)
         out[f"{key}-late-pct"] = report.fmt_pct(other["pct"], signed=True)
         out[f"{key}-late-p"] = report.fmt_num(other["p"], 2)
@@ -489,14 +666,15 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
         "nc-j": report.fmt_int(most),
         "nc-min-p": report.fmt_num(1 / (most + 1), 2),
         "pre-min-p": report.fmt_num(both["pre_p"].min(), 2),
-        "alpha": report.fmt_pct(100 * ONE_SIDED_ALPHA, 0),
-        "interval": report.fmt_pct(100 * (1 - 2 * ONE_SIDED_ALPHA), 0),
+        "alpha": report.fmt_pct(100 * ALPHA, 0),
+        "coverage-low": report.fmt_pct(100 * main["coverage"].min()),
+        "coverage-high": report.fmt_pct(100 * main["coverage"].max()),
         "factor": report.fmt_num(factor, 0),
         "tests": report.fmt_int(family["tests"]),
         "below": report.fmt_int(family["below"]),
-        "expected": report.fmt_num(family["expected"], 1),
+        "expected": report.fmt_num(family["expected"], 2),
         "min-holm": report.fmt_num(family["min_p_holm"], 2),
-        "holm-first": report.fmt_num(0.05 / family["tests"], 3),
+        "holm-first": report.fmt_num(ALPHA / family["tests"], 3),
     }
 
 
@@ -676,6 +854,7 @@ def assessment_sensitivity(
     settings: Sequence[tuple[float, int]],
     level: float = 0.95,
     assessed: Mapping[str, pd.DataFrame] | None = None,
+    runs: dict | None = None,
 ) -> dict[str, str]:
     """Do the ordinary-variation verdicts depend on the local window or the neighbours?
 
@@ -687,7 +866,8 @@ def assessment_sensitivity(
     does), and sens-band-changes (offenses whose verdict with the alpha of equal-count size
     bands, the earlier method, differs from the main one in the base setting). ``assessed``:
     the base setting's tables (``{agency: variation.assess(...)}``) when the caller already has
-    them, so they are not computed twice.
+    them, so they are not computed twice. ``runs``: a dict that receives each setting's tables
+    (``runs[setting] = {agency: table}``), for callers that need more than the verdicts.
     """
     from . import variation
 
@@ -700,14 +880,15 @@ def assessment_sensitivity(
         return out
 
     def verdicts(factor, k):
-        return flags(
-            {
-                agency: variation.assess(
-                    monthly, agency, offenses=offenses, factor=factor, k=k, level=level
-                )
-                for agency in agencies
-            }
-        )
+        tables = {
+            agency: variation.assess(
+                monthly, agency, offenses=offenses, factor=factor, k=k, level=level
+            )
+            for agency in agencies
+        }
+        if runs is not None:
+            runs[(factor, k)] = tables
+        return flags(tables)
 
     reference = flags(assessed) if assessed is not None else verdicts(*base)
     model, neighbour = set(), set()
@@ -726,6 +907,35 @@ def assessment_sensitivity(
     }
 
 
+def chance_range(
+    assessed: Mapping[str, pd.DataFrame],
+    windows: Mapping[float, Mapping[str, pd.DataFrame]],
+    unit: str,
+    offense: str,
+    level: float = 0.95,
+) -> dict[str, float]:
+    """How the Holm-adjusted p-value of one test (``unit``, ``offense``) moves with the choices
+    the data cannot settle: the book's convention (two-sided, one family of every unit's
+    tests, ``assessed``), one-sided for a rise, a family per unit, and each other size window
+    for alpha (``windows``: factor -> tables like ``assessed``). Returns label -> adjusted p."""
+    from . import variation
+
+    units = list(assessed)
+    row = (units.index(unit), offense)
+
+    def adjusted(tables, **how):
+        return float(variation.family_line(list(tables.values()), level, **how)["p_holm"][row])
+
+    out = {
+        "two-sided, one family": adjusted(assessed),
+        "one-sided for a rise": adjusted(assessed, sided="rise"),
+        "a family per department": adjusted(assessed, per_unit=True),
+    }
+    return out | {
+        f"size window factor {report.fmt_num(f, 0)}": adjusted(t) for f, t in windows.items()
+    }
+
+
 def ordinary_variation(
     monthly: pd.DataFrame,
     agencies: Sequence[str],
@@ -738,7 +948,15 @@ def ordinary_variation(
     """Ordinary-variation verdicts for ``agencies`` with their sensitivity and multiplicity
     lines: ``variation.assess`` with ``base`` (local window factor, k nearest), one table per
     agency, and the prose texts of :func:`assessment_sensitivity` (keys ``sens-...``) and of
-    :func:`ordinary_family_texts` over all the agencies' tests (keys ``ov-...``)."""
+    :func:`ordinary_family_texts` over all the agencies' tests (keys ``ov-...``).
+
+    For the test with the smallest adjusted p-value the ``ov-`` texts add: holm-low and
+    holm-high (its range under :func:`chance_range`, with the settings of ``settings`` that
+    change the size window as the window alternatives) and holm-largest (the alternative that
+    gives the largest), holm-mc (its Monte Carlo error, the number of tests times the error of
+    its p-value), alpha-low/-high and alpha-low-factor/-high-factor (the range of its offense's
+    dispersion estimate over the windows), and draws, level (of the tests) and z (the normal
+    quantile of ``level``)."""
     from . import variation
 
     factor, k = base
@@ -746,8 +964,33 @@ def ordinary_variation(
         a: variation.assess(monthly, a, offenses=offenses, factor=factor, k=k, level=level)
         for a in agencies
     }
-    family = ordinary_family_texts(variation.family_line(list(assessed.values()), level))
+    line = variation.family_line(list(assessed.values()), level)
+    family = ordinary_family_texts(line)
+    runs: dict = {}
     texts = assessment_sensitivity(
-        monthly, agencies, offenses, labels, base, settings, level, assessed=assessed
+        monthly, agencies, offenses, labels, base, settings, level, assessed=assessed, runs=runs
     )
+    # the smallest adjusted p: its range over the alternatives, its Monte Carlo error, and how
+    # the dispersion estimate of its offense moves with the size window
+    unit, offense = line["p"].idxmin()
+    unit = list(assessed)[unit]
+    windows = {f: t for (f, kk), t in runs.items() if kk == k and f != factor}
+    spread = chance_range(assessed, windows, unit, offense, level)
+    alphas = {factor: assessed[unit].loc[offense, "alpha"]} | {
+        f: t[unit].loc[offense, "alpha"] for f, t in windows.items()
+    }
+    low, high = min(alphas, key=alphas.get), max(alphas, key=alphas.get)
+    family |= {
+        "draws": report.fmt_int(variation.DRAWS),
+        "level": report.fmt_pct(100 * (1 - level), 0),
+        "z": report.fmt_num(float(stats.norm.ppf(0.5 + level / 2)), 2),
+        "holm-low": report.fmt_num(min(spread.values()), 2),
+        "holm-high": report.fmt_num(max(spread.values()), 2),
+        "holm-largest": max(spread, key=spread.get),
+        "holm-mc": report.fmt_num(line["tests"] * assessed[unit].loc[offense, "p_mc_se"], 4),
+        "alpha-low": report.fmt_num(alphas[low], 4),
+        "alpha-high": report.fmt_num(alphas[high], 4),
+        "alpha-low-factor": report.fmt_num(low, 0),
+        "alpha-high-factor": report.fmt_num(high, 0),
+    }
     return assessed, texts | {f"ov-{key}": text for key, text in family.items()}

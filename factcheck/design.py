@@ -37,15 +37,17 @@ Inference: placebo in space only. The model's quasi-Poisson standard errors (Pea
 of monthly cells) ignore serial correlation and agency-specific drift; on the real panel they are
 less than half the spread of the placebo estimates, so they are not reported as inference
 (:func:`fe_poisson` still computes them, tested against a GLM). Placebo in space: the same
-estimate for every comparison agency as if it had been treated (the real treated units left
-out). The claims checked are directional ("crime rose after the agreements ended"), so the
-test is one-sided for a rise at a level stated in advance (``ONE_SIDED_ALPHA`` = 0.05; a fall
-is judged by the same standard), and its interval is the one that inverts the test, so the two
-never disagree (:func:`placebo_summary`). The estimates are studentised before ranking
-(:func:`studentise`, the idea of Ferman and Pinto, 2019): comparison agencies smaller than the
-treated unit give noisier placebos. Raw ranks and two-sided p-values are sensitivities. The
-family of tests is stated in advance (:func:`run`): the violent total is the primary outcome,
-the four offenses secondary; Holm-adjusted p-values are reported (:func:`family_summary`).
+estimate for every comparison agency as if it had been treated (the real treated units and the
+unit itself left out). The test is two-sided at ``ALPHA`` = 0.05, the convention of the book's
+first analysis and of every other test in it (a rise and a fall are judged alike); a one-sided
+test for a rise was adopted for a while after that first analysis and is now reported only as a
+sensitivity. The interval inverts the two-sided test, so the two never disagree, and its
+actual coverage is stated, since placebo p-values are discrete (:func:`placebo_summary`). The
+estimates are studentised before ranking (:func:`studentise`, the idea of Ferman and Pinto,
+2019): comparison agencies smaller than the treated unit give noisier placebos. Raw ranks are a
+sensitivity. The family of tests is the one the methods chapter states (:func:`run`; it was
+not fixed before the first analysis): the violent total and the four offenses for each
+department, Holm-adjusted p-values reported (:func:`family_summary`).
 The pre-period check fits the same model to the twelve months of 2018 alone with a placebo
 start in July 2018; like the joint lead test it has little power, so a pass means "no evidence
 of a pre-trend, with low power", not that trends were parallel. :func:`break_check` looks for a
@@ -58,7 +60,8 @@ the pre-period test has little power. Two treated units, each its own experiment
 p-value cannot go below ``1 / (1 + J)``. Of the four other North Carolina agencies in the index,
 two (Durham and Asheville) are in counties whose sheriffs also stopped honouring ICE detainers
 (December 2018 and February 2019) and are left out; with the two that remain the p-value cannot
-go below 1/3, so the North Carolina set is descriptive only. A policy bundle: 287(g) ended in
+go below 1/3 (1/2 for rape: Fayetteville has no rape series), so the North Carolina set is
+descriptive only. A policy bundle: 287(g) ended in
 December 2018, both sheriffs stopped honouring ICE detainers at about the same time, and North
 Carolina agencies switched to NIBRS reporting on 1 January 2019, the first post month; the
 design cannot separate them. The comparison agencies' own policies are not recorded in the
@@ -84,7 +87,7 @@ MAIN_END = pd.Timestamp("2020-02-01")
 SENSITIVITY_END = pd.Timestamp("2021-12-01")
 PRE_PLACEBO = pd.Timestamp("2018-07-01")
 AGGREGATE_STATE = "Nationwide"
-ONE_SIDED_ALPHA = 0.05  # pre-stated level of the one-sided placebo test (see placebo_summary)
+ALPHA = 0.05  # level of the two-sided placebo test, the book's one convention (placebo_summary)
 POLICY_CHANGES = PROJECT_ROOT / "data" / "nc_sheriff_policy_changes.csv"
 POLICY_COLUMNS = ["county", "agencies", "change", "date", "source_type", "source", "url", "note"]
 POLICY_KINDS = {"ended_287g", "stopped_detainers", "ended_287g_and_detainers", "none"}
@@ -179,9 +182,10 @@ def comparison_set(
 ) -> pd.DataFrame:
     """The comparison agencies for treated ``unit`` under a stated ``rule``.
 
-    ``monthly`` as from :func:`clean_monthly`. Common to both rules: not a treated unit, not a
-    nationwide aggregate, every month of ``offense`` reported from January 2018 to ``end``, at
-    least one offense before and after January 2019 (:func:`panel`), and (``exclude_changed``)
+    ``monthly`` as from :func:`clean_monthly`. Common to both rules: not ``unit`` itself and not
+    a treated unit (a unit is never among its own placebos), not a nationwide aggregate, every
+    month of ``offense`` reported from January 2018 to ``end``, at least one offense before and
+    after January 2019 (:func:`panel`), and (``exclude_changed``)
     not in a county whose sheriff changed 287(g) or detainer policy from January 2018 to ``end``
     (:func:`changed_agencies`; ``exclude_changed=False`` gives the contaminated set, for a
     sensitivity check only).
@@ -197,7 +201,7 @@ def comparison_set(
     sizes = size_2018(monthly, offense if size_by == "offense" else size_by)
     states = monthly.groupby("agency")["state_abbr"].first()
     candidates = pd.DataFrame({"agency": wide.index})
-    dropped = set(treated) | (changed_agencies(START, end) if exclude_changed else set())
+    dropped = {unit, *treated} | (changed_agencies(START, end) if exclude_changed else set())
     candidates = candidates[~candidates["agency"].isin(dropped)]
     candidates["state_abbr"] = candidates["agency"].map(states)
     candidates["size_2018"] = candidates["agency"].map(sizes)  # of ``size_by``
@@ -351,7 +355,7 @@ def placebo_summary(
     placebos: np.ndarray,
     scale: float = 1.0,
     placebo_scales=1.0,
-    alpha: float = ONE_SIDED_ALPHA,
+    alpha: float = ALPHA,
 ) -> dict:
     """Placebo-in-space test and interval for ``estimate``, consistent by construction.
 
@@ -360,19 +364,20 @@ def placebo_summary(
     version). A placebo that is not finite (an agency with no event in a period) is left out;
     ``J`` placebos remain.
 
-    - ``p_rise = (1 + #{t_j >= t}) / (1 + J)``: one-sided, for a rise; ``rank_rise`` = 1 + the
-      number of placebos above ``t`` (1 = the largest rise). The verdicts use this test at the
-      pre-stated one-sided level ``alpha`` (0.05), because the claims checked are directional
-      ("crime rose after ..."); the same standard applies to a fall: ``p_fall``.
     - ``p_two = (1 + #{|t_j| >= |t|}) / (1 + J)`` and ``rank`` (1 = most extreme ``|t|``): the
-      two-sided test, reported as a sensitivity only.
-    - ``low``/``high``: the interval for the effect (log scale) obtained by inverting the two
-      one-sided tests at level ``alpha``: ``low`` is the smallest effect ``b`` that the test for
-      a rise does not reject, ``estimate - scale * t_(m+1)`` with ``t_(m+1)`` the ``(m+1)``-th
-      largest placebo statistic and ``m = floor(alpha * (1 + J)) - 1``; ``high`` likewise from
-      the smallest ones. So ``low > 0`` exactly when ``p_rise <= alpha``, and ``high < 0``
-      exactly when ``p_fall <= alpha`` (an equal-tailed ``1 - 2 * alpha`` interval). Missing
-      when ``m < 0`` (too few placebos for the test ever to reject: ``J < 1/alpha - 1``).
+      two-sided test, the book's one convention (a rise and a fall are judged alike at level
+      ``alpha``).
+    - ``p_rise = (1 + #{t_j >= t}) / (1 + J)`` and ``rank_rise`` (1 = the largest rise), and
+      ``p_fall``: the one-sided tests, reported as sensitivities only.
+    - ``low``/``high``: the interval for the effect (log scale) obtained by inverting the
+      two-sided test at level ``alpha``: ``estimate -/+ scale * T`` with ``T`` the ``(m+1)``-th
+      largest ``|t_j|`` and ``m = floor(alpha * (1 + J)) - 1``. So the interval excludes 0
+      exactly when ``p_two <= alpha``. Missing when ``m < 0`` (too few placebos for the test
+      ever to reject: ``J < 1/alpha - 1``).
+    - ``size``: the exact probability that ``p_two <= alpha`` when the unit is exchangeable
+      with its placebos (no effect), ``floor(alpha * (1 + J)) / (1 + J)``: placebo p-values
+      are discrete, so it is at most ``alpha``, and ``coverage = 1 - size`` is the interval's
+      actual coverage level (missing with the interval).
     """
     placebos = np.asarray(placebos, dtype=float)
     scales = np.broadcast_to(np.asarray(placebo_scales, dtype=float), placebos.shape)
@@ -380,12 +385,14 @@ def placebo_summary(
     t_j = placebos[keep] / scales[keep]
     t = estimate / scale
     j = len(t_j)
-    m = int(np.floor(alpha * (1 + j) + 1e-9)) - 1
-    ordered = np.sort(t_j)
+    rejections = int(np.floor(alpha * (1 + j) + 1e-9))
+    m = rejections - 1
+    extreme = np.sort(np.abs(t_j))[::-1]
     if m >= 0 and j > m:
-        low, high = estimate - scale * ordered[j - 1 - m], estimate - scale * ordered[m]
+        low, high = estimate - scale * extreme[m], estimate + scale * extreme[m]
+        coverage = 1 - rejections / (1 + j)
     else:
-        low = high = np.nan
+        low = high = coverage = np.nan
     return {
         "placebos": j,
         "rank": 1 + int(np.sum(np.abs(t_j) > abs(t))),
@@ -395,6 +402,8 @@ def placebo_summary(
         "p_two": (1 + int(np.sum(np.abs(t_j) >= abs(t)))) / (1 + j),
         "low": low,
         "high": high,
+        "size": rejections / (1 + j),
+        "coverage": coverage,
     }
 
 
@@ -524,24 +533,27 @@ def estimate(
     offense: str = "violent",
     rule: str = "size",
     end=MAIN_END,
-    alpha: float = ONE_SIDED_ALPHA,
+    alpha: float = ALPHA,
     **rule_args,
 ) -> dict:
     """The DiD estimate for ``unit`` with its placebo inference and the 2018 pre-check.
 
     ``monthly`` from :func:`clean_monthly`. Main test (the one the verdicts use): the
-    studentised placebo test (:func:`studentise`), one-sided for a rise at the pre-stated level
-    ``alpha``, with the interval that inverts it (:func:`placebo_summary`). Returns unit,
+    studentised placebo test (:func:`studentise`), two-sided at level ``alpha`` (the book's one
+    convention, that of the first analysis), with the interval that inverts it
+    (:func:`placebo_summary`). Returns unit,
     offense, rule, end, controls (J), beta, pct (``100 * (exp(beta) - 1)``), placebo_sd
     (standard deviation of the raw placebo estimates, log scale), extra_var (the common
     variance beyond Poisson, ``c``), and
 
-    - ``p`` (studentised, one-sided for a rise), ``p_fall``, ``rank`` (1 = largest rise among
-      the unit and its J placebos), ``p_two`` (studentised two-sided, a sensitivity),
-      ``placebo_low``/``placebo_high`` (per cent; the inverted interval: ``placebo_low > 0``
-      exactly when ``p <= alpha``);
-    - the same on the raw estimates, as a sensitivity: ``p_raw``, ``rank_raw``,
-      ``p_two_raw``, ``raw_low``/``raw_high``;
+    - ``p`` (studentised, two-sided), ``rank`` (1 = the most extreme among the unit and its J
+      placebos, either direction), ``placebos`` (J with a finite estimate), ``size`` (the
+      exact chance that ``p <= alpha`` with no effect) and ``coverage`` (of the interval),
+      ``placebo_low``/``placebo_high`` (per cent; the inverted interval: it excludes 0 exactly
+      when ``p <= alpha``);
+    - sensitivities: ``p_rise``/``rank_rise`` (one-sided for a rise) and ``p_fall``; the same
+      on the raw estimates: ``p_raw`` (two-sided), ``rank_raw``, ``p_rise_raw``,
+      ``raw_low``/``raw_high``;
     - ``pre_pct``, ``pre_p`` (two-sided: a pre-trend in either direction matters), ``pre_rank``:
       the pre-period check on 2018 alone with a placebo start in July 2018 (:func:`pre_check`).
     """
@@ -564,15 +576,19 @@ def estimate(
         "pct": _pct(beta),
         "placebo_sd": float(np.std(finite, ddof=1)) if len(finite) > 1 else np.nan,
         "extra_var": extra,
-        "p": main["p_rise"],
+        "p": main["p_two"],
+        "rank": main["rank"],
+        "placebos": main["placebos"],
+        "size": main["size"],
+        "coverage": main["coverage"],
+        "p_rise": main["p_rise"],
+        "rank_rise": main["rank_rise"],
         "p_fall": main["p_fall"],
-        "rank": main["rank_rise"],
-        "p_two": main["p_two"],
         "placebo_low": _pct(main["low"]),
         "placebo_high": _pct(main["high"]),
-        "p_raw": raw["p_rise"],
-        "rank_raw": raw["rank_rise"],
-        "p_two_raw": raw["p_two"],
+        "p_raw": raw["p_two"],
+        "rank_raw": raw["rank"],
+        "p_rise_raw": raw["p_rise"],
         "raw_low": _pct(raw["low"]),
         "raw_high": _pct(raw["high"]),
         "pre_pct": pre["pct"],
@@ -627,7 +643,7 @@ def event_table(
 
     One row per quarter (the reference quarter, October-December 2018, included as 0): quarter,
     start (first month), pct (``100 * (exp(beta) - 1)``), placebo_low/placebo_high (the
-    interval that inverts the one-sided raw placebo tests, :func:`placebo_summary`, as
+    interval that inverts the two-sided raw placebo test, :func:`placebo_summary`, as
     percentages), band_low/band_high (the middle ``level`` range of the placebo agencies' own
     coefficients, as percentages: what comparison agencies showed without treatment), and
     ``p_rise`` (one-sided raw placebo p-value for a rise, per quarter; descriptive: nine
@@ -787,8 +803,9 @@ def run(
 ) -> pd.DataFrame:
     """:func:`estimate` for every unit, offense, comparison rule and window: one row each.
 
-    The family of tests is stated in advance: the size-matched set in the main window, every
-    unit and offense (10 tests with the defaults); the violent total is the primary outcome
+    The family of tests (as the methods chapter states it, not fixed before the first analysis):
+    the size-matched set in the main window, every unit and offense (10 tests with the
+    defaults), all two-sided; the violent total is the primary outcome
     (``family == "primary"``), each offense secondary (``"secondary"``); other rows are
     sensitivities (``"sensitivity"``, not in the family). ``p_holm``: Holm-adjusted ``p``
     over the family (missing outside it).
@@ -832,17 +849,21 @@ def robustness(
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def family_summary(table: pd.DataFrame, alpha: float = ONE_SIDED_ALPHA) -> dict:
+def family_summary(table: pd.DataFrame, alpha: float = ALPHA) -> dict:
     """The multiple-comparisons line for a :func:`run` table: over its family of tests, how
     many there are (``tests``), how many have ``p <= alpha`` (``below``), how many would be
-    expected to by chance alone (``expected``, ``alpha`` times the number of tests), the
-    smallest ``p`` and the smallest Holm-adjusted ``p``, and how many survive Holm
-    (``holm_below``)."""
+    expected to by chance alone (``expected``), the smallest ``p`` and the smallest
+    Holm-adjusted ``p``, and how many survive Holm (``holm_below``).
+
+    Placebo p-values are discrete: with ``J`` placebos a test has ``p <= alpha`` by chance with
+    probability ``floor(alpha * (1 + J)) / (1 + J)``, not ``alpha``; ``expected`` is the sum of
+    these over the family (exact under exchangeability)."""
     family = table[table["family"] != "sensitivity"]
+    j = family["placebos"].to_numpy(dtype=float)
     return {
         "tests": len(family),
         "below": int((family["p"] <= alpha).sum()),
-        "expected": alpha * len(family),
+        "expected": float(np.sum(np.floor(alpha * (1 + j) + 1e-9) / (1 + j))),
         "min_p": float(family["p"].min()),
         "min_p_holm": float(family["p_holm"].min()),
         "holm_below": int((family["p_holm"] <= alpha).sum()),

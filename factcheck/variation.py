@@ -206,31 +206,84 @@ def local_pairs(
     return window if len(window) >= min_pairs else neighbours(pairs, size, k)
 
 
-def alpha_draws(before, after, alpha: float, trend=1.0, n: int = 200, seed: int = 0) -> np.ndarray:
+def nb_alpha_rows(before, after, trend=1.0, iterations: int = 20) -> np.ndarray:
+    """:func:`nb_alpha` for many samples at once: one estimate per row of ``before``/``after``.
+
+    ``before`` and ``after`` are arrays of shape (samples, pairs), ``trend`` broadcasts to
+    them. Each row gets exactly the estimate :func:`nb_alpha` gives it (the same weights,
+    iterations and stopping rule, tested); a row with no pair positive in both years is
+    missing (NaN) instead of an error.
+    """
+    b = np.atleast_2d(np.asarray(before, dtype=float))
+    a = np.atleast_2d(np.asarray(after, dtype=float))
+    g = np.broadcast_to(np.asarray(trend, dtype=float), b.shape)
+    excess = (a - g * b) ** 2 - g * (1 + g) * (b + a / g) / 2
+    scale = 2 * g * b * a
+    m = (b + a / g) / 2
+    alpha = np.zeros(len(b))
+    done = np.sum(scale, axis=1) <= 0
+    for _ in range(iterations):
+        w = 1 / (1 + alpha[:, None] * m) ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new = np.maximum(0.0, np.sum(w * excess, axis=1) / np.sum(w * scale, axis=1))
+        converged = np.abs(new - alpha) <= 1e-12 + 1e-9 * alpha
+        alpha = np.where(done, alpha, new)
+        done |= converged
+        if done.all():
+            break
+    alpha[np.sum(scale, axis=1) <= 0] = np.nan
+    return alpha
+
+
+_DRAW_CACHE: dict[tuple, np.ndarray] = {}
+DRAWS = 20_000  # bootstrap draws of alpha: enough that the printed p-values do not move (tested)
+
+
+def alpha_draws(
+    before, after, alpha: float, trend=1.0, n: int = DRAWS, seed: int = 0, block: int = 2_000
+) -> np.ndarray:
     """Parametric bootstrap of :func:`nb_alpha`: its sampling distribution around ``alpha``.
 
     Each of ``n`` replicates redraws every pair from the fitted model (means ``m_i = (b_i +
     a_i/g_i) / 2`` and ``g_i * m_i``, NB2 dispersion ``alpha``; Poisson when ``alpha`` is 0)
-    and re-estimates alpha with the same estimator. The spread of the draws is alpha's
-    sampling error, which :func:`ordinary_change` carries into the z-score.
+    and re-estimates alpha with the same estimator (:func:`nb_alpha_rows`, ``block``
+    replicates at a time). The spread of the draws is alpha's sampling error, which
+    :func:`ordinary_change` carries into the z-score. Replicates with no pair positive in both
+    years are dropped.
     """
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
     g = np.broadcast_to(np.asarray(trend, dtype=float), b.shape)
+    key = (b.tobytes(), a.tobytes(), np.ascontiguousarray(g).tobytes(), alpha, n, seed, block)
+    if key in _DRAW_CACHE:  # the same inputs give the same draws; sensitivity runs repeat them
+        return _DRAW_CACHE[key].copy()
     m = (b + a / g) / 2
     rng = np.random.default_rng(seed)
 
-    def draw(mean):
-        shock = rng.gamma(1 / alpha, alpha, mean.shape) if alpha > 0 else 1.0
-        return rng.poisson(mean * shock)
+    def draw(mean, rows):
+        shape = (rows, len(mean))
+        shock = rng.gamma(1 / alpha, alpha, shape) if alpha > 0 else np.ones(shape)
+        return rng.poisson(mean[None, :] * shock)
 
-    draws = np.empty(n)
-    for i in range(n):
-        try:
-            draws[i] = nb_alpha(draw(m), draw(g * m), g)
-        except ValueError:  # a replicate with no pair positive in both years
-            draws[i] = np.nan
-    return draws[np.isfinite(draws)]
+    parts = []
+    for start in range(0, n, block):
+        rows = min(block, n - start)
+        parts.append(nb_alpha_rows(draw(m, rows), draw(g * m, rows), g))
+    draws = np.concatenate(parts) if parts else np.empty(0)
+    if len(_DRAW_CACHE) >= 256:
+        _DRAW_CACHE.clear()
+    _DRAW_CACHE[key] = draws[np.isfinite(draws)]
+    return _DRAW_CACHE[key].copy()
+
+
+def tail_error(before: int, after: int, trend: float, draws) -> float:
+    """Monte Carlo standard error of the two-sided tail probability that
+    :func:`ordinary_change` computes from ``draws`` (the mean over the draws of each normal's
+    tail): the standard deviation of the per-draw tails over the square root of their number."""
+    sds = np.sqrt(1 / before + 1 / after + 2 * np.asarray(draws, dtype=float))
+    deviation = abs(float(np.log(after / before) - np.log(trend)))
+    tails = 2 * stats.norm.sf(deviation / sds)
+    return float(np.std(tails, ddof=1) / np.sqrt(len(tails)))
 
 
 # ---------------------------------------------------------------------------- one change
@@ -376,7 +429,7 @@ def assess(
     k: int = 30,
     level: float = 0.95,
     factor: float = 3.0,
-    n_draws: int = 200,
+    n_draws: int = DRAWS,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Each offense's change for ``agency`` from ``year`` to the next, against ordinary variation.
@@ -392,8 +445,10 @@ def assess(
     the z-score (:func:`ordinary_change` with ``draws``). One row per offense with the fields of
     :class:`OrdinaryChange` and
 
-    - ``local_low``/``local_high``/``local_pairs``: the size window and its number of pairs;
-      ``alpha_se``: the standard deviation of the bootstrap draws; ``z_plugin``: the z-score
+    - ``local_low``/``local_high``/``local_pairs``/``local_agencies``: the size window, its
+      number of pairs and their agencies;
+      ``alpha_se``: the standard deviation of the bootstrap draws; ``p_mc_se``: the Monte Carlo
+      standard error of the two-sided p-value (:func:`tail_error`); ``z_plugin``: the z-score
       with the local alpha taken as known;
     - sensitivities: ``band``, ``band_low``/``band_high``, ``band_agencies``, ``alpha_band``,
       ``z_band``, ``beyond_band`` (the alpha of the size band, equal-count thirds by default,
@@ -431,7 +486,9 @@ def assess(
             "local_low": float(near["before"].min()),
             "local_high": float(near["before"].max()),
             "local_pairs": len(near),
+            "local_agencies": tuple(sorted(near["agency"])),
             "alpha_se": float(np.std(draws, ddof=1)),
+            "p_mc_se": tail_error(before, after, trend, draws),
             "z_plugin": plugin.z,
             "band": band["band"],
             "band_low": band["low"],
@@ -450,21 +507,45 @@ def assess(
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def family_line(tables: Sequence[pd.DataFrame], level: float = 0.95) -> dict:
+def family_line(
+    tables: Sequence[pd.DataFrame],
+    level: float = 0.95,
+    sided: str = "two",
+    per_unit: bool = False,
+) -> dict:
     """The multiple-comparisons line for :func:`assess` tables (one per unit): the number of
     tests, how many are beyond ordinary variation, how many would be by chance alone, and how
-    many stay beyond after Holm's adjustment of their two-sided p-values (``holm_beyond``;
-    ``p_holm`` per unit and offense)."""
+    many stay beyond after Holm's adjustment of their p-values (``holm_beyond``; ``p_holm`` per
+    unit and offense).
+
+    The book's convention is the default: two-sided p-values (``2 * sf(|z|)``), one family of
+    every unit's tests. Alternatives, for the sensitivity of the adjusted p-values only:
+    ``sided="rise"`` (one-sided for a rise, ``sf(z)``) and ``per_unit`` (Holm within each
+    unit's tests). ``p``: the unadjusted p-values.
+    """
     rows = pd.concat(list(tables), keys=range(len(tables)))
-    p = 2 * stats.norm.sf(np.abs(rows["z"].to_numpy(dtype=float)))
-    adjusted = holm(p)
+    z = rows["z"].to_numpy(dtype=float)
+    if sided == "two":
+        p = 2 * stats.norm.sf(np.abs(z))
+    elif sided == "rise":
+        p = stats.norm.sf(z)
+    else:
+        raise ValueError(f"sided must be 'two' or 'rise', not {sided!r}")
+    p = pd.Series(p, index=rows.index)
+    if per_unit:
+        adjusted = pd.concat(
+            [pd.Series(holm(part), index=part.index) for _, part in p.groupby(level=0)]
+        )
+    else:
+        adjusted = pd.Series(holm(p.to_numpy()), index=rows.index)
     alpha = 1 - level
     return {
         "tests": len(p),
         "beyond": int((p < alpha).sum()),
         "expected": alpha * len(p),
         "holm_beyond": int((adjusted < alpha).sum()),
-        "p_holm": pd.Series(adjusted, index=rows.index),
+        "p": p,
+        "p_holm": adjusted.reindex(rows.index),
     }
 
 

@@ -245,8 +245,11 @@ def design_rows():
                     "placebo_low": -5.9,
                     "placebo_high": 53.9,
                     "rank": 8,
+                    "placebos": 31,
+                    "coverage": 1 - 1 / 32,
                     "p": 0.25,
-                    "p_two": 0.5,
+                    "p_rise": 0.125,
+                    "p_raw": 0.0625,
                     "pre_p": 0.31,
                     "family": "primary" if end == "2020-02" else "sensitivity",
                     "p_holm": 0.5 if end == "2020-02" else float("nan"),
@@ -264,19 +267,19 @@ def test_design_texts_and_table():
     assert texts["nc-j"] == "4" and texts["nc-min-p"] == "0.20"
     assert texts["pre-min-p"] == "0.07" and texts["alpha"] == "5%" and texts["factor"] == "2"
     assert texts["cmpd-violent-ci"] == "-5.9% to +53.9%" and texts["cmpd-violent-holm"] == "0.50"
-    assert texts["cmpd-violent-late-pct"] == "+6.3%" and texts["interval"] == "90%"
-    assert texts["tests"] == "2" and texts["below"] == "0" and texts["expected"] == "0.1"
-    assert texts["cmpd-violent-p-two"] == "0.50" and texts["cmpd-violent-min-p"] == "0.031"
+    assert texts["cmpd-violent-late-pct"] == "+6.3%" and texts["coverage-low"] == "96.9%"
+    assert texts["cmpd-violent-coverage"] == "96.9%" and texts["coverage-high"] == "96.9%"
+    # two tests with 31 placebos each: 1/32 + 1/32 passes expected by chance, not 0.05 * 2
+    assert texts["tests"] == "2" and texts["below"] == "0" and texts["expected"] == "0.06"
+    assert texts["cmpd-violent-p-rise"] == "0.12" and texts["cmpd-violent-min-p"] == "0.031"
     assert texts["holm-first"] == "0.025"  # 0.05 over two tests
-    assert "cmpd-violent-p-two-raw" not in texts
-    keys = {"Charlotte, NC": "cmpd", "Raleigh, NC": "r"}
-    raw = compare.design_texts(size.assign(p_two_raw=0.0625), nc, keys)
-    assert raw["cmpd-violent-p-two-raw"] == "0.06"
+    assert texts["cmpd-violent-p-raw"] == "0.06"
     table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
     assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
     assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
-    assert table.loc[0, "rank (largest rise first)"] == "8 of 32"
-    assert table.loc[0, "90% interval"] == "-5.9% to +53.9%" and table.loc[0, "Holm p"] == "0.50"
+    assert table.loc[0, "rank (most extreme first)"] == "8 of 32"
+    assert table.loc[0, "interval (coverage)"] == "-5.9% to +53.9% (96.9%)"
+    assert table.loc[0, "Holm p"] == "0.50"
     assert not any(c.startswith("model") for c in table.columns)
 
 
@@ -373,13 +376,18 @@ def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
 def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch):
     from factcheck import variation
 
+    z_murder = {2: 3.2, 3: 2.7, 4: 2.6}  # the planted murder test moves with the window
+    alpha_murder = {2: 0.0, 3: 0.0095, 4: 0.0088}
+
     def fake_assess(monthly, agency, offenses, factor, k, level):
         return pd.DataFrame(
             {
-                "beyond": [True, False],
-                "neighbour_beyond": [True, False],
-                "beyond_band": [True, False],
-                "z": [2.7, 0.5],
+                "beyond": [agency == "A", False],
+                "neighbour_beyond": [agency == "A", False],
+                "beyond_band": [agency == "A", False],
+                "z": [z_murder[factor] if agency == "A" else 0.5, 0.5],
+                "alpha": [alpha_murder[factor], 0.005],
+                "p_mc_se": [0.0001, 0.001],
             },
             index=["murder", "violent"],
         )
@@ -391,10 +399,23 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
         ["murder", "violent"],
         {"murder": "murder", "violent": "violent"},
         (3, 30),
-        [(2, 30), (4, 30)],
+        [(2, 30), (4, 30), (3, 50)],
     )
     assert set(assessed) == {"A", "B"} and texts["sens-model-changes"] == ""
-    assert texts["ov-tests"] == "4" and texts["ov-beyond"] == "2" and texts["ov-expected"] == "0.2"
+    assert texts["ov-tests"] == "4" and texts["ov-beyond"] == "1" and texts["ov-expected"] == "0.2"
+    # Holm over 4 two-sided tests: 4 * 2 * sf(2.7) = 0.028; one-sided or a family per unit
+    # halve it (0.014); the factor-2 window gives 4 * 2 * sf(3.2) = 0.0055, factor 4 0.037
+    assert texts["ov-holm-min"] == "0.03"
+    assert texts["ov-holm-low"] == "0.01" and texts["ov-holm-high"] == "0.04"
+    assert texts["ov-holm-largest"] == "size window factor 4"
+    assert texts["ov-holm-mc"] == "0.0004"  # 4 tests times the p-value's Monte Carlo error
+    assert texts["ov-alpha-low"] == "0.0000" and texts["ov-alpha-low-factor"] == "2"
+    assert texts["ov-alpha-high"] == "0.0095" and texts["ov-alpha-high-factor"] == "3"
+    spread = compare.chance_range(
+        assessed, {2: {a: fake_assess(None, a, None, 2, 30, 0.95) for a in "AB"}}, "A", "murder"
+    )
+    assert spread["one-sided for a rise"] == pytest.approx(spread["a family per department"])
+    assert spread["two-sided, one family"] == pytest.approx(8 * variation.stats.norm.sf(2.7))
 
 
 def test_ordinary_variation_assesses_the_base_setting_once(monkeypatch):
@@ -405,7 +426,14 @@ def test_ordinary_variation_assesses_the_base_setting_once(monkeypatch):
     def fake_assess(monthly, agency, offenses, factor, k, level):
         calls.append((agency, factor, k))
         return pd.DataFrame(
-            {"beyond": [False], "neighbour_beyond": [False], "beyond_band": [False], "z": [0.1]},
+            {
+                "beyond": [False],
+                "neighbour_beyond": [False],
+                "beyond_band": [False],
+                "z": [0.1],
+                "alpha": [0.01],
+                "p_mc_se": [0.001],
+            },
             index=["violent"],
         )
 
@@ -427,3 +455,85 @@ def test_local_window_texts_checks_the_window():
         pass
     else:
         raise AssertionError("a window outside the factor passed")
+
+
+def test_membership_names_the_reason_and_checks_it_against_the_set():
+    sets = {"all": ["C", "D"], "big": ["C"]}
+    reasons = [("judged", ["A"]), ("policy changed", ["B"]), ("too small", {"big": ["D"]})]
+    table = compare.membership(["A", "B", "C", "D"], sets, reasons)
+    assert table.loc["A"].tolist() == ["judged", "judged"]
+    assert table.loc["B", "big"] == "policy changed" and table.loc["C"].tolist() == ["in", "in"]
+    assert table.loc["D"].tolist() == ["in", "too small"]
+    with pytest.raises(ValueError, match="no stated reason"):
+        compare.membership(["C"], {"all": []}, reasons)
+    with pytest.raises(ValueError, match="although"):
+        compare.membership(["A"], {"all": ["A"]}, reasons)
+
+
+def test_outside_window_and_policy_texts():
+    sizes = pd.Series({"U": 100.0, "A": 49.0, "B": 50.0, "C": 200.0, "D": 201.0})
+    assert compare.outside_window(sizes, "U", 2, ["A", "B", "C", "D", "E"]) == ["A", "D", "E"]
+    from factcheck import design
+
+    texts = compare.policy_texts(design.policy_changes())
+    assert texts["Durham, NC"] == "Durham County: stopped honouring ICE detainers, December 2018"
+    assert texts["Greensboro, NC"] == "Guilford County: none"
+
+
+def test_state_table_names_every_agency_and_why():
+    annual = pd.DataFrame(
+        {
+            "agency": ["T, NC", "T, NC", "C, NC", "C, NC", "G, NC", "G, NC", "F, NC", "F, NC"],
+            "year": [2018, 2019] * 4,
+            "murder": [10, 20, 5, 6, 4, 5, 3, 3],
+            "rape": [5, 6, 2, 2, 3, 3, None, None],
+            "violent": [100, 120, 50, 52, 60, 90, 70, 71],
+        }
+    )
+    monthly = annual.assign(state_abbr="NC")
+    sizes = pd.Series({"T, NC": 100.0, "C, NC": 50.0, "G, NC": 60.0, "F, NC": 70.0})
+    sets = {"all offenses": ["G, NC"], "size": ["F, NC"]}
+    (changes, table), pct, texts = compare.state_table(
+        annual, monthly, sizes, "NC", sets, {"size": ("T, NC", 1.5)}, ["all offenses"],
+        ["T, NC"], ["C, NC"], {"G, NC": "none"},
+    )  # fmt: skip
+    assert table["department"].tolist() == ["C", "F", "G", "T"] == changes["department"].tolist()
+    assert table["all offenses"].tolist() == ["policy changed", "no rape series", "in", "judged"]
+    assert table["size"].tolist() == ["policy changed", "in", "outside size window", "judged"]
+    assert (
+        changes.loc[2, "change"] == "+50.0%" and changes.loc[2, "sheriff's policy change"] == "none"
+    )
+    assert pct["G, NC"] == pytest.approx(50) and texts["n"] == "4" and texts["no-series"] == "F"
+    assert texts["changed-pct"] == "+4.0%" and texts["missing"] == "rape"
+    with pytest.raises(ValueError):  # a set that its stated reasons do not explain
+        compare.state_table(
+            annual, monthly, sizes, "NC", {"size": []}, {"size": ("T, NC", 1.5)}, [],
+            ["T, NC"], ["C, NC"], {},
+        )  # fmt: skip
+
+
+def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
+    """The real index: every North Carolina agency is named, each with a reason when out."""
+    from factcheck import design, loaders
+
+    monthly = loaders.rtci_monthly()
+    annual = loaders.rtci_annual(complete_only=False, monthly=monthly)
+    treated, changed = ["Charlotte, NC", "Raleigh, NC"], ["Asheville, NC", "Durham, NC"]
+    local = {
+        "Charlotte, NC": ["Greensboro, NC"],
+        "Raleigh, NC": ["Fayetteville, NC", "Greensboro, NC"],
+    }
+    (_, table), pct, texts = compare.nc_comparison(
+        annual, monthly, ["Greensboro, NC"], local, 3, treated, changed
+    )
+    assert texts["n"] == "6" and len(table) == 6 and (pct > 0).all()
+    assert texts["design-set"] == "Fayetteville and Greensboro"
+    row = table.set_index("department")
+    assert row.loc["Fayetteville", "base rates"] == "no rape series"
+    assert row.loc["Fayetteville", "design, NC"] == "in"
+    assert set(
+        design.comparison_set(design.clean_monthly(monthly), "nc", "Charlotte, NC")["agency"]
+    ) == {
+        "Fayetteville, NC",
+        "Greensboro, NC",
+    }

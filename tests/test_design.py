@@ -126,6 +126,41 @@ def test_comparison_sets_follow_their_rule(rule, unit):
         assert (table["state_abbr"] == "NC").all() and len(table) == 4
 
 
+def test_no_agency_is_in_its_own_comparison_set_synthetic():
+    """An agency outside the treated pair is still never among its own placebos."""
+    monthly = synthetic()
+    for unit in ["Town0, NC", "City3, XX"]:
+        for rule in ["size", "nc"]:
+            table = design.comparison_set(monthly, rule, unit)
+            assert unit not in set(table["agency"])
+    out = design.estimate(monthly, "City3, XX", "violent", "size")
+    assert out["controls"] == len(design.comparison_set(monthly, "size", "City3, XX"))
+
+
+@pytest.fixture(scope="module")
+def real_monthly():
+    from factcheck import loaders
+
+    return design.clean_monthly(loaders.rtci_monthly())
+
+
+def test_no_agency_of_the_index_is_in_its_own_comparison_set(real_monthly):
+    """Every agency of the index, under both rules: the unit is never its own placebo (a unit
+    outside the book's own cases once was, which made J one too large)."""
+    sizes = design.size_2018(real_monthly)
+    agencies = sorted(real_monthly["agency"].unique())
+    assert len(agencies) > 250
+    for unit in agencies:
+        for rule in ["size", "nc"] if unit.endswith(", NC") else ["size"]:
+            if rule == "size" and unit not in sizes.index:
+                continue  # no complete 2018: no size to match
+            table = design.comparison_set(real_monthly, rule, unit)
+            assert unit not in set(table["agency"]), (unit, rule)
+    houston = design.estimate(real_monthly, "Houston, TX")  # read 'rank 1 of 7' with the bug
+    assert houston["controls"] == houston["placebos"] == 5
+    assert houston["rank_rise"] == 2 and houston["p_rise"] == pytest.approx(1 / 3)
+
+
 def test_policy_table_is_sourced_and_names_the_known_changes():
     table = design.policy_changes()
     assert table["url"].str.startswith("http").all() and table["source"].str.len().gt(0).all()
@@ -174,7 +209,7 @@ def test_did_recovers_a_planted_effect_and_placebos_are_near_zero():
     placebos = design.placebo_estimates(wide, controls)
     assert abs(np.mean(placebos)) < 0.02 and np.max(np.abs(placebos)) < 0.12
     untreated = design.estimate(monthly, "Raleigh, NC", "violent", "size")
-    assert abs(untreated["pct"]) < 6 and untreated["p_two"] > 0.1
+    assert abs(untreated["pct"]) < 6 and untreated["p"] > 0.1
     assert untreated["placebo_low"] < 0 < untreated["placebo_high"]
 
 
@@ -230,7 +265,10 @@ def test_run_has_one_row_per_combination():
     family = out[out["family"] != "sensitivity"]
     assert (family["p_holm"] >= family["p"]).all()
     summary = design.family_summary(out)
-    assert summary["tests"] == 4 and summary["expected"] == pytest.approx(0.2)
+    j = family["placebos"].to_numpy()
+    exact = np.sum(np.floor(0.05 * (1 + j)) / (1 + j))
+    assert summary["tests"] == 4 and summary["expected"] == pytest.approx(exact)
+    assert summary["expected"] < 0.05 * 4, "discrete placebo p-values pass less often than 5%"
 
 
 def test_holm_adjustment_on_a_known_family():
@@ -244,23 +282,48 @@ def test_placebo_p_value_and_interval_never_disagree(seed):
     rng = np.random.default_rng(seed)
     placebos = rng.normal(0, 0.1, 31)
     scales = rng.uniform(0.5, 2, 31)
+    rejected = 0
     for estimate in np.linspace(-0.4, 0.4, 81):
         for scale, each in [(1.0, 1.0), (0.7, scales)]:
             out = design.placebo_summary(estimate, placebos, scale, each)
-            assert (out["low"] > 0) == (out["p_rise"] <= design.ONE_SIDED_ALPHA)
-            assert (out["high"] < 0) == (out["p_fall"] <= design.ONE_SIDED_ALPHA)
+            excludes_zero = out["low"] > 0 or out["high"] < 0
+            assert excludes_zero == (out["p_two"] <= design.ALPHA)
+            rejected += excludes_zero
+    assert 0 < rejected < 2 * 81, "the check must see both outcomes"
     few = design.placebo_summary(1.0, placebos[:10])
-    assert np.isnan(few["low"]) and few["p_rise"] == pytest.approx(1 / 11)
+    assert np.isnan(few["low"]) and np.isnan(few["coverage"])
+    assert few["p_two"] == pytest.approx(1 / 11) and few["size"] == 0
 
 
-def test_placebo_interval_covers_the_truth_at_its_nominal_rate():
+@pytest.mark.parametrize(("placebos", "coverage"), [(39, 1 - 2 / 40), (31, 1 - 1 / 32)])
+def test_placebo_interval_covers_the_truth_at_its_stated_level(placebos, coverage):
+    """Placebo p-values are discrete: the interval's level is 1 - floor(0.05 (1 + J)) / (1 + J),
+    not 95%; the stated level is the one the interval achieves."""
     rng = np.random.default_rng(11)
-    hits = 0
-    for _ in range(400):
-        draws = rng.normal(0, 0.1, 40)
+    hits = []
+    for _ in range(3000):
+        draws = rng.normal(0, 0.1, placebos + 1)
         out = design.placebo_summary(0.2 + draws[0], draws[1:])
-        hits += out["low"] <= 0.2 <= out["high"]
-    assert 0.84 <= hits / 400 <= 0.96  # equal-tailed 90% by construction
+        assert out["coverage"] == pytest.approx(coverage)
+        hits.append(out["low"] <= 0.2 <= out["high"])
+    assert np.mean(hits) == pytest.approx(coverage, abs=0.012)
+
+
+def test_expected_placebo_passes_are_exact_for_discrete_p_values():
+    """With J placebos, P(p <= 0.05) = floor(0.05 (1 + J)) / (1 + J): 1/32 for J = 31."""
+    table = pd.DataFrame(
+        {"family": ["primary", "secondary", "sensitivity"], "placebos": [31, 50, 31]}
+        | {"p": [0.03, 0.5, 0.01], "p_holm": [0.06, 0.5, np.nan]}
+    )
+    summary = design.family_summary(table)
+    assert summary["expected"] == pytest.approx(1 / 32 + 2 / 51)
+    assert summary["tests"] == 2 and summary["below"] == 1
+    rng = np.random.default_rng(5)
+    passes = [
+        design.placebo_summary(x[0], x[1:])["p_two"] <= design.ALPHA
+        for x in rng.normal(size=(4000, 32))
+    ]
+    assert np.mean(passes) == pytest.approx(1 / 32, abs=0.008)
 
 
 def test_studentising_recovers_the_extra_variance_and_fixes_the_size():
