@@ -9,7 +9,6 @@ detainers is a floor under the detainers ICE lodged with that jail over the same
 
 from __future__ import annotations
 
-import math
 import re
 
 import pandas as pd
@@ -88,48 +87,25 @@ def fall_factor(before: float, after: float) -> float:
     return before / after
 
 
-def release_bound(released: float, first_year_share: float, rise: float) -> dict[str, float]:
-    """How much of a one-year rise in offences people released instead of transferred could
-    explain, at a published first-year re-arrest rate (a plausibility bound, not an estimate).
+def release_bound(released: float, rise: float, *, at_once: bool = True) -> dict[str, float]:
+    """The rise in offences over one calendar year expressed per person-year of the people
+    released instead of transferred (a plausibility bound on what releases could explain, not an
+    estimate of what they did).
 
-    ``released`` people, who would otherwise have been handed to ICE, are released evenly over
-    one calendar year; each is arrested again within a year of release with probability
-    ``first_year_share`` (the share of a released cohort arrested at least once in its first
-    year), at a constant hazard ``h = -ln(1 - first_year_share)``. A person released at time
-    ``t`` (in years) is then arrested before the year ends with probability
-    ``1 - exp(-h (1 - t))``; averaged over the year that is ``1 - first_year_share / h``.
+    ``at_once=True`` is the assumption most generous to releases as the explanation: all
+    ``released`` people are a stock released on 1 January and at large the whole year, so the
+    year holds ``released`` person-years. ``at_once=False`` spreads the releases evenly through
+    the year, so each person is at large for half of it on average (``released / 2``
+    person-years).
 
-    Returns ``arrested`` (expected people arrested again within the year), ``per_arrested``
-    (offences of the ``rise`` each of them would have to account for) and
-    ``first_half_share`` (the share of those arrests falling in the year's first half: releases
-    accumulate, so an effect builds through the year instead of appearing as a step).
+    Returns ``person_years`` and ``per_person_year``, the offences of the ``rise`` each released
+    person-year would have to account for if releases explained all of it. Nothing here models
+    arrests: that rate is compared with a published re-arrest share in the chapter, whose
+    caveats (repeat arrests, offences that never lead to an arrest) the chapter states.
     """
     if released <= 0:
         raise ValueError("released must be positive")
-    if not 0 < first_year_share < 1:
-        raise ValueError("first_year_share must be between 0 and 1")
     if rise < 0:
         raise ValueError("rise must not be negative")
-    h = -math.log1p(-first_year_share)
-
-    def cumulative(t: float) -> float:  # expected arrests by time t per person released a year
-        return t - (1 - math.exp(-h * t)) / h
-
-    arrested = released * cumulative(1.0)
-    return {
-        "arrested": arrested,
-        "per_arrested": rise / arrested,
-        "first_half_share": cumulative(0.5) / cumulative(1.0),
-    }
-
-
-def first_half_share_of_change(before: pd.Series, after: pd.Series) -> float:
-    """The share of a year-on-year change (``after`` minus ``before``, monthly counts for
-    months 1-12 of each year) that falls in January to June."""
-    months = list(range(1, 13))
-    if sorted(before.index) != months or sorted(after.index) != months:
-        raise ValueError("both years need all twelve months, indexed 1-12")
-    change = after - before
-    if change.sum() == 0:
-        raise ValueError("no change over the year")
-    return float(change.loc[1:6].sum() / change.sum())
+    person_years = released * (1.0 if at_once else 0.5)
+    return {"person_years": person_years, "per_person_year": rise / person_years}

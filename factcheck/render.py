@@ -461,7 +461,7 @@ STATUS_MEANINGS = {
     "traced": "The figure matches the official publication it came from, though the records "
     "behind it are not public.",
     "unverifiable": "No public record confirms or refutes it; the verdict names the record that "
-    "would settle it.",
+    "would settle it, or says why none could (a counterfactual about particular cases).",
     "not_obtained": "Public data that could settle it exist but were not obtained for this "
     "report; the verdict names them.",
     "opinion": "An opinion or prediction: labelled, not scored.",

@@ -58,7 +58,8 @@ RULES: dict[str, str] = {
     "body's own publication among the sources), though the records behind it are not public. "
     "A numeric claim: the published value is within the tolerance of the claimed one.",
     "unverifiable": "No public record confirms or refutes it; the ledger names the record that "
-    "would settle it (missing_record).",
+    "would settle it, or, for a counterfactual about particular cases that no record could "
+    "test, says why none could (missing_record).",
     "not_obtained": "Public data that could settle it exist but were not obtained for this "
     "report; the ledger names them, their publisher and why (missing_data).",
     "opinion": "An opinion or a prediction (kind opinion or prediction): labelled, not scored.",

@@ -55,42 +55,19 @@ def test_floor_lodged_after_takes_away_detainers_lodged_before():
         detainers.floor_lodged_after(-1, 0)
 
 
-def test_release_bound_by_hand():
-    # s = 0.44: h = -ln 0.56; within-year share = 1 - s/h
-    h = -math.log(0.56)
-    got = detainers.release_bound(500, 0.44, 482)
-    assert got["arrested"] == pytest.approx(500 * (1 - 0.44 / h))
-    assert got["arrested"] == pytest.approx(120.6, abs=0.1)
-    assert got["per_arrested"] == pytest.approx(482 / got["arrested"])
-    half = (0.5 - (1 - math.exp(-h / 2)) / h) / (1 - 0.44 / h)
-    assert got["first_half_share"] == pytest.approx(half)
-    assert 0.25 < got["first_half_share"] < 0.3  # effects build up: most fall in the second half
+def test_release_bound_per_person_year_by_hand():
+    # a stock of 500 released on 1 January: 500 person-years in the year
+    got = detainers.release_bound(500, 482)
+    assert got["person_years"] == 500
+    assert got["per_person_year"] == pytest.approx(0.964)
+    # released evenly through the year: each at large for half of it on average
+    even = detainers.release_bound(500, 482, at_once=False)
+    assert even["person_years"] == 250
+    assert even["per_person_year"] == pytest.approx(2 * got["per_person_year"])
+    assert detainers.release_bound(1000, 0)["per_person_year"] == 0
 
 
-def test_release_bound_small_rate_limits():
-    # a rare re-arrest: about half the yearly rate counts within the calendar year, a quarter
-    # of it in the first half (people at risk grow linearly through the year)
-    got = detainers.release_bound(1000, 1e-6, 0)
-    assert got["arrested"] == pytest.approx(1000 * 1e-6 / 2, rel=1e-3)
-    assert got["first_half_share"] == pytest.approx(0.25, rel=1e-3)
-    assert got["per_arrested"] == 0
-
-
-@pytest.mark.parametrize(
-    ("released", "share", "rise"), [(0, 0.4, 1), (10, 0, 1), (10, 1, 1), (10, 0.4, -1)]
-)
-def test_release_bound_rejects_bad_input(released, share, rise):
+@pytest.mark.parametrize(("released", "rise"), [(0, 1), (-5, 1), (10, -1)])
+def test_release_bound_rejects_bad_input(released, rise):
     with pytest.raises(ValueError):
-        detainers.release_bound(released, share, rise)
-
-
-def test_first_half_share_of_change():
-    before = pd.Series(10.0, index=range(1, 13))
-    after = before.copy()
-    after.loc[[1, 2, 3]] += 5  # a step early in the year
-    after.loc[12] += 5
-    assert detainers.first_half_share_of_change(before, after) == pytest.approx(0.75)
-    with pytest.raises(ValueError):
-        detainers.first_half_share_of_change(before.iloc[:11], after)
-    with pytest.raises(ValueError):
-        detainers.first_half_share_of_change(before, before)
+        detainers.release_bound(released, rise)

@@ -407,3 +407,27 @@ def test_weight_minor_only_on_a_scored_claim():
         problems(status="pending", verdict=None, sources=None, rebuilt_value=None, weight="minor"),
         "weight belongs to a scored claim",
     )
+
+
+def test_a_counterfactual_is_rated_no_public_record_with_the_reason_none_could():
+    """The methods chapter's rule for counterfactual claims: status unverifiable, and
+    missing_record says why no record could settle it instead of naming one."""
+    counterfactual = {
+        "kind": "causal",
+        "claimed_value": None,
+        "rebuilt_value": None,
+        "status": "unverifiable",
+        "verdict": "No public record settles it: what would have happened had ICE taken custody "
+        "is a counterfactual.",
+        "sources": ["bib:study1"],
+    }
+    reason = "No record could hold what would have happened to each person had ICE taken custody."
+    assert problems(**counterfactual, missing_record=reason) == []
+    assert_broken(problems(**counterfactual), "names missing_record")
+    # rated as not following instead, it needs its gap, not a missing record
+    assert_broken(
+        problems(**{**counterfactual, "status": "unsupported", "verdict": "Does not follow: x."},
+                 missing_record=reason),
+        "missing_record belongs to status unverifiable",
+    )
+    assert "says why none could" in rules.RULES["unverifiable"]
