@@ -127,3 +127,38 @@ def landmark_table(selections) -> pd.DataFrame:
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+# The landmarks of the two North Carolina 287(g) jails, and of arrests in their counties:
+# key -> (place, records, tally's registry key, landmark pattern, ICE area of responsibility
+# for arrests, None for encounters, whose file has no area).
+NC_SELECTIONS: dict[str, tuple[str, str, str, str, str | None]] = {
+    "meck-enc": ("Mecklenburg", "encounters", ENCOUNTERS_FY2016_2019, r"MECKLENBURG.*287G", None),
+    "meck-arr": ("Mecklenburg", "arrests", ARRESTS_FY2016_2019, r"MECKLENBURG.*287G", "ATL"),
+    "wake-enc": ("Wake", "encounters", ENCOUNTERS_FY2016_2019, r"WAKE.*287", None),
+    "wake-arr": ("Wake", "arrests", ARRESTS_FY2016_2019, r"\bWAKE\b", "ATL"),
+}
+
+
+def selection_totals(selections=None) -> tuple[dict[str, int], list[tuple]]:
+    """Records at each selection's landmarks, and the selections with their frames (for
+    :func:`landmark_table`).
+
+    ``selections`` maps a key to (place, records, registry key, pattern, aor), as
+    :data:`NC_SELECTIONS` (the default). When ``"wake-arr"`` is among them, ``"wake-arr-wide"``
+    adds the widest reading of Wake's arrests: the non-specific Raleigh-Durham landmark and
+    every arrest in ICE's Atlanta area with no landmark at all.
+    """
+    selections = NC_SELECTIONS if selections is None else selections
+    frames = {key: tallies(key) for key in {sel[2] for sel in selections.values()}}
+    resolved = {
+        key: (place, records, frames[tally], pattern, aor)
+        for key, (place, records, tally, pattern, aor) in selections.items()
+    }
+    totals = {key: landmark_total(*sel[2:]) for key, sel in resolved.items()}
+    if "wake-arr" in totals:
+        arr = frames[selections["wake-arr"][2]]
+        rdu = landmark_total(arr, r"^RDU GENERAL AREA, NON-SPECIFIC$", aor="ATL")
+        no_landmark = int(arr.loc[(arr["aor"] == "ATL") & (arr["landmark"] == ""), "total"].sum())
+        totals["wake-arr-wide"] = totals["wake-arr"] + rdu + no_landmark
+    return totals, list(resolved.values())

@@ -86,3 +86,28 @@ def test_landmark_table_lists_each_match():
     assert table["place"].tolist() == ["Mecklenburg", "Mecklenburg", "Wake"]
     shown = foia.landmark_table([("Wake", "arrests", frame, "wake", None)])["landmark"]
     assert shown.tolist() == ["WAKE COUNTY JAIL 287(g)"]
+
+
+def test_selection_totals_adds_the_wide_reading_of_wake_arrests(monkeypatch):
+    arrests = pd.DataFrame(
+        {
+            "aor": ["ATL", "ATL", "ATL", "ATL", "WAS"],
+            "landmark": ["WAKE COUNTY, NC", "RDU GENERAL AREA, NON-SPECIFIC", "", "RALEIGH", ""],
+            "total": [40, 7, 100, 3, 1000],
+        }
+    )
+    encounters = pd.DataFrame({"aor": "", "landmark": ["WAKE CO JAIL 287(G)"], "total": [9]})
+    frames = {"arr": arrests, "enc": encounters}
+    monkeypatch.setattr(foia, "tallies", lambda key: frames[key])
+    selections = {
+        "wake-enc": ("Wake", "encounters", "enc", r"WAKE.*287", None),
+        "wake-arr": ("Wake", "arrests", "arr", r"\bWAKE\b", "ATL"),
+    }
+    totals, resolved = foia.selection_totals(selections)
+    # the landmark total, plus the Raleigh-Durham landmark and the Atlanta rows with none
+    assert totals == {"wake-enc": 9, "wake-arr": 40, "wake-arr-wide": 147}
+    assert [sel[:2] for sel in resolved] == [("Wake", "encounters"), ("Wake", "arrests")]
+    assert resolved[1][2] is arrests
+    # without a Wake arrests selection there is no wide reading
+    totals, _ = foia.selection_totals({"wake-enc": selections["wake-enc"]})
+    assert totals == {"wake-enc": 9}
