@@ -421,6 +421,26 @@ def colophon(app, doctree: nodes.document) -> None:
     target.append(para)
 
 
+def static_digest(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def static_changed(app, env, added, changed, removed) -> list[str]:
+    """Sphinx copies _static/ only when some page is written: when a style or script there
+    changed and no page did, re-read the landing page so that the new files are copied."""
+    digest = static_digest(Path(app.srcdir) / "_static")
+    if getattr(env, "factcheck_static_digest", None) == digest:
+        return []
+    env.factcheck_static_digest = digest
+    return [env.config.root_doc]
+
+
 def setup(app) -> dict[str, Any]:
     from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -448,4 +468,5 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", reader_html)
     app.connect("doctree-read", colophon)
     app.connect("build-finished", fix_written_pages)
+    app.connect("env-get-outdated", static_changed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -298,7 +298,7 @@ def show_opening(article: str, chapter: str | None = None) -> None:
 
 
 def show_page_claims(article: str, chapter: str | None = None) -> None:
-    """Display the claims checked on this page (see :func:`factcheck.render.page_claims_markdown`)."""
+    """Display the claims checked on this page (:func:`factcheck.render.page_claims_markdown`)."""
     from . import render
     from .report import show_markdown
 

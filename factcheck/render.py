@@ -3,7 +3,8 @@
 Every function here returns MyST Markdown (or HTML for the interactive scorecard) built from the
 claims ledger, so the HTML and the PDF say the same thing. Chapters call the thin wrappers in
 :mod:`factcheck.claims` (``claims.show_claim``, ``claims.verdict``,
-``claims.show_article_claims``, ``claims.show_at_a_glance``).
+``claims.show_opening``, ``claims.show_page_claims``); the landing page and the scorecard call
+this module directly.
 
 Each claim gets an anchor equal to its id (``(a000-04)=``) on the first thing a chapter shows of
 it (the quote, or the verdict box when the quote is not shown), so ``{ref}`` links from the claim
@@ -76,7 +77,10 @@ HEADLINE_PHRASES = {
     "unsupported": ("does not follow from the evidence", "do not follow from the evidence"),
     "contradicted": ("is contradicted by the record", "are contradicted by the record"),
     "traced": ("matches its official source", "match their official sources"),
-    "unverifiable": ("cannot be settled by any public record", "cannot be settled by any public record"),
+    "unverifiable": (
+        "cannot be settled by any public record",
+        "cannot be settled by any public record",
+    ),
     "not_obtained": ("rests on data not obtained here", "rest on data not obtained here"),
     "opinion": ("is an opinion", "are opinions"),
     "pending": ("is not yet checked", "are not yet checked"),
@@ -206,7 +210,7 @@ def value_text(value: Any, unit: Any = None) -> str:
 def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:
     """The claim as worded, as a quote, with the ledger fields that have a value.
 
-    The article (outlet, date, link) is named once per chapter in the at-a-glance box, not here.
+    The article (outlet, date, link) is named once per chapter in the verdict card, not here.
     """
     parts = [f"claim `{claim['id']}`"]
     if not blank(claim.get("claimed_value")):
@@ -275,16 +279,6 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
 
 
-def article_line(art_id: str, article: dict[str, Any]) -> str:
-    """Outlet, title, date and link of a checked article, for the at-a-glance box."""
-    title = f"“{article['title']}”"
-    url = article.get("url") or article.get("archive_url")
-    if url:
-        title = f"[{title}]({url})"
-    date = article.get("date_published") or article.get("date")
-    return f"{article['outlet']}, {title}, {date}"
-
-
 def article_claims_markdown(article: str, book: _claims.Ledger | None = None) -> str:
     """A table of one article's claims: number (linked to its anchor), status, quote, kind.
 
@@ -325,8 +319,10 @@ def scorecard_table(book: _claims.Ledger | None = None, order: str = "number") -
         return "" if blank(value) else str(value)
 
     records = frame.to_dict("records")
-    default = {"opinion": "An opinion or a prediction: labelled, not scored.",
-               "pending": "Not yet checked."}
+    default = {
+        "opinion": "An opinion or a prediction: labelled, not scored.",
+        "pending": "Not yet checked.",
+    }
     return pd.DataFrame(
         {
             "claim": frame["id"],
@@ -476,14 +472,20 @@ def claimreview(claim: dict[str, Any], book: _claims.Ledger) -> dict[str, Any] |
     first = article.get("date_published") or article.get("archive_date_published")
     if first:
         item["datePublished"] = str(first)
-    explanation = "" if blank(claim.get("verdict")) else without_status(claim["verdict"], claim["status"])
+    explanation = (
+        "" if blank(claim.get("verdict")) else without_status(claim["verdict"], claim["status"])
+    )
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": review_url(claim),
         "claimReviewed": claim_reviewed(claim),
         "itemReviewed": item,
-        "author": {"@type": "Organization", "name": REPORT_NAME, "url": site_url() or "../index.html"},
+        "author": {
+            "@type": "Organization",
+            "name": REPORT_NAME,
+            "url": site_url() or "../index.html",
+        },
         "reviewRating": {
             "@type": "Rating",
             "alternateName": label(claim["status"]),
@@ -600,7 +602,7 @@ def status_figure(book: _claims.Ledger | None = None):
         .sort_index(ascending=False)
     )
     names = [short_outlet(book.articles[a]) for a in counts.index]
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    fig, ax = plt.subplots(figsize=(5.6, 5.4))
     left = pd.Series(0, index=counts.index)
     for status in order:
         colour = STATUS_COLOURS[status]
@@ -609,7 +611,7 @@ def status_figure(book: _claims.Ledger | None = None):
             counts[status],
             left=left,
             color=colour,
-            edgecolor="white",
+            edgecolor="#FFFFFF" if status not in STATUS_HATCHES else "#444444",
             hatch=STATUS_HATCHES.get(status),
             linewidth=0.6,
             label=label(status),
@@ -622,29 +624,30 @@ def status_figure(book: _claims.Ledger | None = None):
                     str(int(n)),
                     ha="center",
                     va="center",
-                    fontsize=10,
+                    fontsize=12,
                     fontweight="bold",
                     color=STATUS_TEXT[status],
-                    bbox={"boxstyle": "round,pad=0.1", "fc": colour, "ec": "none"},
+                    bbox={"boxstyle": "round,pad=0.12", "fc": colour, "ec": "none"},
                 )
         left = left + counts[status]
-    ax.set_title(findings_title(book), loc="left", fontsize=11, wrap=True)
+    ax.set_title(findings_title(book), loc="left", fontsize=12.5)
     ax.set_xticks([])
-    ax.tick_params(axis="y", labelsize=11)
+    ax.tick_params(axis="y", labelsize=12.5, length=0)
     ax.grid(False)
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.legend(
         loc="upper left",
-        bbox_to_anchor=(-0.02, -0.02),
+        bbox_to_anchor=(-0.45, -0.02),
         ncol=2,
         frameon=False,
-        fontsize=10,
+        fontsize=11,
         title="Most serious first, left to right:",
-        title_fontsize=10,
+        title_fontsize=11,
         alignment="left",
+        handlelength=1.6,
+        columnspacing=1.0,
     )
-    fig.text(0.01, -0.02, "Source: the report's claims ledger.", fontsize=9, color="#444444")
     return fig
 
 
@@ -853,7 +856,9 @@ def verdict_card_markdown(
     article = book.articles[art_id]
     chapter = chapter or article["chapter"]
     claim = book.claim(article["headline"])
-    title = f"“{_esc(article['title'])}”"
+    # The headline claim is often the article's title: then the link says "the article".
+    same = " ".join(str(claim["quote"]).split()).lower() in str(article["title"]).lower()
+    title = "the article" if same else f"“{_esc(article['title'])}”"
     url = article.get("url") or article.get("archive_url")
     if url:
         title = f"[{title}]({url})"
@@ -872,13 +877,11 @@ def verdict_card_markdown(
         "::::{container} verdict-card",
         f":::{{admonition}} The verdict on {_esc(short_outlet(article))}'s headline",
         f":class: verdict-card verdict-{css_key(claim['status'])}",
-        f"**{_esc(article['outlet'])}**, {article_date(article)}: {title} {{cite:p}}`article-{art_id}`.",
+        f"**{_esc(article['outlet'])}**, {article_date(article)}: {title}. *{dates}*",
         "",
         f"{badge(claim['status'])} “{_esc(claim['quote'])}”{where}",
         "",
         _esc(ruling),
-        "",
-        f"*{dates}*",
         ":::",
         "::::",
     ]
@@ -897,15 +900,22 @@ def page_claims_markdown(
     mine = book.claims[book.claims["article"] == art_id]
     rows = mine[mine["chapter"] == chapter]
     minor = minor_mask(rows)
-    lines = [f"**The {number_word(len(rows))} claims checked on this page:**", ""]
+    groups = []
     for status in SEVERITY:
         ids = rows.loc[(rows["status"] == status) & ~minor, "id"]
         if len(ids):
             links = ", ".join(claim_link(i, i.split("-")[1]) for i in ids)
-            lines.append(f"- {badge(status)} {len(ids)}: {links}")
+            groups.append(f"{badge(status)} {links}")
     if minor.any():
         links = ", ".join(claim_link(i, i.split("-")[1]) for i in rows.loc[minor, "id"])
-        lines.append(f"- Minor slips, counted apart: {links}")
+        groups.append(f"minor slips, counted apart: {links}")
+    lines = [
+        "::::{container} page-claims",
+        f"**The {number_word(len(rows))} claims checked on this page,** by number: "
+        + " · ".join(groups)
+        + ".",
+        "::::",
+    ]
     others = mine[mine["chapter"] != chapter]
     for other, group in others.groupby("chapter"):
         lines += [
@@ -918,7 +928,6 @@ def page_claims_markdown(
     if blocks:
         text += "\n\n```{raw} html\n" + "\n".join(blocks) + "\n```"
     return text
-
 
 
 def corrections_markdown(log: pd.DataFrame | None = None) -> str:

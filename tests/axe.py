@@ -7,6 +7,7 @@ book (for example another checkout's _build/html) without pytest.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -32,6 +33,7 @@ def set_mode(browser, mode: str) -> None:
         "localStorage.setItem('theme', arguments[0]); localStorage.setItem('mode', arguments[0]);",
         mode,
     )
+    time.sleep(0.4)  # let colour transitions finish before contrast is measured
 
 
 def violations(browser) -> list[dict]:
@@ -83,7 +85,6 @@ if __name__ == "__main__":  # pragma: no cover - a measuring tool, exercised by 
                 driver.set_window_size(width, 1000)
                 driver.get(f"http://127.0.0.1:{httpd.server_address[1]}/{page}")
                 set_mode(driver, mode)
-                time.sleep(0.2)
                 for v in severe(violations(driver)):
                     totals[(v["impact"], v["id"], mode)] += v["count"]
                     print(page, width, mode, v["impact"], v["id"], v["count"], v["nodes"][:2])

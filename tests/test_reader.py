@@ -30,7 +30,9 @@ LONG_CHAPTER = "chapters/a000_mecklenburg_wake"
 
 
 def _ext():
-    spec = importlib.util.spec_from_file_location("factcheck_sphinx", ROOT / "_ext" / "factcheck_sphinx.py")
+    spec = importlib.util.spec_from_file_location(
+        "factcheck_sphinx", ROOT / "_ext" / "factcheck_sphinx.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -60,7 +62,9 @@ def test_every_scored_claim_has_one_short_reason_and_no_unknown_ids():
     scored = set(book.claims.loc[~book.claims["status"].isin(claims.UNSCORED), "id"])
     assert scored <= set(ids), f"scored claims without a reason: {sorted(scored - set(ids))}"
     for cid, reason in rows[1:]:
-        assert 0 < render.words(reason) <= render.REASON_WORDS, f"{cid}: {render.words(reason)} words"
+        assert 0 < render.words(reason) <= render.REASON_WORDS, (
+            f"{cid}: {render.words(reason)} words"
+        )
         assert not prose.find_numbers(reason), f"{cid}: a hand-typed number in its reason"
         assert not reason.lower().startswith(tuple(s.lower() for s in claims.STATUSES.values())), (
             f"{cid}: the reason repeats the status"
@@ -111,7 +115,9 @@ def test_corrections_are_shown_newest_first_and_date_the_change(tmp_path, monkey
 def test_bottom_line_follows_the_headline_statuses():
     book = claims.ledger()
     text = render.bottom_line(book)
-    assert text.startswith(("None of the five", "All five", "One of", "Two of", "Three of", "Four of"))
+    assert text.startswith(
+        ("None of the five", "All five", "One of", "Two of", "Three of", "Four of")
+    )
     rerated = with_claims(book, **{book.articles["003"]["headline"]: {"status": "unverifiable"}})
     statuses = [rerated.claim(a["headline"])["status"] for a in rerated.articles.values()]
     if statuses.count("unverifiable") == 1 and statuses.count("unsupported") == 4:
@@ -119,8 +125,13 @@ def test_bottom_line_follows_the_headline_statuses():
             "None of the five articles' headline claims holds up: **four** do not follow from the "
             "evidence and **one** cannot be settled by any public record."
         )
-    held = with_claims(book, **{a["headline"]: {"status": "accurate"} for a in book.articles.values()})
-    assert render.bottom_line(held) == "All five articles' headline claims hold up: all **five** are accurate."
+    held = with_claims(
+        book, **{a["headline"]: {"status": "accurate"} for a in book.articles.values()}
+    )
+    assert (
+        render.bottom_line(held)
+        == "All five articles' headline claims hold up: all **five** are accurate."
+    )
 
 
 def test_bottom_line_table_has_a_row_per_article_with_outlet_verdict_reason_and_link():
@@ -152,13 +163,20 @@ def test_minor_slips_are_counted_apart_and_sorted_after_their_status():
     book = claims.ledger()
     cid = book.claims.loc[book.claims["status"] == "contradicted", "id"].iloc[0]
     minor = with_claims(book, **{cid: {"weight": "minor"}})
-    assert render.status_counts(minor)["contradicted"] == render.status_counts(book)["contradicted"] - 1
+    assert (
+        render.status_counts(minor)["contradicted"]
+        == render.status_counts(book)["contradicted"] - 1
+    )
     assert render.status_counts(minor, minor=True).to_dict() == {"contradicted": 1}
     assert "counted apart: 1 contradicted" in render.status_counts_markdown(minor)
     order = list(render.severity_order(minor.claims)["id"])
-    last_contradicted = max(i for i, c in enumerate(order) if minor.claim(c)["status"] == "contradicted")
+    last_contradicted = max(
+        i for i, c in enumerate(order) if minor.claim(c)["status"] == "contradicted"
+    )
     assert order[last_contradicted] == cid
-    assert f'<tr class="minor"><td data-label="Claim" data-sort="{cid}">' in render.scorecard_html(minor)
+    assert f'<tr class="minor"><td data-label="Claim" data-sort="{cid}">' in render.scorecard_html(
+        minor
+    )
     assert "Minor slip." in render.scorecard_table(minor).set_index("claim").loc[cid, "why"]
     assert "*A minor slip:*" in render.verdict_markdown(minor.claim(cid))
     # Without the field, nothing is minor.
@@ -179,7 +197,10 @@ def test_scorecard_has_outlet_and_reason_and_lists_the_most_serious_first():
 
 
 def test_short_source_labels():
-    long = {"kind": "registry", "label": "US Census Bureau, County Population Totals: 2010-2019 (Vintage 2019)"}
+    long = {
+        "kind": "registry",
+        "label": "US Census Bureau, County Population Totals: 2010-2019 (Vintage 2019)",
+    }
     assert render.short_label(long) == "US Census Bureau, County Population Totals"
     published = {
         "kind": "published",
@@ -193,9 +214,14 @@ def test_short_source_labels():
 
 
 def test_verdict_text_drops_its_status_label():
-    assert render.without_status("Does not follow: no public measure.", "unsupported") == "No public measure."
+    assert (
+        render.without_status("Does not follow: no public measure.", "unsupported")
+        == "No public measure."
+    )
     assert render.without_status("Accurate. It did.", "accurate") == "It did."
-    assert render.without_status("Accurate, but needs context: it did.", "needs_context") == "It did."
+    assert (
+        render.without_status("Accurate, but needs context: it did.", "needs_context") == "It did."
+    )
     assert render.without_status("Wake's count.", "accurate") == "Wake's count."
 
 
@@ -222,9 +248,15 @@ def test_claimreview_urls_become_absolute_under_a_sample_address():
 
 def test_claim_reviewed_texts_are_mostly_short():
     book = claims.ledger()
-    texts = [render.claim_reviewed(r) for r in book.claims.to_dict("records") if r["status"] in render.RATED]
+    texts = [
+        render.claim_reviewed(r)
+        for r in book.claims.to_dict("records")
+        if r["status"] in render.RATED
+    ]
     long = [t for t in texts if len(t) > render.REVIEWED_CHARS]
-    assert len(long) <= len(texts) // 2, f"{len(long)} of {len(texts)} over {render.REVIEWED_CHARS} characters"
+    assert len(long) <= len(texts) // 2, (
+        f"{len(long)} of {len(texts)} over {render.REVIEWED_CHARS} characters"
+    )
 
 
 # ------------------------------------------------------------------ charts
@@ -248,7 +280,9 @@ def test_status_chart_states_its_point_names_outlets_and_labels_the_bars():
     assert printed == sorted(int(v) for v in counts.to_numpy().ravel() if v)
     assert min(t.get_fontsize() for t in ax.texts) >= 10
     hatched = {p.get_label() for p in ax.containers if p.patches[0].get_hatch()}
-    assert {render.label(s) for s in render.DATA_GAPS} & set(ax.get_legend_handles_labels()[1]) <= hatched
+    assert {render.label(s) for s in render.DATA_GAPS} & set(
+        ax.get_legend_handles_labels()[1]
+    ) <= hatched
     assert "factcheck" not in render.findings_title(book)
 
 
@@ -288,17 +322,22 @@ def test_no_code_toggles_and_no_figure_twice(built):
 @pytest.mark.build
 def test_article_chapters_open_with_card_brief_and_page_claims_and_end_with_their_source(built):
     book = claims.ledger()
-    for art_id, article in book.articles.items():
+    for article in book.articles.values():
         for chapter in article.get("chapters") or [article["chapter"]]:
-            html = (built / "html" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+            page = (built / "html" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+            html = page[page.index('<article class="bd-article"') :]
             card = html.index("verdict-card")
-            assert render.short_outlet(article) in re.search(r"<h1>(.*?)</h1>", html, re.S).group(1) or (
-                f"chapters/{chapter}" == LONG_CHAPTER
-            ), f"{chapter}: the title does not name the outlet"
+            assert render.short_outlet(article) in re.search(r"<h1>(.*?)</h1>", html, re.S).group(
+                1
+            ) or (f"chapters/{chapter}" == LONG_CHAPTER), (
+                f"{chapter}: the title does not name the outlet"
+            )
             assert card < html.index("checked on this page") < html.index("verdict-box")
             if f"chapters/{chapter}" != LONG_CHAPTER:
                 assert card < html.index("In brief") < html.index("checked on this page")
-            assert f"_sources/chapters/{chapter}.md" in html and 'href="how_to_cite.html#reproduce"' in html
+            assert (
+                f"_sources/chapters/{chapter}.md" in html and 'how_to_cite.html#reproduce"' in html
+            )
 
 
 @pytest.mark.build
@@ -321,11 +360,13 @@ def test_scorecard_page_is_complete_without_javascript(built):
 @pytest.mark.build
 def test_landing_page_leads_with_the_bottom_line(built):
     html = (built / "html" / "chapters" / "intro.html").read_text(encoding="utf-8")
-    body = html[html.index('<article class="bd-article"'):]
+    body = html[html.index('<article class="bd-article"') :]
     lead = body.index("bottom-line-lead")
     assert lead < body.index('<table class="bottom-line')
     assert lead < body.index("What we found")
-    assert "holds up" in page_text(body[lead : lead + 2000]) or "hold up" in page_text(body[lead : lead + 2000])
+    assert "holds up" in page_text(body[lead : lead + 2000]) or "hold up" in page_text(
+        body[lead : lead + 2000]
+    )
 
 
 @pytest.mark.build
