@@ -858,7 +858,8 @@ def verdict_card_markdown(
     claim = book.claim(article["headline"])
     # The headline claim is often the article's title: then the link says "the article".
     same = " ".join(str(claim["quote"]).split()).lower() in str(article["title"]).lower()
-    title = "the article" if same else f"“{_esc(article['title'])}”"
+    untitled = "untitled" in str(article["title"]).lower()
+    title = "the article" if same or untitled else f"“{_esc(article['title'])}”"
     url = article.get("url") or article.get("archive_url")
     if url:
         title = f"[{title}]({url})"
