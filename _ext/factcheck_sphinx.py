@@ -13,6 +13,14 @@
 - HTML: the theme's download menu offers the book's PDF (``book.pdf``, copied by the Makefile).
 - PDF: the bibliography is printed inside the "References" chapter (one references chapter, not
   an empty one plus Sphinx's own "Bibliography" at the end).
+- HTML, the reader's edition: verdict titles are headings for screen readers (``role="heading"``);
+  scrollable tables sit in a focusable region; the footer's links resolve from every page
+  (search and index pages included); the corrections address (one setting,
+  ``factcheck_contact_email``) fills ``{contact_email}`` in the footer and the MyST
+  substitution ``{{ contact_email }}``; ClaimReview URLs become absolute when ``html.baseurl``
+  is set.
+- HTML and PDF: each chapter with code ends with a line naming its source file (linked in HTML)
+  and linking to how to reproduce it.
 - Bibliography: the pybtex style ``authoryear`` labels each entry "Author Year", matching the
   author-year citations in the text, and prints titles in the casing the BibTeX file gives.
 """
@@ -20,6 +28,8 @@
 from __future__ import annotations
 
 import html
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +265,182 @@ def status_styles_into_html(app, exception) -> None:
     (static / STATUS_CSS).write_text(render.status_css(), encoding="utf-8")
 
 
+# ------------------------------------------------------------------ the reader's edition
+VERDICT_TITLE = re.compile(
+    r'(<div class="[^"]*\b(verdict-box|verdict-card)\b[^"]*"[^>]*>\s*)<p class="admonition-title">'
+)
+SCROLL_TABLE = '<div class="pst-scrollable-table-container">'
+JSON_LD = re.compile(r'(<script type="application/ld\+json">)(.*?)(</script>)', re.S)
+
+
+def heading_titles(body: str) -> str:
+    """Verdict-card and verdict-box titles become headings (level 2 and 3) for screen readers,
+    so a reader can jump from verdict to verdict."""
+
+    def title(match: re.Match) -> str:
+        level = 2 if match.group(2) == "verdict-card" else 3
+        return f'{match.group(1)}<p class="admonition-title" role="heading" aria-level="{level}">'
+
+    return VERDICT_TITLE.sub(title, body)
+
+
+def focusable_tables(body: str) -> str:
+    """A keyboard user can scroll every wide table: its scroll box takes the focus."""
+    return body.replace(
+        SCROLL_TABLE,
+        '<div class="pst-scrollable-table-container" tabindex="0" role="region" '
+        'aria-label="Table (scrolls sideways)">',
+    )
+
+
+def absolute(url: str, base: str, pagename: str) -> str:
+    """``url`` (relative to the page ``pagename``) as an absolute address under ``base``."""
+    from posixpath import dirname, normpath
+    from urllib.parse import urlsplit
+
+    if not base or urlsplit(url).scheme:
+        return url
+    path, _, fragment = url.partition("#")
+    joined = normpath(f"{dirname(pagename)}/{path}" if dirname(pagename) else path)
+    return base.rstrip("/") + "/" + joined.lstrip("/") + (f"#{fragment}" if fragment else "")
+
+
+def absolute_claimreviews(body: str, base: str, pagename: str) -> str:
+    """Every ClaimReview's own URL and author URL, absolute under ``base`` (html.baseurl)."""
+    if not base:
+        return body
+
+    def fix(match: re.Match) -> str:
+        data = json.loads(match.group(2).replace("<\\/", "</"))
+        if data.get("@type") == "ClaimReview":
+            data["url"] = absolute(data["url"], base, pagename)
+            author = data.get("author") or {}
+            author["url"] = absolute(author.get("url") or "../index.html", base, pagename)
+        text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+        return match.group(1) + text + match.group(3)
+
+    return JSON_LD.sub(fix, body)
+
+
+FOOTER_LINK = re.compile(r'href="(chapters/[\w-]+)\.html"')
+
+
+def footer(app, context: dict[str, Any]) -> None:
+    """The footer's links to chapters, relative to the page, and the contact address."""
+    text = str(context.get("theme_extra_footer") or "")
+    if not text:
+        return
+    text = FOOTER_LINK.sub(lambda m: f'href="{context["pathto"](m.group(1))}"', text)
+    context["theme_extra_footer"] = text.replace(
+        "{contact_email}", html.escape(app.config.factcheck_contact_email)
+    )
+
+
+def reader_html(app, pagename, templatename, context, doctree) -> None:
+    footer(app, context)
+    body = context.get("body")
+    if not body:
+        return
+    body = focusable_tables(heading_titles(body))
+    context["body"] = absolute_claimreviews(body, app.config.html_baseurl, pagename)
+
+
+# Theme markup that axe flags (label-content-name-mismatch): a control's accessible name must
+# contain its visible text. Each pair is (markup, fix), applied to every written page.
+THEME_FIXES = (
+    # The search field shows "Search Ctrl + K": its name comes from that text, not "Search".
+    (
+        re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'),
+        r"\1",
+    ),
+    # The colour-mode icons carry titles ("Light") that become text the button's name lacks;
+    # the button keeps its own name ("Color mode").
+    (re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'), r"\1"),
+    # A hidden-output toggle is named by its visible text ("Show code cell outputs").
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # sphinxcontrib-bibtex's list of citations: role="list" needs role="listitem" children.
+    (re.compile(r'<div role="list" class="citation-list">'), '<div class="citation-list">'),
+)
+
+
+def theme_fixes(text: str) -> str:
+    for pattern, fix in THEME_FIXES:
+        text = pattern.sub(fix, text)
+    return text
+
+
+def fix_written_pages(app, exception) -> None:
+    """Apply :data:`THEME_FIXES` to every HTML page written by this build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = theme_fixes(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def contact_substitution(app, config) -> None:
+    subs = dict(getattr(config, "myst_substitutions", {}) or {})
+    email = config.factcheck_contact_email
+    subs.setdefault("contact_email", f"[{email}](mailto:{email})")
+    config.myst_substitutions = subs
+
+
+NO_COLOPHON = {"chapters/references", "chapters/how_to_cite", "chapters/corrections"}
+
+
+def colophon(app, doctree: nodes.document) -> None:
+    """End each chapter that has code with its source file and a link to how to reproduce it."""
+    from sphinx import addnodes
+
+    docname = app.env.docname
+    source = Path(app.env.doc2path(docname))
+    if not docname.startswith("chapters/") or docname in NO_COLOPHON:
+        return
+    if "```{code-cell}" not in source.read_text(encoding="utf-8"):
+        return
+    path = f"chapters/{source.name}"
+    para = nodes.paragraph(classes=["colophon"])
+    para += nodes.Text("The numbers on this page are computed by the code in its source file, ")
+    if app.builder.format == "html":
+        para += nodes.reference("", "", nodes.literal(text=path), refuri=f"../_sources/{path}")
+    else:
+        para += nodes.literal(text=path)
+    para += nodes.Text("; see ")
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="ref", reftarget="reproduce", refexplicit=True,
+        refwarn=True, refdoc=docname,
+    )
+    ref += nodes.inline("", "how to reproduce this report")
+    para += ref
+    para += nodes.Text(".")
+    target: nodes.Element = doctree
+    while sections := [n for n in target.children if isinstance(n, nodes.section)]:
+        target = sections[-1]
+    target.append(para)
+
+
+def static_digest(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def static_changed(app, env, added, changed, removed) -> list[str]:
+    """Sphinx copies _static/ only when some page is written: when a style or script there
+    changed and no page did, re-read the landing page so that the new files are copied."""
+    digest = static_digest(Path(app.srcdir) / "_static")
+    if getattr(env, "factcheck_static_digest", None) == digest:
+        return []
+    env.factcheck_static_digest = digest
+    return [env.config.root_doc]
+
+
 def setup(app) -> dict[str, Any]:
     from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -277,4 +463,10 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", page_meta)
     app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", book_pdf_in_download_menu, priority=600)
+    app.add_config_value("factcheck_contact_email", "", "env")
+    app.connect("config-inited", contact_substitution)
+    app.connect("html-page-context", reader_html)
+    app.connect("doctree-read", colophon)
+    app.connect("build-finished", fix_written_pages)
+    app.connect("env-get-outdated", static_changed)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,8 +18,24 @@ from matplotlib.ticker import NullFormatter
 from . import report, style
 
 
+class Published:
+    """A figure already glued and saved: it behaves as the figure (``.axes``, ``.savefig`` ...)
+    but shows nothing when a chapter cell ends with it, so no chart is printed twice (once as
+    the cell's output, once where the prose places it)."""
+
+    def __init__(self, figure):
+        self.figure = figure
+
+    def __getattr__(self, name):
+        return getattr(self.figure, name)
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
 def publish(fig, key: str | None, name: str | None):
-    """Glue ``fig`` under ``key`` (when given), save it as ``name`` (when given), close it."""
+    """Glue ``fig`` under ``key`` (when given), save it as ``name`` (when given), close it.
+    Returns it wrapped so that a cell ending with this call shows nothing (:class:`Published`)."""
     if key:
         from myst_nb import glue
 
@@ -27,7 +43,7 @@ def publish(fig, key: str | None, name: str | None):
     if name:
         style.save_figure(fig, name)
     plt.close(fig)
-    return fig
+    return Published(fig)
 
 
 def roster_counts(counts: pd.DataFrame, event, key=None, name=None):
@@ -90,7 +106,7 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
             )
         if row.lowest < reported:
             ax.annotate(
-                report.fmt_num(row.lowest, 1),
+                report.fmt_num(row.lowest, 1) + "\u00d7",
                 (row.lowest, yi),
                 textcoords="offset points",
                 xytext=(-4, 0),
@@ -100,7 +116,7 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
             )
         if row.highest > reported:
             ax.annotate(
-                report.fmt_num(row.highest, 1),
+                report.fmt_num(row.highest, 1) + "\u00d7",
                 (row.highest, yi),
                 textcoords="offset points",
                 xytext=(4, 0),
@@ -112,13 +128,13 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
     ax.axvline(1, color="#888888", linestyle=":", linewidth=1)
     ax.set_xscale("log")
     ticks = [1, 2, 4, 8]
-    ax.set_xticks(ticks, [report.fmt_int(t) for t in ticks])
+    ax.set_xticks(ticks, [f"{report.fmt_int(t)}\u00d7" for t in ticks])
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlim(0.8, 12)
     ax.set_yticks(
         y, [f"{row.label}\n(factor {row.low:g} to {row.high:g})" for row in table.itertuples()]
     )
-    ax.set_xlabel("ratio of rates after the adjustment (log scale)")
+    ax.set_xlabel("ratio of rates after the adjustment (times; each step doubles)")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     ax.legend(unique.values(), unique.keys(), frameon=False, fontsize=8, loc="lower left")

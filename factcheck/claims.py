@@ -68,7 +68,17 @@ OPTIONAL = (
     "note",
 )
 ARTICLE_FIELDS = ("file", "outlet", "title", "date", "chapter")
-ARTICLE_OPTIONAL = ("url", "archive_url", "date_published", "author", "chapters", "headline")
+ARTICLE_OPTIONAL = (
+    "url",
+    "archive_url",
+    "date_published",
+    "author",
+    "chapters",
+    "headline",
+    "ruling",  # the verdict card's ruling on the headline claim (at most 35 words)
+    "review_published",  # when this report first published its check of the article
+    "archive_date_published",  # the date of the archive_url copy, when it differs
+)
 
 
 class LedgerError(ValueError):
@@ -312,21 +322,31 @@ def check(claim_id: str, rebuilt: Any = None, status: str | None = None) -> None
 
 
 def show_article_claims(article: str, at_a_glance: bool = True) -> None:
-    """Display the table of one article's claims (used at the top of each article chapter),
-    then the chapter's at-a-glance box (see :func:`show_at_a_glance`)."""
-    from .report import show_markdown
-
-    show_markdown(article_claims_markdown(article))
-    if at_a_glance:
-        show_at_a_glance(article)
+    """The opening of an article's main chapter in one call: its verdict card, then the claims
+    checked on the page (see :func:`show_opening` and :func:`show_page_claims`)."""
+    show_opening(article)
+    show_page_claims(article)
 
 
 def show_at_a_glance(article: str, chapter: str | None = None) -> None:
-    """Display the chapter's at-a-glance box (see :func:`factcheck.render.at_a_glance_markdown`)."""
+    """The claims checked on this page (kept for chapters written before the verdict card)."""
+    show_page_claims(article, chapter)
+
+
+def show_opening(article: str, chapter: str | None = None) -> None:
+    """Display the chapter's verdict card (see :func:`factcheck.render.verdict_card_markdown`)."""
     from . import render
     from .report import show_markdown
 
-    show_markdown(render.at_a_glance_markdown(article, chapter))
+    show_markdown(render.verdict_card_markdown(article, chapter))
+
+
+def show_page_claims(article: str, chapter: str | None = None) -> None:
+    """Display the claims checked on this page (:func:`factcheck.render.page_claims_markdown`)."""
+    from . import render
+    from .report import show_markdown
+
+    show_markdown(render.page_claims_markdown(article, chapter))
 
 
 def scorecard_frame(book: Ledger | None = None) -> pd.DataFrame:

@@ -12,7 +12,8 @@ PALETTE = {
     "national": "#000000",
     "highlight": "#E69F00",
 }
-# One colour per claim status (Okabe-Ito, plus two greys), shared by the charts, the verdict boxes
+# One colour per claim status (Okabe-Ito for the ratings, greys for the two data gaps, so the
+# loudest colours mark findings, not missing records), shared by the charts, the verdict boxes
 # and badges in HTML (_static/factcheck.css) and in the PDF (_latex/factcheck.sty); a test checks
 # that those two files use these values.
 STATUS_COLOURS = {
@@ -22,9 +23,9 @@ STATUS_COLOURS = {
     "contradicted": "#D55E00",  # vermillion
     "traced": "#0072B2",  # blue
     "unverifiable": "#7F7F7F",  # mid grey
-    "not_obtained": "#F0E442",  # yellow
+    "not_obtained": "#BDBDBD",  # light grey
     "opinion": "#CC79A7",  # reddish purple
-    "pending": "#D9D9D9",  # light grey
+    "pending": "#F2F2F2",  # near white
 }
 # Text colour that keeps WCAG AA contrast on each status colour (badges).
 STATUS_TEXT = {key: ("#FFFFFF" if key == "traced" else "#000000") for key in STATUS_COLOURS}

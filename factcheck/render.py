@@ -3,7 +3,8 @@
 Every function here returns MyST Markdown (or HTML for the interactive scorecard) built from the
 claims ledger, so the HTML and the PDF say the same thing. Chapters call the thin wrappers in
 :mod:`factcheck.claims` (``claims.show_claim``, ``claims.verdict``,
-``claims.show_article_claims``, ``claims.show_at_a_glance``).
+``claims.show_opening``, ``claims.show_page_claims``); the landing page and the scorecard call
+this module directly.
 
 Each claim gets an anchor equal to its id (``(a000-04)=``) on the first thing a chapter shows of
 it (the quote, or the verdict box when the quote is not shown), so ``{ref}`` links from the claim
@@ -53,6 +54,43 @@ COUNT_WORDS = {
     "opinion": "opinions or predictions",
     "pending": "not yet checked",
 }
+
+# ------------------------------------------------------------------ the reader's edition
+# Statuses from the most serious finding against an article to the least (the scorecard's
+# default order); the data gaps and the unscored labels come last.
+SEVERITY = (
+    "contradicted",
+    "unsupported",
+    "needs_context",
+    "traced",
+    "accurate",
+    "unverifiable",
+    "not_obtained",
+    "opinion",
+    "pending",
+)
+# The two statuses that record a gap in the public record, not a rating of the claim.
+DATA_GAPS = ("unverifiable", "not_obtained")
+SUPPORTED = ("accurate", "needs_context", "traced")
+# How a headline claim's status reads in the landing page's bottom line (one, several).
+HEADLINE_PHRASES = {
+    "accurate": ("is accurate", "are accurate"),
+    "needs_context": ("is accurate but needs context", "are accurate but need context"),
+    "unsupported": ("does not follow from the evidence", "do not follow from the evidence"),
+    "contradicted": ("is contradicted by the record", "are contradicted by the record"),
+    "traced": ("matches its official source", "match their official sources"),
+    "unverifiable": (
+        "cannot be settled by any public record",
+        "cannot be settled by any public record",
+    ),
+    "not_obtained": ("rests on data not obtained here", "rest on data not obtained here"),
+    "opinion": ("is an opinion", "are opinions"),
+    "pending": ("is not yet checked", "are not yet checked"),
+}
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+REASON_WORDS = 25  # a scorecard reason: at most this many words
+RULING_WORDS = 35  # an article's ruling on its verdict card
+
 
 _anchored: set[str] = set()  # claim ids given an anchor in this kernel (one chapter)
 
@@ -127,9 +165,27 @@ def source_markdown(source: dict[str, Any]) -> str:
     linked to its public address when it has one."""
     if source.get("kind") == "bib":
         return f"{{cite:t}}`{str(source['key']).split(':', 1)[-1]}`"
-    text = str(source.get("label") or source.get("key"))
+    text = short_label(source)
     text = esc(text.replace("[", "(").replace("]", ")"))
     return f"[{text}]({safe_url(source['url'])})" if source.get("url") else text
+
+
+SHORT_WORDS = 7  # a source's link text: at most this many words (a phone line or two)
+
+
+def short_label(source: dict[str, Any]) -> str:
+    """A source's short link text: its publisher and title up to the first bracket, colon or
+    sentence end ("US Census Bureau, County Population Totals"), at most :data:`SHORT_WORDS`
+    words; the link leads to the full entry."""
+    text = str(source.get("label") or source.get("key"))
+    if source.get("kind") == "published":
+        text = text.split(". ", 1)[-1]  # the publication, not the figure's description
+    for stop in (" (", ": ", "; ", ". "):
+        head = text.split(stop, 1)[0]
+        if len(head.split()) >= 2:
+            text = head
+    words = text.split()
+    return " ".join(words[:SHORT_WORDS]) + ("…" if len(words) > SHORT_WORDS else "")
 
 
 def value_text(value: Any, unit: Any = None) -> str:
@@ -156,7 +212,7 @@ def value_text(value: Any, unit: Any = None) -> str:
 def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:
     """The claim as worded, as a quote, with the ledger fields that have a value.
 
-    The article (outlet, date, link) is named once per chapter in the at-a-glance box, not here.
+    The article (outlet, date, link) is named once per chapter in the verdict card, not here.
     """
     parts = [f"claim `{claim['id']}`"]
     if not blank(claim.get("claimed_value")):
@@ -172,14 +228,33 @@ def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None)
     )
 
 
+def without_status(text: str, status: str) -> str:
+    """The verdict sentence without the status label it opens with ("Does not follow: no
+    public measure ..." -> "No public measure ..."): the badge already says it."""
+    text = str(text).strip()
+    name = re.escape(label(status))
+    match = re.match(rf"^{name}(?:\s*\([^)]*\))?(?:\s*[:.,;]|\s+-)\s*", text, re.I)
+    if match and len(text) > match.end():
+        text = text[match.end() :]
+        text = text[0].upper() + text[1:]
+    return text
+
+
+# The reason fields that say what would settle a claim: shown in the box. The others
+# (omitted_context, gap, conflict) restate the verdict and stay in the ledger and its exports.
+SETTLES = ("missing_record", "missing_data")
+
+
 def verdict_markdown(claim: dict[str, Any]) -> str:
-    """A box in the status's colour: label, rebuilt value, verdict, reasons and sources."""
+    """A box in the status's colour: its title names the claim and the status; then the rebuilt
+    value, one explanation (the verdict without its status label), what would settle it when
+    no record does, and short source labels."""
     status = claim["status"]
     cid = str(claim["id"])
     lines = [
         _anchor(cid).rstrip("\n"),
         f"::::{{container}} verdict verdict-{css_key(status)}",
-        f":::{{admonition}} Verdict on claim {cid}: {badge(status)}",
+        f":::{{admonition}} Claim {cid}: {badge(status)}",
         f":class: verdict-box verdict-{css_key(status)}",
     ]
     rebuilt = claim.get("rebuilt_value")
@@ -193,88 +268,17 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
         "pending": "This claim has not been checked yet.",
     }
     text = claim.get("verdict")
-    lines += [default.get(status, "") if blank(text) else esc(text), ""]
-    for field, heading in REASONS.items():
+    lines += [default.get(status, "") if blank(text) else esc(without_status(text, status)), ""]
+    if is_minor(claim):
+        lines += ["*A minor slip:* it does not change what the article argues.", ""]
+    for field in SETTLES:
         if not blank(claim.get(field)):
-            lines += [f"*{heading}:* {esc(claim[field])}", ""]
+            lines += [f"*{REASONS[field]}:* {esc(claim[field])}", ""]
     found = [s for s in sources(claim) if s.get("kind") != "article"]
     if found:
         lines += ["*Sources:* " + "; ".join(source_markdown(s) for s in found) + ".", ""]
     lines += [":::", "::::"]
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
-
-
-def article_line(art_id: str, article: dict[str, Any]) -> str:
-    """Outlet, title, date and link of a checked article, for the at-a-glance box."""
-    title = f"“{esc(article['title'])}”"
-    url = article.get("url") or article.get("archive_url")
-    if url:
-        title = f"[{title}]({safe_url(url)})"
-    date = article.get("date_published") or article.get("date")
-    return f"{esc(article['outlet'])}, {title}, {esc(date)}"
-
-
-def at_a_glance_markdown(
-    art_id: str, chapter: str | None = None, book: _claims.Ledger | None = None
-) -> str:
-    """The chapter's opening box: the article (named once), its headline claim's verdict when
-    this chapter checks it, and the claims checked here grouped by status, each linked."""
-    book = book or _claims.ledger()
-    article = book.articles[art_id]
-    chapter = chapter or article["chapter"]
-    rows = book.claims[(book.claims["article"] == art_id) & (book.claims["chapter"] == chapter)]
-    lines = [
-        "::::{container} at-a-glance",
-        ":::{admonition} At a glance",
-        ":class: at-a-glance",
-        f"**The article.** {article_line(art_id, article)} {{cite:p}}`article-{art_id}`.",
-        "",
-    ]
-    headline = article.get("headline")
-    if headline in set(rows["id"]):
-        claim = book.claim(headline)
-        lines += [
-            f"**Its headline claim,** “{esc(claim['quote'])}”: {badge(claim['status'])}"
-            f" ({claim_link(headline, 'verdict')}).",
-            "",
-        ]
-    lines.append(f"**The {len(rows)} claims checked in this chapter, by status:**")
-    lines.append("")
-    for status in _claims.STATUSES:
-        ids = rows.loc[rows["status"] == status, "id"]
-        if len(ids):
-            links = ", ".join(claim_link(i, i.split("-")[1]) for i in ids)
-            lines.append(f"- {badge(status)} {len(ids)}: {links}")
-    lines += [":::", "::::"]
-    text = "\n".join(lines)
-    blocks = claimreview_blocks(rows.to_dict("records"), book)
-    if blocks:
-        text += "\n\n```{raw} html\n" + "\n".join(blocks) + "\n```"
-    return text
-
-
-def headline_line(art_id: str, book: _claims.Ledger | None = None) -> str:
-    """One line for the landing page: the article and the verdict on its headline claim."""
-    book = book or _claims.ledger()
-    article = book.articles[art_id]
-    chapter = article["chapter"]
-    rows = book.claims[book.claims["article"] == art_id]
-    scored = rows[~rows["status"].isin(UNSCORED)]
-    counts = scored["status"].value_counts()
-    tally = ", ".join(
-        f"{int(counts[s])} {COUNT_WORDS[s]}" for s in _claims.STATUSES if counts.get(s, 0)
-    )
-    line = f"{{ref}}`Article {art_id} <{chapter.split('_')[0]}>`: {article_line(art_id, article)}."
-    headline = article.get("headline")
-    if headline:
-        claim = book.claim(headline)
-        line += (
-            f" Headline claim, “{esc(claim['quote'])}”: {badge(claim['status'])}"
-            f" ({claim_link(headline, 'verdict')})."
-        )
-    if tally:
-        line += f" Of its {len(scored)} scored claims: {tally}."
-    return line
 
 
 def article_claims_markdown(article: str, book: _claims.Ledger | None = None) -> str:
@@ -296,20 +300,41 @@ def article_claims_markdown(article: str, book: _claims.Ledger | None = None) ->
     return list_table(table, (7, 24, 55, 14), css_class="claims-table longtable")
 
 
-def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
-    """The scorecard's rows as plain text (claim id, status label, claim, values); the claim id
-    names the article."""
+def severity_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Claims from the most serious finding to the least (:data:`SEVERITY`), minor slips after
+    the findings of their status, then in number order."""
+    rank = frame["status"].map({s: i for i, s in enumerate(SEVERITY)})
+    keyed = frame.assign(_rank=rank, _minor=minor_mask(frame).astype(int))
+    return keyed.sort_values(["_rank", "_minor", "id"], kind="stable").drop(
+        columns=["_rank", "_minor"]
+    )
+
+
+def scorecard_table(book: _claims.Ledger | None = None, order: str = "number") -> pd.DataFrame:
+    """The scorecard's rows as plain text: claim id, outlet, status label, one-line reason,
+    claimed and rebuilt values. ``order``: "number" (the PDF, a lookup table) or "severity"."""
     book = book or _claims.ledger()
-    frame = book.claims.sort_values("id")  # in number order, whatever the ledger's order
+    frame = book.claims.sort_values("id") if order == "number" else severity_order(book.claims)
+    why = reasons()
 
     def show(value: Any) -> str:
         return "" if blank(value) else str(value)
 
+    records = frame.to_dict("records")
+    default = {
+        "opinion": "An opinion or a prediction: labelled, not scored.",
+        "pending": "Not yet checked.",
+    }
     return pd.DataFrame(
         {
             "claim": frame["id"],
+            "outlet": [short_outlet(book.articles[str(a)]) for a in frame["article"]],
             "status": frame["status"].map(_claims.STATUSES),
-            "what would have to be true": frame["claim"],
+            "why": [
+                ("Minor slip. " if is_minor(c) else "")
+                + why.get(c["id"], default.get(c["status"], ""))
+                for c in records
+            ],
             "claimed": [
                 value_text(v, u) for v, u in zip(frame["claimed_value"], frame["unit"], strict=True)
             ],
@@ -317,66 +342,67 @@ def scorecard_table(book: _claims.Ledger | None = None) -> pd.DataFrame:
                 value_text(v, u) if isinstance(v, (int, float)) else show(v)
                 for v, u in zip(frame["rebuilt_value"], frame["unit"], strict=True)
             ],
-        }
+        },
+        index=frame.index,
     )
 
 
-SCORECARD_WIDTHS = (12, 19, 35, 15, 19)  # PDF: claim, status, claim text, claimed, rebuilt
+SCORECARD_WIDTHS = (10, 12, 15, 35, 13, 15)  # PDF: claim, outlet, status, why, claimed, rebuilt
 
 
 def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
-    """The scorecard for the PDF: a long table with fixed column widths and linked ids."""
+    """The scorecard for the PDF: a long table in number order, with linked ids."""
     book = book or _claims.ledger()
     table = scorecard_table(book)
-    for column in ("what would have to be true", "claimed", "rebuilt"):  # ledger text
-        table[column] = table[column].map(esc)
     table["claim"] = [claim_link(i) for i in table["claim"]]
-    table["status"] = book.claims["status"].map(badge)
+    table["status"] = book.claims.loc[table.index, "status"].map(badge)
+    for column in ("outlet", "why", "claimed", "rebuilt"):  # ledger and CSV text
+        table[column] = table[column].map(esc)
     return list_table(table, SCORECARD_WIDTHS, css_class="scorecard longtable")
 
 
-def scorecard_html(book: _claims.Ledger | None = None) -> str:
-    """The scorecard for the HTML page: a sortable, searchable table (itables, offline)."""
-    from itables.javascript import generate_init_offline_itables_html, to_html_datatable
-    from itables.options import dt_bundle
+SCORECARD_HEADINGS = {
+    "claim": "Claim",
+    "outlet": "Outlet",
+    "status": "Verdict",
+    "why": "Why",
+    "claimed": "Claimed",
+    "rebuilt": "Rebuilt",
+}
 
+
+def scorecard_html(book: _claims.Ledger | None = None) -> str:
+    """The scorecard for the HTML page: every claim in one static table, most serious first;
+    _static/factcheck-sort.js adds sorting by any column on top (the table is complete without
+    JavaScript). On phones each row is a card (_static/factcheck.css)."""
     book = book or _claims.ledger()
-    table = scorecard_table(book)
-    records = book.claims.loc[table.index].to_dict("records")  # the table's row order
-    table["claim"] = [
-        f'<a href="{html.escape(claim_url(c))}">{html.escape(c["id"])}</a>' for c in records
-    ]
-    table["status"] = [
-        f'<span class="status-{css_key(c["status"])}">{html.escape(label(c["status"]))}</span>'
-        for c in records
-    ]
-    for column in ("what would have to be true", "claimed", "rebuilt"):
-        table[column] = table[column].map(html.escape)
-    # Sorting by status follows the display order of the statuses, not the alphabet.
-    table["status order"] = [list(_claims.STATUSES).index(c["status"]) for c in records]
-    hidden = len(table.columns) - 1
-    datatable = to_html_datatable(
-        table,
-        connected=False,
-        allow_html=True,
-        showIndex=False,
-        pageLength=25,
-        scrollX=True,  # a phone scrolls the table inside its box, not the page
-        lengthMenu=[[10, 25, 50, 100, -1], [10, 25, 50, 100, "All"]],
-        classes="display compact scorecard-table",
-        table_id="scorecard-table",
-        style="width:100%",
-        maxBytes=0,  # never downsample: every claim stays in the table
-        columnDefs=[
-            {"targets": [1], "orderData": [hidden]},
-            {"targets": [hidden], "visible": False, "searchable": False},
-        ],
+    table = scorecard_table(book, order="severity")
+    records = book.claims.loc[table.index].to_dict("records")
+    rank = {s: i for i, s in enumerate(SEVERITY)}
+    head = "".join(
+        f'<th scope="col"><button type="button" data-column="{i}">{name}</button></th>'
+        for i, name in enumerate(SCORECARD_HEADINGS.values())
     )
+    rows = []
+    for position, (claim, values) in enumerate(zip(records, table.to_dict("records"), strict=True)):
+        cells = []
+        for key, heading in SCORECARD_HEADINGS.items():
+            text = html.escape(str(values[key]))
+            sort = ""
+            if key == "claim":
+                text = f'<a href="{html.escape(claim_url(claim))}">{text}</a>'
+                sort = f' data-sort="{html.escape(claim["id"])}"'
+            elif key == "status":
+                text = f'<span class="status-{css_key(claim["status"])}">{text}</span>'
+                sort = f' data-sort="{rank[claim["status"]]:02d}-{position:04d}"'
+            cells.append(f'<td data-label="{heading}"{sort}>{text}</td>')
+        minor = ' class="minor"' if is_minor(claim) else ""
+        rows.append(f"<tr{minor}>" + "".join(cells) + "</tr>")
     return (
-        '<div class="scorecard-interactive">'
-        + generate_init_offline_itables_html(dt_bundle)
-        + datatable
-        + "</div>"
+        '<div class="scorecard-static" tabindex="0" role="region" aria-label="Scorecard table">'
+        '<table id="scorecard-table" class="scorecard-table">'
+        "<caption>Every claim, most serious finding first; select a heading to sort.</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
     )
 
 
@@ -400,9 +426,27 @@ def list_table(frame: pd.DataFrame, widths: tuple[int, ...], css_class: str = ""
     return "\n".join(lines)
 
 
+# Statuses published as ClaimReview: a rating of the claim. The two data-gap statuses record
+# that no public record (or no data obtained here) settles the claim; they are not ratings, so
+# aggregators get no ClaimReview for them (see the "How to cite" chapter). Opinions and pending
+# claims are not rated either.
+RATED = tuple(s for s in _claims.STATUSES if s not in (*UNSCORED, *DATA_GAPS))
+REVIEWED_CHARS = 75  # claimReviewed: self-contained, at most about this long where possible
+
+
+def claim_reviewed(claim: dict[str, Any]) -> str:
+    """The claim as aggregators show it: the ledger's neutral paraphrase (self-contained), or the
+    quote when that is shorter and still a sentence of its own."""
+    paraphrase = " ".join(str(claim["claim"]).split())
+    quote = " ".join(str(claim["quote"]).split())
+    if len(paraphrase) > REVIEWED_CHARS and len(quote) <= REVIEWED_CHARS and quote[:1].isupper():
+        return quote
+    return paraphrase
+
+
 def claimreview(claim: dict[str, Any], book: _claims.Ledger) -> dict[str, Any] | None:
-    """schema.org ClaimReview for a scored claim (None for opinions and pending claims)."""
-    if claim["status"] in UNSCORED:
+    """schema.org ClaimReview for a rated claim (None for data gaps, opinions, pending)."""
+    if claim["status"] not in RATED:
         return None
     article = book.articles[str(claim["article"])]
     appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": article["title"]}
@@ -410,26 +454,53 @@ def claimreview(claim: dict[str, Any], book: _claims.Ledger) -> dict[str, Any] |
         appearance["url"] = article["url"]
     if article.get("date_published"):
         appearance["datePublished"] = str(article["date_published"])
+    appearances: list[dict[str, Any]] = [appearance]
+    if article.get("archive_url") and article.get("archive_date_published"):
+        appearances.append(
+            {
+                "@type": "CreativeWork",
+                "url": article["archive_url"],
+                "datePublished": str(article["archive_date_published"]),
+            }
+        )
     author: dict[str, Any] = {"@type": "Organization", "name": article["outlet"]}
     if article.get("author"):
         author = {"@type": "Person", "name": article["author"]}
-    item: dict[str, Any] = {"@type": "Claim", "author": author, "appearance": appearance}
-    if article.get("date_published"):
-        item["datePublished"] = str(article["date_published"])
-    return {
+    item: dict[str, Any] = {
+        "@type": "Claim",
+        "author": author,
+        "appearance": appearances[0] if len(appearances) == 1 else appearances,
+    }
+    first = article.get("date_published") or article.get("archive_date_published")
+    if first:
+        item["datePublished"] = str(first)
+    explanation = (
+        "" if blank(claim.get("verdict")) else without_status(claim["verdict"], claim["status"])
+    )
+    review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": review_url(claim),
-        "claimReviewed": str(claim["quote"]),
+        "claimReviewed": claim_reviewed(claim),
         "itemReviewed": item,
-        "author": {"@type": "Organization", "name": REPORT_NAME},
+        "author": {
+            "@type": "Organization",
+            "name": REPORT_NAME,
+            "url": site_url() or "../index.html",
+        },
         "reviewRating": {
             "@type": "Rating",
             "alternateName": label(claim["status"]),
-            "ratingExplanation": "" if blank(claim.get("verdict")) else str(claim["verdict"]),
+            "ratingExplanation": explanation,
         },
-        "reviewBody": "" if blank(claim.get("verdict")) else str(claim["verdict"]),
+        "reviewBody": explanation,
     }
+    if article.get("review_published"):
+        review["datePublished"] = str(article["review_published"])
+        changed = last_changed([claim["id"]])
+        if changed:
+            review["dateModified"] = changed
+    return review
 
 
 def claimreview_blocks(rows: list[dict[str, Any]], book: _claims.Ledger) -> list[str]:
@@ -480,53 +551,105 @@ def statuses_markdown() -> str:
     return md_table(table)
 
 
-def status_counts(book: _claims.Ledger | None = None) -> pd.Series:
-    """Claims per status, in display order, statuses with no claim left out."""
+def status_counts(book: _claims.Ledger | None = None, minor: bool = False) -> pd.Series:
+    """Claims per status, most serious first, statuses with no claim left out. Minor slips
+    (``weight: minor``) are left out, or counted alone with ``minor=True``."""
     book = book or _claims.ledger()
-    counts = book.claims["status"].value_counts()
-    return pd.Series({s: int(counts[s]) for s in _claims.STATUSES if counts.get(s, 0)})
+    frame = book.claims[minor_mask(book.claims) == minor]
+    counts = frame["status"].value_counts()
+    return pd.Series({s: int(counts[s]) for s in SEVERITY if counts.get(s, 0)}, dtype=int)
 
 
 def status_counts_markdown(book: _claims.Ledger | None = None) -> str:
-    """A list: badge and count for each status that has claims."""
-    return "\n".join(f"- {badge(s)} {n}" for s, n in status_counts(book).items())
-
-
-def articles_markdown(book: _claims.Ledger | None = None) -> str:
-    """One line per article: the article (linked) and the verdict on its headline claim."""
+    """A list: badge and count for each status that has claims, then the minor slips apart."""
     book = book or _claims.ledger()
-    return "\n".join(f"- {headline_line(a, book)}" for a in book.articles)
+    lines = [f"- {badge(s)} {n}" for s, n in status_counts(book).items()]
+    minor = status_counts(book, minor=True)
+    if minor.sum():
+        parts = ", ".join(f"{n} {COUNT_WORDS[s]}" for s, n in minor.items())
+        lines.append(f"- Minor slips (a misnamed word and the like), counted apart: {parts}")
+    return "\n".join(lines)
+
+
+def findings_title(book: _claims.Ledger | None = None) -> str:
+    """The status chart's title, stating its point from the counts."""
+    book = book or _claims.ledger()
+    counts = status_counts(book)
+    held = int(sum(counts.get(s, 0) for s in SUPPORTED))
+    against = int(counts.get("unsupported", 0) + counts.get("contradicted", 0))
+    gaps = int(sum(counts.get(s, 0) for s in DATA_GAPS))
+    scored = int(counts.drop(list(UNSCORED), errors="ignore").sum())
+    return (
+        f"{held} of the {scored} scored claims check out and {against} do not;\n"
+        f"for {gaps}, no public data settle the question"
+    )
+
+
+# Patterns that keep the statuses apart in greyscale and for colour-blind readers, on top of
+# the order (most serious first, left to right) and the counts printed in the bars.
+STATUS_HATCHES = {"unverifiable": "///", "not_obtained": "...", "opinion": "xx", "pending": "--"}
 
 
 def status_figure(book: _claims.Ledger | None = None):
-    """Stacked horizontal bars: each article's claims by status, in the status colours."""
+    """Stacked horizontal bars: each outlet's claims by status, most serious first, the count
+    printed in each segment, the data gaps in greys with a pattern; the title states the point."""
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import MaxNLocator
 
     book = book or _claims.ledger()
-    frame = book.claims
-    order = [s for s in _claims.STATUSES if (frame["status"] == s).any()]
+    frame = book.claims[~minor_mask(book.claims)]
+    order = [s for s in SEVERITY if (frame["status"] == s).any()]
     counts = (
         pd.crosstab(frame["article"], frame["status"])
         .reindex(columns=order, fill_value=0)
         .sort_index(ascending=False)
     )
-    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    names = [short_outlet(book.articles[a]) for a in counts.index]
+    fig, ax = plt.subplots(figsize=(5.6, 5.4))
     left = pd.Series(0, index=counts.index)
     for status in order:
-        ax.barh(
-            ["article " + a for a in counts.index],
+        colour = STATUS_COLOURS[status]
+        bars = ax.barh(
+            names,
             counts[status],
             left=left,
-            color=STATUS_COLOURS[status],
-            edgecolor="white",
+            color=colour,
+            edgecolor="#FFFFFF" if status not in STATUS_HATCHES else "#444444",
+            hatch=STATUS_HATCHES.get(status),
             linewidth=0.6,
             label=label(status),
         )
+        for bar, n in zip(bars, counts[status], strict=True):
+            if n:
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_y() + bar.get_height() / 2,
+                    str(int(n)),
+                    ha="center",
+                    va="center",
+                    fontsize=12,
+                    fontweight="bold",
+                    color=STATUS_TEXT[status],
+                    bbox={"boxstyle": "round,pad=0.12", "fc": colour, "ec": "none"},
+                )
         left = left + counts[status]
-    ax.set_xlabel("number of claims")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False, fontsize=8)
+    ax.set_title(findings_title(book), loc="left", fontsize=12.5)
+    ax.set_xticks([])
+    ax.tick_params(axis="y", labelsize=12.5, length=0)
+    ax.grid(False)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(-0.45, -0.02),
+        ncol=2,
+        frameon=False,
+        fontsize=11,
+        title="Most serious first, left to right:",
+        title_fontsize=11,
+        alignment="left",
+        handlelength=1.6,
+        columnspacing=1.0,
+    )
     return fig
 
 
@@ -603,3 +726,219 @@ def status_latex() -> str:
             f"\\fc@status{{{key}}}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def number_word(n: int) -> str:
+    """'four' for 4 (up to ten), else the digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def is_minor(claim: dict[str, Any]) -> bool:
+    """True when the ledger marks a claim ``weight: minor`` (a trivial slip, such as a
+    misnamed word): it is counted apart from the findings that matter."""
+    weight = claim.get("weight")
+    return not blank(weight) and str(weight).strip().lower() == "minor"
+
+
+def minor_mask(frame: pd.DataFrame) -> pd.Series:
+    """Which rows of a claims table are minor (all False when the ledger has no weights)."""
+    if "weight" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["weight"].map(lambda w: is_minor({"weight": w}))
+
+
+def reasons(path=None) -> dict[str, str]:
+    """The one-line reason of each scored claim (data/claim_reasons.csv: claim,reason)."""
+    from .registry import PROJECT_ROOT
+
+    path = path or PROJECT_ROOT / "data" / "claim_reasons.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return dict(zip(frame["claim"], frame["reason"], strict=True))
+
+
+def corrections(path=None) -> pd.DataFrame:
+    """Every change to a published verdict (data/corrections.csv: date,claim,change,reason),
+    newest first."""
+    from .registry import PROJECT_ROOT
+
+    path = path or PROJECT_ROOT / "data" / "corrections.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(frame.columns) != ["date", "claim", "change", "reason"]:
+        raise ValueError(f"{path}: the header must be date,claim,change,reason")
+    return frame.sort_values(["date", "claim"], ascending=[False, True], kind="stable")
+
+
+def last_changed(claim_ids, log: pd.DataFrame | None = None) -> str | None:
+    """The date of the latest correction to any of ``claim_ids`` (ISO), or None."""
+    log = corrections() if log is None else log
+    dates = log.loc[log["claim"].isin(list(claim_ids)), "date"]
+    return None if dates.empty else str(dates.max())
+
+
+def words(text: str) -> int:
+    return len(str(text).split())
+
+
+def bottom_line(book: _claims.Ledger | None = None) -> str:
+    """The report's finding in one sentence, from the statuses of the articles' headline claims:
+    'None of the five articles' headline claims is borne out by public data: four do not follow
+    from the evidence, and one cannot be settled by any public record.'"""
+    book = book or _claims.ledger()
+    statuses = [book.claim(a["headline"])["status"] for a in book.articles.values()]
+    n = len(statuses)
+    held = sum(s in SUPPORTED for s in statuses)
+    if held == 0:
+        lead = f"None of the {number_word(n)} articles' headline claims holds up"
+    elif held == n:
+        lead = f"All {number_word(n)} articles' headline claims hold up"
+    else:
+        verb = "holds" if held == 1 else "hold"
+        lead = (
+            f"{number_word(held).capitalize()} of the {number_word(n)} articles' headline claims "
+            f"{verb} up"
+        )
+    parts = []
+    for status in SEVERITY:
+        k = statuses.count(status)
+        if k:
+            count = f"all **{number_word(k)}**" if k == n else f"**{number_word(k)}**"
+            parts.append(f"{count} {HEADLINE_PHRASES[status][k > 1]}")
+    tail = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{lead}: {tail}."
+
+
+def bottom_line_markdown(book: _claims.Ledger | None = None) -> str:
+    """The bottom line, set as the landing page's lead paragraph."""
+    return f"::::{{container}} bottom-line-lead\n{bottom_line(book)}\n::::"
+
+
+def article_date(article: dict[str, Any]) -> str:
+    return str(article.get("date_published") or article.get("date"))
+
+
+def short_outlet(article: dict[str, Any]) -> str:
+    """The outlet's name without its bracketed parent ('MRCTV')."""
+    return str(article["outlet"]).split(" (", 1)[0]
+
+
+def bottom_line_table(book: _claims.Ledger | None = None) -> str:
+    """The landing page's five rows: outlet, date, headline claim, verdict, reason, link."""
+    book = book or _claims.ledger()
+    why = reasons()
+    rows = []
+    for art_id, article in book.articles.items():
+        claim = book.claim(article["headline"])
+        outlet = esc(short_outlet(article))
+        if article.get("url"):
+            outlet = f"[{outlet}]({safe_url(article['url'])})"
+        rows.append(
+            {
+                "outlet": f"{outlet}, {esc(article_date(article).split(' ', 1)[0])}",
+                "headline claim": f"“{esc(claim['quote'])}”",
+                "verdict": badge(claim["status"]),
+                "why": esc(why.get(claim["id"], "")),
+                "the check": f"{{ref}}`Read the check <a{art_id}>`",
+            }
+        )
+    return list_table(pd.DataFrame(rows), (16, 30, 14, 30, 10), css_class="bottom-line")
+
+
+def verdict_card_markdown(
+    art_id: str, chapter: str | None = None, book: _claims.Ledger | None = None
+) -> str:
+    """A chapter's verdict card: outlet, date and link of the article, its headline claim with
+    the badge and the ruling, and when this check was published and last changed."""
+    book = book or _claims.ledger()
+    article = book.articles[art_id]
+    chapter = chapter or article["chapter"]
+    claim = book.claim(article["headline"])
+    # The headline claim is often the article's title: then the link says "the article".
+    same = " ".join(str(claim["quote"]).split()).lower() in str(article["title"]).lower()
+    untitled = "untitled" in str(article["title"]).lower()
+    title = "the article" if same or untitled else f"“{esc(article['title'])}”"
+    url = article.get("url") or article.get("archive_url")
+    if url:
+        title = f"[{title}]({safe_url(url)})"
+    ids = list(book.claims.loc[book.claims["chapter"] == chapter, "id"])
+    changed = last_changed(ids)
+    published = article.get("review_published")
+    dates = f"Checked {esc(published)}" if published else "Checked"
+    dates += (
+        f"; a verdict last changed on {esc(changed)} ({{ref}}`corrections <corrections>`)."
+        if changed
+        else "; no verdict changed since ({ref}`corrections <corrections>`)."
+    )
+    ruling = article.get("ruling") or ""
+    where = "" if claim["chapter"] == chapter else f" ({claim_link(claim['id'], 'its verdict')})"
+    lines = [
+        "::::{container} verdict-card",
+        f":::{{admonition}} The verdict on {esc(short_outlet(article))}'s headline",
+        f":class: verdict-card verdict-{css_key(claim['status'])}",
+        f"**{esc(article['outlet'])}**, {esc(article_date(article))}: {title}. *{dates}*",
+        "",
+        f"{badge(claim['status'])} “{esc(claim['quote'])}”{where}",
+        "",
+        esc(ruling),
+        ":::",
+        "::::",
+    ]
+    return "\n".join(lines)
+
+
+def page_claims_markdown(
+    art_id: str, chapter: str | None = None, book: _claims.Ledger | None = None
+) -> str:
+    """The claims checked on this page, by status (most serious first), each number linked to
+    its verdict; minor slips apart; the article's other claims named with their chapter. Ends
+    with the page's ClaimReview blocks."""
+    book = book or _claims.ledger()
+    article = book.articles[art_id]
+    chapter = chapter or article["chapter"]
+    mine = book.claims[book.claims["article"] == art_id]
+    rows = mine[mine["chapter"] == chapter]
+    minor = minor_mask(rows)
+    groups = []
+    for status in SEVERITY:
+        ids = rows.loc[(rows["status"] == status) & ~minor, "id"]
+        if len(ids):
+            links = ", ".join(claim_link(i, i.split("-")[1]) for i in ids)
+            groups.append(f"{badge(status)} {links}")
+    if minor.any():
+        links = ", ".join(claim_link(i, i.split("-")[1]) for i in rows.loc[minor, "id"])
+        groups.append(f"minor slips, counted apart: {links}")
+    lines = [
+        "::::{container} page-claims",
+        f"**The {number_word(len(rows))} claims checked on this page,** by number: "
+        + " · ".join(groups)
+        + ".",
+        "::::",
+    ]
+    others = mine[mine["chapter"] != chapter]
+    for other, group in others.groupby("chapter"):
+        lines += [
+            "",
+            f"The article's other {number_word(len(group))} claims are checked in "
+            f"{{doc}}`{other}`.",
+        ]
+    text = "\n".join(lines)
+    blocks = claimreview_blocks(rows.to_dict("records"), book)
+    if blocks:
+        text += "\n\n```{raw} html\n" + "\n".join(blocks) + "\n```"
+    return text
+
+
+def corrections_markdown(log: pd.DataFrame | None = None) -> str:
+    """The corrections log, newest first: date, claim (linked), what changed and why; or a line
+    saying that no verdict has changed."""
+    log = corrections() if log is None else log
+    if log.empty:
+        return "No verdict has been corrected since the first edition."
+    table = pd.DataFrame(
+        {
+            "date": log["date"],
+            "claim": [claim_link(c) for c in log["claim"]],
+            "what changed": log["change"].map(esc),
+            "why": log["reason"].map(esc),
+        }
+    )
+    return list_table(table, (14, 14, 36, 36), css_class="corrections longtable")

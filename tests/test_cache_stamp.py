@@ -91,7 +91,9 @@ sys.addaudithook(hook)
 from factcheck import agreements, claims, design, loaders, programs, ratios, render
 claims.ledger_json()
 render.site_url()
-render.at_a_glance_markdown("004")
+render.verdict_card_markdown("004")
+render.page_claims_markdown("004")
+render.bottom_line_table()
 for call in (
     loaders.published_figures, loaders.agency_display_names, loaders.own_record_agencies,
     loaders.county_ori_prefixes, loaders.agreement_county_fips, loaders.crime_events,

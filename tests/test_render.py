@@ -74,12 +74,21 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
         ],
     )
     text = render.verdict_markdown(
-        claim(status="needs_context", omitted_context="The base rate is missing.")
+        claim(
+            status="needs_context",
+            verdict="Accurate, but needs context: the base rate is missing.",
+            omitted_context="The base rate is missing.",
+            missing_record="ICE's own list.",
+        )
     )
     assert "::::{container} verdict verdict-needs-context" in text
     assert ":class: verdict-box verdict-needs-context" in text
-    assert render.badge("needs_context") in text
-    assert "*What the article leaves out:* The base rate is missing." in text
+    assert f"Claim a001-01: {render.badge('needs_context')}" in text
+    # One "why": the verdict without its status label; the restating reason field is not shown,
+    # what would settle it is.
+    assert "\nThe base rate is missing.\n" in text and "\nAccurate, but" not in text
+    assert "What the article leaves out" not in text
+    assert "*The record that would settle it:* ICE's own list." in text
     assert "[Census (2019)](https://x.gov/a)" in text
     assert "{cite:t}`miles2014`" in text and "Miles and Cox" not in text
     assert "The checked text" not in text  # the article itself is not listed as a source
@@ -162,24 +171,26 @@ def test_bibliography_keeps_title_casing(built):
         assert title[:60] in text, f"{key}: title not printed as written: {title[:60]!r}"
 
 
-def test_at_a_glance_names_the_article_once_and_links_every_claim_of_the_chapter():
+def test_page_claims_link_every_claim_of_the_chapter_and_name_the_other_chapter():
     book = claims.ledger()
     for art_id, article in book.articles.items():
-        for chapter in article.get("chapters") or [article["chapter"]]:
-            text = render.at_a_glance_markdown(art_id, chapter)
+        chapters = article.get("chapters") or [article["chapter"]]
+        for chapter in chapters:
+            text = render.page_claims_markdown(art_id, chapter)
             ids = book.claims.loc[
                 (book.claims["article"] == art_id) & (book.claims["chapter"] == chapter), "id"
             ]
-            assert text.split("```{raw} html")[0].count(article["outlet"]) == 1
             for cid in ids:
-                assert f"<{cid}>`" in text, f"{cid} not linked from the at-a-glance box"
+                assert f"<{cid}>`" in text, f"{cid} not linked from its page's claim list"
+            for other in set(chapters) - {chapter}:
+                assert f"{{doc}}`{other}`" in text.split("```{raw} html")[0]
 
 
 def test_claimreview_has_the_required_fields_for_every_scored_claim():
     book = claims.ledger()
     for row in book.claims.to_dict("records"):
         data = render.claimreview(row, book)
-        if row["status"] in render.UNSCORED:
+        if row["status"] not in render.RATED:
             assert data is None
             continue
         check_claimreview(data, row, book)
@@ -188,14 +199,19 @@ def test_claimreview_has_the_required_fields_for_every_scored_claim():
 def check_claimreview(data, row, book):
     article = book.articles[str(row["article"])]
     assert data["@context"] == "https://schema.org" and data["@type"] == "ClaimReview"
-    assert data["claimReviewed"] == row["quote"]
+    assert data["claimReviewed"] == render.claim_reviewed(row)
+    assert data["claimReviewed"] in (" ".join(row["claim"].split()), " ".join(row["quote"].split()))
+    assert data["datePublished"] == str(article["review_published"])
     assert data["url"].endswith(f".html#{row['id']}")
     assert data["author"]["name"] == render.REPORT_NAME
     item = data["itemReviewed"]
     assert item["@type"] == "Claim" and item["author"]["name"]
-    assert item["appearance"]["headline"] == article["title"]
+    appearance = item["appearance"]
+    appearances = appearance if isinstance(appearance, list) else [appearance]
+    assert appearances[0]["headline"] == article["title"]
     if article.get("url"):
-        assert item["appearance"]["url"] == article["url"]
+        assert appearances[0]["url"] == article["url"]
+    assert item.get("datePublished"), "every article has a date (a004: its original's)"
     if article.get("date_published"):
         assert item["datePublished"] == str(article["date_published"])
     assert data["reviewRating"]["alternateName"] == claims.STATUSES[row["status"]]
@@ -212,7 +228,7 @@ def test_built_pages_carry_claimreview_json_ld_for_every_scored_claim(built):
             assert data["url"].split("#")[0].endswith(page.name), f"{cid} on the wrong page"
             found[cid] = data
     for row in book.claims.to_dict("records"):
-        if row["status"] in render.UNSCORED:
+        if row["status"] not in render.RATED:
             assert row["id"] not in found
         else:
             assert row["id"] in found, f"no ClaimReview for {row['id']}"
@@ -226,8 +242,9 @@ def test_scorecard_tables_give_every_claim_a_status_and_a_link():
     for row in book.claims.itertuples():
         assert f"{{ref}}`{row.id} <{row.id}>`" in text
     html = render.scorecard_html(book)
-    # Offline: the DataTables library is inlined, nothing is loaded from a CDN.
-    assert not re.search(r"unpkg|jsdelivr|cdnjs|src=[\"']?https?:|from\s+['\"]https?:", html)
+    # A complete static table: no script, no library, every claim in a row of its own.
+    assert "<script" not in html and "trusted" not in html
+    assert html.count("<tr>") + html.count('<tr class="minor">') == len(book.claims) + 1
     for row in book.claims.itertuples():
         assert f"{row.chapter}.html#{row.id}" in html
 

@@ -159,17 +159,29 @@ def test_tables_and_at_a_glance_show_payloads_as_text(payload, monkeypatch):
     for markdown in (
         render.article_claims_markdown("001", book),
         render.scorecard_markdown(book),
-        render.at_a_glance_markdown("001", "a001_fy2020_results", book).split("```{raw}")[0],
-        render.headline_line("001", book),
+        render.verdict_card_markdown("001", "a001_fy2020_results", book),
+        render.bottom_line_table(book),
     ):
         assert_shown_as_text(to_html(markdown), payload)
+    # The page's claims list shows numbers and badges only: no tag may reach it either.
+    page = render.page_claims_markdown("001", "a001_fy2020_results", book).split("```{raw}")[0]
+    tags = parse(to_html(page)).tags
+    assert not {t for t, a in tags if t != "script" or a.get("type") in JAVASCRIPT} & {
+        "script",
+        "img",
+        "b",
+        "math",
+        "iframe",
+    }
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=["script", "img", "myst", "fence"])
 def test_source_labels_and_data_source_table_show_payloads_as_text(payload):
     source = {"kind": "published", "label": payload, "url": 'https://x.gov/a"><script>x</script>'}
     page = to_html("Sources: " + render.source_markdown(source))
-    assert_shown_as_text(page, payload.replace("[", "(").replace("]", ")"))  # as render shows it
+    shown = render.short_label(source).replace("[", "(").replace("]", ")")  # as render shows it
+    assert shown.split()[0] == payload.split()[0]  # the label's opening words, shortened
+    assert_shown_as_text(page, shown)
     table = pd.DataFrame(
         {"key": ["k"], "what": [payload], "url": ["https://x.gov/a b<c>"], "licence": [payload]}
     )

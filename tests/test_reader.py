@@ -1,0 +1,392 @@
+"""The reader's edition (issue 15): the bottom line first, the same opening in every article
+chapter, reasons in the scorecard, minor slips apart, ClaimReview aggregators can use, dates,
+no code or module names in the reader's way, no chart twice."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from factcheck import charts, claims, prose, render, report
+
+from .conftest import ROOT, toc_files
+
+REASONS = ROOT / "data" / "claim_reasons.csv"
+CORRECTIONS = ROOT / "data" / "corrections.csv"
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+SAMPLE_BASE = "https://example.org/287g-check/"
+# Module and function names never reach a reader ("factcheck.variation.rtm_check").
+MODULE_NAME = re.compile(r"\bfactcheck\.\w+|\b\w+\.py\b")
+# The long crime chapter keeps its specialist passages until they move to the technical notes
+# (issue 15 point 3, a separate branch); its verdict card comes first all the same.
+LONG_CHAPTER = "chapters/a000_mecklenburg_wake"
+
+
+def _ext():
+    spec = importlib.util.spec_from_file_location(
+        "factcheck_sphinx", ROOT / "_ext" / "factcheck_sphinx.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def with_claims(book: claims.Ledger, **changes) -> claims.Ledger:
+    """A copy of the ledger with some claims' fields changed: {id: {field: value}}."""
+    frame = book.claims.copy()
+    for cid, fields in changes.items():
+        for name, value in fields.items():
+            if name not in frame.columns:
+                frame[name] = None
+            frame.loc[frame["id"] == cid, name] = value
+    return dataclasses.replace(book, claims=frame)
+
+
+# ------------------------------------------------------------------ reasons, rulings, log
+def test_every_scored_claim_has_one_short_reason_and_no_unknown_ids():
+    book = claims.ledger()
+    with REASONS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["claim", "reason"]
+    ids = [r[0] for r in rows[1:]]
+    assert len(ids) == len(set(ids)), "a claim has two reasons"
+    known = set(book.claims["id"])
+    assert set(ids) <= known, f"reasons for unknown claims: {sorted(set(ids) - known)}"
+    scored = set(book.claims.loc[~book.claims["status"].isin(claims.UNSCORED), "id"])
+    assert scored <= set(ids), f"scored claims without a reason: {sorted(scored - set(ids))}"
+    for cid, reason in rows[1:]:
+        assert 0 < render.words(reason) <= render.REASON_WORDS, (
+            f"{cid}: {render.words(reason)} words"
+        )
+        assert not prose.find_numbers(reason), f"{cid}: a hand-typed number in its reason"
+        assert not reason.lower().startswith(tuple(s.lower() for s in claims.STATUSES.values())), (
+            f"{cid}: the reason repeats the status"
+        )
+
+
+def test_every_article_has_a_short_ruling_and_a_review_date():
+    for art_id, article in claims.ledger().articles.items():
+        ruling = article.get("ruling") or ""
+        assert 0 < render.words(ruling) <= render.RULING_WORDS, f"article {art_id}"
+        assert not prose.find_numbers(ruling), f"article {art_id}: a hand-typed number"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(article.get("review_published"))), art_id
+
+
+def test_corrections_log_has_its_header_and_known_claims_and_dates():
+    assert CORRECTIONS.read_text(encoding="utf-8").splitlines()[0] == "date,claim,change,reason"
+    log = render.corrections()
+    assert set(log["claim"]) <= set(claims.ledger().claims["id"])
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in log["date"])
+
+
+def test_corrections_are_shown_newest_first_and_date_the_change(tmp_path, monkeypatch):
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        "date,claim,change,reason\n2027-01-05,a002-02,Old,Older fix\n"
+        "2027-03-01,a002-02,New <b>status</b>,A record was found\n",
+        encoding="utf-8",
+    )
+    log = render.corrections(path)
+    assert list(log["date"]) == ["2027-03-01", "2027-01-05"]
+    text = render.corrections_markdown(log)
+    assert text.index("2027-03-01") < text.index("2027-01-05")
+    assert "<b>" not in text and "{ref}`a002-02 <a002-02>`" in text
+    assert render.last_changed(["a002-02", "a002-01"], log) == "2027-03-01"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("when,claim,change,reason\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        render.corrections(bad)
+    monkeypatch.setattr(render, "corrections", lambda path=None: log)
+    book = claims.ledger()
+    review = render.claimreview(book.claim("a002-02"), book)
+    assert review["dateModified"] == "2027-03-01"
+    assert review["datePublished"] == book.articles["002"]["review_published"]
+    assert "a verdict last changed on 2027-03-01" in render.verdict_card_markdown("002")
+
+
+# ------------------------------------------------------------------ the bottom line
+def test_bottom_line_follows_the_headline_statuses():
+    book = claims.ledger()
+    text = render.bottom_line(book)
+    assert text.startswith(
+        ("None of the five", "All five", "One of", "Two of", "Three of", "Four of")
+    )
+    rerated = with_claims(book, **{book.articles["003"]["headline"]: {"status": "unverifiable"}})
+    statuses = [rerated.claim(a["headline"])["status"] for a in rerated.articles.values()]
+    if statuses.count("unverifiable") == 1 and statuses.count("unsupported") == 4:
+        assert render.bottom_line(rerated) == (
+            "None of the five articles' headline claims holds up: **four** do not follow from the "
+            "evidence and **one** cannot be settled by any public record."
+        )
+    held = with_claims(
+        book, **{a["headline"]: {"status": "accurate"} for a in book.articles.values()}
+    )
+    assert (
+        render.bottom_line(held)
+        == "All five articles' headline claims hold up: all **five** are accurate."
+    )
+
+
+def test_bottom_line_table_has_a_row_per_article_with_outlet_verdict_reason_and_link():
+    book = claims.ledger()
+    text = render.bottom_line_table(book)
+    why = render.reasons()
+    for art_id, article in book.articles.items():
+        claim = book.claim(article["headline"])
+        assert report.escape_myst(render.short_outlet(article)) in text  # ledger text, escaped
+        assert render.badge(claim["status"]) in text
+        assert report.escape_myst(why[claim["id"]]) in text
+        assert f"<a{art_id}>`" in text
+
+
+def test_verdict_card_names_outlet_date_link_claim_badge_ruling_and_dates():
+    book = claims.ledger()
+    for art_id, article in book.articles.items():
+        for chapter in article.get("chapters") or [article["chapter"]]:
+            card = render.verdict_card_markdown(art_id, chapter)
+            claim = book.claim(article["headline"])
+            esc = report.escape_myst  # ledger text enters the card escaped
+            assert esc(render.short_outlet(article)) in card.splitlines()[1]  # the title
+            assert (article.get("url") or article.get("archive_url")) in card
+            assert render.badge(claim["status"]) in card and esc(claim["quote"]) in card
+            assert esc(article["ruling"]) in card
+            assert f"Checked {esc(article['review_published'])}" in card
+
+
+# ------------------------------------------------------------------ minor slips
+def test_minor_slips_are_counted_apart_and_sorted_after_their_status():
+    book = claims.ledger()
+    already = render.minor_mask(book.claims)
+    cid = book.claims.loc[(book.claims["status"] == "contradicted") & ~already, "id"].iloc[0]
+    minor = with_claims(book, **{cid: {"weight": "minor"}})
+    assert (
+        render.status_counts(minor)["contradicted"]
+        == render.status_counts(book)["contradicted"] - 1
+    )
+    before = render.status_counts(book, minor=True).to_dict()
+    after = {**before, "contradicted": before.get("contradicted", 0) + 1}
+    assert render.status_counts(minor, minor=True).to_dict() == after
+    assert f"counted apart: {after['contradicted']} contradicted" in render.status_counts_markdown(
+        minor
+    )
+    order = list(render.severity_order(minor.claims)["id"])
+    is_minor = render.minor_mask(minor.claims.set_index("id", drop=False))
+    contradicted = [c for c in order if minor.claim(c)["status"] == "contradicted"]
+    slips = [c for c in contradicted if is_minor[c]]
+    assert cid in slips and contradicted[-len(slips) :] == slips  # minor slips after the rest
+    assert f'<tr class="minor"><td data-label="Claim" data-sort="{cid}">' in render.scorecard_html(
+        minor
+    )
+    assert "Minor slip." in render.scorecard_table(minor).set_index("claim").loc[cid, "why"]
+    assert "*A minor slip:*" in render.verdict_markdown(minor.claim(cid))
+    # Without the field, nothing is minor.
+    assert not render.minor_mask(book.claims.drop(columns=["weight"], errors="ignore")).any()
+
+
+# ------------------------------------------------------------------ scorecard
+def test_scorecard_has_outlet_and_reason_and_lists_the_most_serious_first():
+    book = claims.ledger()
+    table = render.scorecard_table(book, order="severity")
+    assert list(table.columns) == ["claim", "outlet", "status", "why", "claimed", "rebuilt"]
+    ranks = [render.SEVERITY.index(s) for s in book.claims.loc[table.index, "status"]]
+    assert ranks == sorted(ranks)
+    html = render.scorecard_html(book)
+    for heading in render.SCORECARD_HEADINGS.values():
+        assert f">{heading}</button></th>" in html
+    assert list(render.scorecard_table(book)["claim"]) == sorted(book.claims["id"])  # the PDF
+
+
+def test_short_source_labels():
+    long = {
+        "kind": "registry",
+        "label": "US Census Bureau, County Population Totals: 2010-2019 (Vintage 2019)",
+    }
+    assert render.short_label(long) == "US Census Bureau, County Population Totals"
+    published = {
+        "kind": "published",
+        "label": "Longest hold. 8 CFR 287.7(d) (Code of Federal Regulations), section 287.7(d)",
+    }
+    assert render.short_label(published) == "8 CFR 287.7(d)"
+    for row in claims.ledger().claims.to_dict("records"):
+        for source in render.sources(row):
+            if source["kind"] != "bib":
+                assert render.words(render.short_label(source)) <= render.SHORT_WORDS
+
+
+def test_verdict_text_drops_its_status_label():
+    assert (
+        render.without_status("Does not follow: no public measure.", "unsupported")
+        == "No public measure."
+    )
+    assert render.without_status("Accurate. It did.", "accurate") == "It did."
+    assert (
+        render.without_status("Accurate, but needs context: it did.", "needs_context") == "It did."
+    )
+    assert render.without_status("Wake's count.", "accurate") == "Wake's count."
+
+
+# ------------------------------------------------------------------ ClaimReview
+def test_data_gaps_are_not_published_as_ratings():
+    book = claims.ledger()
+    for row in book.claims.to_dict("records"):
+        review = render.claimreview(row, book)
+        assert (review is None) == (row["status"] in (*render.DATA_GAPS, *claims.UNSCORED))
+
+
+def test_claimreview_urls_become_absolute_under_a_sample_address():
+    ext = _ext()
+    book = claims.ledger()
+    blocks = render.claimreview_blocks(book.claims.to_dict("records"), book)
+    body = ext.absolute_claimreviews("\n".join(blocks), SAMPLE_BASE, "chapters/a002_wake_detainers")
+    for data in map(json.loads, JSON_LD.findall(body)):
+        assert data["url"].startswith(SAMPLE_BASE + "chapters/a00"), data["url"]
+        assert data["author"]["url"] == SAMPLE_BASE + "index.html"
+    assert ext.absolute("../index.html", SAMPLE_BASE, "chapters/x") == SAMPLE_BASE + "index.html"
+    assert ext.absolute("https://a.org/b", SAMPLE_BASE, "chapters/x") == "https://a.org/b"
+    assert ext.absolute_claimreviews(body, "", "x") == body
+
+
+def test_claim_reviewed_texts_are_mostly_short():
+    book = claims.ledger()
+    texts = [
+        render.claim_reviewed(r)
+        for r in book.claims.to_dict("records")
+        if r["status"] in render.RATED
+    ]
+    long = [t for t in texts if len(t) > render.REVIEWED_CHARS]
+    assert len(long) <= len(texts) // 2, (
+        f"{len(long)} of {len(texts)} over {render.REVIEWED_CHARS} characters"
+    )
+
+
+# ------------------------------------------------------------------ charts
+def test_published_figure_shows_nothing_but_behaves_as_the_figure():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    shown = charts.publish(fig, None, None)
+    assert shown._ipython_display_() is None and shown.axes == fig.axes
+
+
+def test_status_chart_states_its_point_names_outlets_and_labels_the_bars():
+    book = claims.ledger()
+    fig = render.status_figure(book)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == render.findings_title(book)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert set(names) == {render.short_outlet(a) for a in book.articles.values()}
+    printed = sorted(int(t.get_text()) for t in ax.texts)
+    shown = book.claims[~render.minor_mask(book.claims)]  # minor slips are counted apart
+    counts = pd.crosstab(shown["article"], shown["status"])
+    assert printed == sorted(int(v) for v in counts.to_numpy().ravel() if v)
+    assert min(t.get_fontsize() for t in ax.texts) >= 10
+    hatched = {p.get_label() for p in ax.containers if p.patches[0].get_hatch()}
+    assert {render.label(s) for s in render.DATA_GAPS} & set(
+        ax.get_legend_handles_labels()[1]
+    ) <= hatched
+    assert "factcheck" not in render.findings_title(book)
+
+
+# ------------------------------------------------------------------ the built book
+def page_text(html: str) -> str:
+    """The words a reader sees: no scripts, styles or code blocks, tags removed."""
+    html = re.sub(r"<(script|style|pre)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def built_pages(built: Path) -> dict[str, str]:
+    return {d: (built / "html" / f"{d}.html").read_text(encoding="utf-8") for d in toc_files()}
+
+
+@pytest.mark.build
+def test_no_module_names_in_reader_text(built):
+    found = {}
+    for doc, html in built_pages(built).items():
+        if doc == LONG_CHAPTER:
+            continue
+        names = sorted(set(MODULE_NAME.findall(page_text(html))))
+        if names:
+            found[doc] = names
+    assert found == {}, f"module names in reader text: {found}"
+
+
+@pytest.mark.build
+def test_no_code_toggles_and_no_figure_twice(built):
+    for doc, html in built_pages(built).items():
+        assert "Show code cell source" not in html, f"{doc} shows a code toggle"
+        images = re.findall(r'<img[^>]*src="([^"]+)"[^>]*>', html)
+        assert len(images) == len(set(images)), f"{doc} prints a figure twice"
+        for alt in re.findall(r'<img[^>]*alt="([^"]*)"', html):
+            assert not alt.endswith(".png"), f"{doc}: an image whose alt text is its file path"
+
+
+@pytest.mark.build
+def test_article_chapters_open_with_card_brief_and_page_claims_and_end_with_their_source(built):
+    book = claims.ledger()
+    for article in book.articles.values():
+        for chapter in article.get("chapters") or [article["chapter"]]:
+            page = (built / "html" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+            html = page[page.index('<article class="bd-article"') :]
+            card = html.index("verdict-card")
+            assert render.short_outlet(article) in re.search(r"<h1>(.*?)</h1>", html, re.S).group(
+                1
+            ) or (f"chapters/{chapter}" == LONG_CHAPTER), (
+                f"{chapter}: the title does not name the outlet"
+            )
+            assert card < html.index("checked on this page") < html.index("verdict-box")
+            if f"chapters/{chapter}" != LONG_CHAPTER:
+                assert card < html.index("In brief") < html.index("checked on this page")
+            assert (
+                f"_sources/chapters/{chapter}.md" in html and 'how_to_cite.html#reproduce"' in html
+            )
+
+
+@pytest.mark.build
+def test_verdict_titles_are_headings_and_tables_scroll_in_a_focusable_box(built):
+    for doc, html in built_pages(built).items():
+        for title in re.findall(r'verdict-box[^"]*">\s*<p class="admonition-title"[^>]*>', html):
+            assert 'role="heading" aria-level="3"' in title, doc
+        assert '<div class="pst-scrollable-table-container">' not in html, doc
+
+
+@pytest.mark.build
+def test_scorecard_page_is_complete_without_javascript(built):
+    html = (built / "html" / "chapters" / "scorecard.html").read_text(encoding="utf-8")
+    table = re.search(r'<table id="scorecard-table".*?</table>', html, re.S).group(0)
+    ids = re.findall(r'<td data-label="Claim" data-sort="(a\d{3}-\d{2})">', table)
+    assert sorted(ids) == sorted(claims.ledger().claims["id"])
+    assert "trusted" not in html and "itables" not in html.lower()
+
+
+@pytest.mark.build
+def test_landing_page_leads_with_the_bottom_line(built):
+    html = (built / "html" / "chapters" / "intro.html").read_text(encoding="utf-8")
+    body = html[html.index('<article class="bd-article"') :]
+    lead = body.index("bottom-line-lead")
+    assert lead < body.index('<table class="bottom-line')
+    assert lead < body.index("What we found")
+    assert "holds up" in page_text(body[lead : lead + 2000]) or "hold up" in page_text(
+        body[lead : lead + 2000]
+    )
+
+
+@pytest.mark.build
+def test_footer_links_resolve_from_every_page(built):
+    html_root = built / "html"
+    for page in [*html_root.glob("*.html"), *html_root.glob("chapters/*.html")]:
+        text = page.read_text(encoding="utf-8")
+        footer = re.search(r'<div class="extra_footer">.*?</div>', text, re.S)
+        if not footer:
+            continue
+        links = re.findall(r'href="([^"#:]+\.html)"', footer.group(0))
+        assert links, page
+        for link in links:
+            assert (page.parent / link).resolve().is_file(), f"{page.name}: {link}"
+        assert "mailto:" in footer.group(0) and "{contact_email}" not in footer.group(0)
