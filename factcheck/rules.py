@@ -445,12 +445,16 @@ def rule_problems(
                 "no published: source whose publisher_type is official",
             )
         elif compare is not None and claimed is not None:
-            values = [float(index.published[k]["value"]) for k in official]
-            if not _is_total_of(compare, values):
+            by_publication: dict[str, list[float]] = {}
+            for k in official:
+                row = index.published[k]
+                by_publication.setdefault(str(row.get("source")), []).append(float(row["value"]))
+            if not any(_is_total_of(compare, v) for v in by_publication.values()):
                 broken(
                     "traced: the compared value is the official publication's",
-                    f"{compare:g} is neither the value nor a total of the values of its official "
-                    "published: sources; a figure this report rebuilds is rated on the rebuild",
+                    f"{compare:g} is neither the value of an official published: source nor a "
+                    "total of values of one publication; a figure this report rebuilds is rated "
+                    "on the rebuild",
                 )
     if status == "unsupported" and claim.get("kind") in ("number", "event"):
         broken(
@@ -474,7 +478,8 @@ def rule_problems(
 
 
 def _is_total_of(number: float, values: list[float]) -> bool:
-    """Whether ``number`` is one of ``values`` or the total of two or more of them."""
+    """Whether ``number`` is one of ``values`` or the total of two or more of them (the values
+    of one publication: a count by model and its total, for example)."""
     return any(
         math.isclose(number, sum(group), rel_tol=1e-9)
         for size in range(1, len(values) + 1)

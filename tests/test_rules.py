@@ -200,6 +200,15 @@ def test_traced_compares_the_official_publications_value_not_a_rebuild():
     # A statement (no claimed number) needs only the official row
     assert problems(**traced, claimed_value=None, rebuilt_value=None, sources=sources) == []
     assert rules._is_total_of(200, [150, 50]) and not rules._is_total_of(190, [150, 50])
+    # A total counts only within one publication: rows of two reports do not add up
+    other = {**INDEX.published["p_part"], "source": "GAO report"}
+    split = rules.SourceIndex(
+        INDEX.registry, {**INDEX.published, "p_part": other}, INDEX.bib, INDEX.articles
+    )
+    found = rules.rule_problems(
+        claim(**traced, claimed_value=200, rebuilt_value=200, sources=sources), split
+    )
+    assert any("traced: the compared value is the official publication's" in p for p in found)
 
 
 @pytest.mark.parametrize(
