@@ -321,3 +321,34 @@ def span_in_quote(quote: str) -> float:
     if not match:
         raise ValueError(f"no 'past N years' in {quote!r}")
     return words_to_number(match.group(1))
+
+
+def figures_restated(
+    claimed: dict[str, float], quote: str, population: pd.Series, jail: str, year: int = 2019
+) -> tuple[float, dict[str, str]]:
+    """An article's per-year and total figures for one jail, restated in each other's terms.
+
+    ``claimed`` maps ``per_year``, ``people`` and ``parts`` (the sum of the category figures) to
+    the article's values; ``quote`` gives the period ("over the past 3½ years"); ``population``
+    is indexed by (fips, year) and the jail's counties come from the committed crosswalk.
+    Returns the period in years and the texts the prose glues, keyed ``span-years``,
+    ``claim-per-year``, ``claim-people``, ``pw-implied`` (per year times the period),
+    ``pw-per-year`` (the total over the period), ``pw-parts``, ``pw-pop`` (the jail's catchment
+    in ``year``) and ``pw-rate`` (per year per 100,000 residents).
+    """
+    from .rates import per_100k
+    from .report import fmt_int, fmt_num
+
+    span = span_in_quote(quote)
+    implied, yearly = per_year_vs_total(claimed["per_year"], claimed["people"], span)
+    catchment = sum(population[(code, year)] for code in crosswalk_fips(jail))
+    return span, {
+        "span-years": fmt_num(span),
+        "claim-per-year": fmt_int(claimed["per_year"]),
+        "claim-people": fmt_int(claimed["people"]),
+        "pw-implied": fmt_int(implied),
+        "pw-per-year": fmt_int(yearly),
+        "pw-parts": fmt_int(claimed["parts"]),
+        "pw-pop": fmt_int(catchment),
+        "pw-rate": fmt_num(per_100k(claimed["per_year"], catchment), 0),
+    }

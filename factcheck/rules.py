@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,16 @@ RULES: dict[str, str] = {
     "(beyond a lower or upper bound for 'more than' or 'nearly'). A direction claim: the change "
     "has the other sign. Otherwise: a documented fact conflicts with it (conflict), with its "
     "source.",
-    "traced": "The figure is traced to the official publication it came from (a government "
-    "body's own publication among the sources), though the records behind it are not public. "
-    "A numeric claim: the published value is within the tolerance of the claimed one.",
+    "traced": "The verdict rests on a government body's own publication that gives the figure "
+    "or statement (a federal agency such as ICE, DHS, the DHS inspector general or GAO; the Code "
+    "of Federal Regulations; a county sheriff's office or county government), because this "
+    "report does not rebuild it from public data files: a published figure among the sources "
+    "whose publisher is that body (publisher type official), checked against a stored copy of "
+    "the publication. A numeric claim: the compared value is the published value (or the total "
+    "of published values) and is within the tolerance of the claimed one. Where the report's "
+    "public data files rebuild the figure, the claim is rated on that rebuild, with the official "
+    "publication shown beside it; a press report of an official's figure is a documented "
+    "record, not traced. Context the article leaves out is stated in the verdict.",
     "unverifiable": "No public record confirms or refutes it; the ledger names the record that "
     "would settle it, or, for a counterfactual about particular cases that no record could "
     "test, says why none could (missing_record).",
@@ -456,6 +464,18 @@ def rule_problems(
                 "traced needs an official published row",
                 "no published: source whose publisher_type is official",
             )
+        elif compare is not None and claimed is not None:
+            by_publication: dict[str, list[float]] = {}
+            for k in official:
+                row = index.published[k]
+                by_publication.setdefault(str(row.get("source")), []).append(float(row["value"]))
+            if not any(_is_total_of(compare, v) for v in by_publication.values()):
+                broken(
+                    "traced: the compared value is the official publication's",
+                    f"{compare:g} is neither the value of an official published: source nor a "
+                    "total of values of one publication; a figure this report rebuilds is rated "
+                    "on the rebuild",
+                )
     if status == "unsupported" and claim.get("kind") in ("number", "event"):
         broken(
             "unsupported is for conclusions",
@@ -475,6 +495,16 @@ def rule_problems(
                 "contradicted",
             )
     return out
+
+
+def _is_total_of(number: float, values: list[float]) -> bool:
+    """Whether ``number`` is one of ``values`` or the total of two or more of them (the values
+    of one publication: a count by model and its total, for example)."""
+    return any(
+        math.isclose(number, sum(group), rel_tol=1e-9)
+        for size in range(1, len(values) + 1)
+        for group in combinations(values, size)
+    )
 
 
 def all_rule_problems(

@@ -166,3 +166,24 @@ def test_span_in_quote():
     assert programs.span_in_quote("in the past 2 years") == 2
     with pytest.raises(ValueError):
         programs.span_in_quote("since 2017")
+
+
+def test_figures_restated_on_small_inputs():
+    jail = "Prince William-Manassas Regional Adult Detention Center"
+    pop = pd.Series({("51153", 2019): 400_000, ("51683", 2019): 90_000, ("51685", 2019): 10_000})
+    span, texts = programs.figures_restated(
+        {"per_year": 700, "people": 2500, "parts": 1954}, "over the past 3½ years", pop, jail
+    )
+    assert span == 3.5
+    assert texts == {
+        "span-years": "3.5",
+        "claim-per-year": "700",
+        "claim-people": "2,500",
+        "pw-implied": "2,450",  # 700 a year for 3.5 years
+        "pw-per-year": "714",  # 2,500 over 3.5 years
+        "pw-parts": "1,954",
+        "pw-pop": "500,000",
+        "pw-rate": "140",  # 700 per 500,000 residents
+    }
+    with pytest.raises(ValueError):
+        programs.figures_restated({"per_year": 1, "people": 1, "parts": 1}, "since 2017", pop, jail)

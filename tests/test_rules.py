@@ -181,6 +181,36 @@ def test_traced_needs_an_official_published_row():
     assert_broken(outside, "numeric")
 
 
+def test_traced_compares_the_official_publications_value_not_a_rebuild():
+    traced = {"status": "traced", "verdict": "Traced to an official source: ICE's report."}
+    sources = ["published:p_official", "published:p_part", "registry:r1"]
+    # The official value, or a total of official values, may be compared (a registry file
+    # shown beside it is allowed)
+    for value in (150, 200):
+        assert problems(**traced, claimed_value=value, rebuilt_value=value, sources=sources) == []
+    # Planted violation: the compared number is one this report rebuilt from its data files
+    # (within the tolerance of the official count, but not the official count)
+    rebuilt = problems(**traced, claimed_value=150, rebuilt_value=146, sources=sources)
+    assert_broken(rebuilt, "traced: the compared value is the official publication's")
+    # A news row's value does not count as the official publication's
+    with_news = problems(
+        **traced, claimed_value=16, rebuilt_value=16, sources=[*sources, "published:p_news"]
+    )
+    assert_broken(with_news, "traced: the compared value is the official publication's")
+    # A statement (no claimed number) needs only the official row
+    assert problems(**traced, claimed_value=None, rebuilt_value=None, sources=sources) == []
+    assert rules._is_total_of(200, [150, 50]) and not rules._is_total_of(190, [150, 50])
+    # A total counts only within one publication: rows of two reports do not add up
+    other = {**INDEX.published["p_part"], "source": "GAO report"}
+    split = rules.SourceIndex(
+        INDEX.registry, {**INDEX.published, "p_part": other}, INDEX.bib, INDEX.articles
+    )
+    found = rules.rule_problems(
+        claim(**traced, claimed_value=200, rebuilt_value=200, sources=sources), split
+    )
+    assert any("traced: the compared value is the official publication's" in p for p in found)
+
+
 @pytest.mark.parametrize(
     ("status", "label", "field"),
     [
