@@ -188,6 +188,14 @@ def short_label(source: dict[str, Any]) -> str:
     return " ".join(words[:SHORT_WORDS]) + ("…" if len(words) > SHORT_WORDS else "")
 
 
+def value_label(claim: dict[str, Any]) -> str:
+    """What the verdict box calls the value the report found: "Rebuilt value" when a data file
+    of the registry is among the claim's sources (the report computed it), "Published value"
+    otherwise (it is read from a publication: an official one for a traced claim)."""
+    from_data = any(s.get("kind") == "registry" for s in sources(claim))
+    return "Rebuilt value" if from_data else "Published value"
+
+
 def value_text(value: Any, unit: Any = None) -> str:
     """A claimed or rebuilt value as readers see it: numbers with thousands separators and their
     unit ("2,639 people"); a word with its unit in brackets ("thousands (people)"); a single
@@ -262,7 +270,7 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
         # Free text carries its own unit; a plain number takes the claim's.
         numeric = isinstance(rebuilt, (int, float))
         shown = value_text(rebuilt, claim.get("unit")) if numeric else rebuilt
-        lines += [f"Rebuilt value: {bold_numbers(esc(shown))}", ""]
+        lines += [f"{value_label(claim)}: {bold_numbers(esc(shown))}", ""]
     default = {
         "opinion": "An opinion or a prediction: labelled, not scored.",
         "pending": "This claim has not been checked yet.",

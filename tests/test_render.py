@@ -95,6 +95,14 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
     assert "Rebuilt value: **150** agencies" in text
 
 
+def test_a_value_read_from_a_publication_is_not_called_rebuilt(monkeypatch):
+    sources_stub(
+        monkeypatch, [{"kind": "published", "label": "ICE release", "url": None, "key": "p"}]
+    )
+    text = render.verdict_markdown(claim(status="accurate", verdict="Accurate: as published."))
+    assert "Published value: **150** agencies" in text and "Rebuilt value" not in text
+
+
 def test_bold_marks_numbers_only():
     assert render.bold_numbers("Mecklenburg 12.8 years; Wake +3.4%") == (
         "Mecklenburg **12.8** years; Wake **+3.4%**"
