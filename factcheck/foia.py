@@ -127,3 +127,41 @@ def landmark_table(selections) -> pd.DataFrame:
             )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+# The landmarks read for each county: key -> (place, records, tally, landmark pattern, ICE area)
+COUNTY_LANDMARKS = {
+    "meck-enc": ("Mecklenburg", "encounters", "encounters", r"MECKLENBURG.*287G", None),
+    "meck-arr": ("Mecklenburg", "arrests", "arrests", r"MECKLENBURG.*287G", "ATL"),
+    "wake-enc": ("Wake", "encounters", "encounters", r"WAKE.*287", None),
+    "wake-arr": ("Wake", "arrests", "arrests", r"\bWAKE\b", "ATL"),
+}
+
+
+def county_selections(encounters: pd.DataFrame, arrests: pd.DataFrame) -> dict[str, tuple]:
+    """Each county reading of :data:`COUNTY_LANDMARKS` as (place, records, frame, pattern, aor),
+    the tuples :func:`landmark_total` (from the frame on) and :func:`landmark_table` take."""
+    frames = {"encounters": encounters, "arrests": arrests}
+    return {
+        key: (place, records, frames[tally], pattern, aor)
+        for key, (place, records, tally, pattern, aor) in COUNTY_LANDMARKS.items()
+    }
+
+
+def county_totals(selections: dict[str, tuple], arrests: pd.DataFrame) -> dict[str, int]:
+    """The records of each selection, plus ``wake-arr-wide``: the widest reading of Wake's
+    arrests, which adds the non-specific Raleigh-Durham landmark and every arrest in ICE's
+    Atlanta area with no landmark at all."""
+    totals = {key: landmark_total(*sel[2:]) for key, sel in selections.items()}
+    rdu = landmark_total(arrests, r"^RDU GENERAL AREA, NON-SPECIFIC$", aor="ATL")
+    no_landmark = int(
+        arrests.loc[(arrests["aor"] == "ATL") & (arrests["landmark"] == ""), "total"].sum()
+    )
+    return totals | {"wake-arr-wide": totals["wake-arr"] + rdu + no_landmark}
+
+
+def program_spans(first_fy: int, last_fy: int, ended: dict[str, str]) -> dict[str, float]:
+    """Years covered: ``four`` for the whole period, and for each county of ``ended`` (county ->
+    ISO date its program ended) the years up to that date (:func:`fiscal_years_covered`)."""
+    spans = {"four": fiscal_years_covered(first_fy, last_fy)}
+    return spans | {c: fiscal_years_covered(first_fy, last_fy, ended=d) for c, d in ended.items()}

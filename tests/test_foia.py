@@ -86,3 +86,41 @@ def test_landmark_table_lists_each_match():
     assert table["place"].tolist() == ["Mecklenburg", "Mecklenburg", "Wake"]
     shown = foia.landmark_table([("Wake", "arrests", frame, "wake", None)])["landmark"]
     assert shown.tolist() == ["WAKE COUNTY JAIL 287(g)"]
+
+
+def test_county_selections_and_totals_by_hand():
+    enc = _tally()
+    arr = pd.DataFrame(
+        {
+            "aor": ["ATL", "ATL", "ATL", "ATL", "WAS"],
+            "landmark": [
+                "MECKLENBURG COUNTY JAIL 287G",
+                "WAKE COUNTY JAIL",
+                "RDU GENERAL AREA, NON-SPECIFIC",
+                "",
+                "WAKE COUNTY JAIL",
+            ],
+            "total": [10, 20, 3, 40, 500],
+        }
+    )
+    selections = foia.county_selections(enc, arr)
+    assert (
+        selections["meck-arr"][:2] == ("Mecklenburg", "arrests")
+        and selections["meck-arr"][2] is arr
+    )
+    assert selections["wake-enc"][2] is enc and selections["wake-enc"][4] is None
+    totals = foia.county_totals(selections, arr)
+    assert totals == {
+        "meck-enc": 808,  # any area: the WAS row counts too
+        "meck-arr": 10,
+        "wake-enc": 55,
+        "wake-arr": 20,
+        "wake-arr-wide": 63,
+    }
+
+
+def test_program_spans():
+    spans = foia.program_spans(2016, 2019, {"Wake": "2018-12-03"})
+    assert spans["four"] == pytest.approx(foia.fiscal_years_covered(2016, 2019))
+    assert spans["Wake"] == pytest.approx(foia.fiscal_years_covered(2016, 2019, ended="2018-12-03"))
+    assert set(spans) == {"four", "Wake"}

@@ -166,3 +166,30 @@ def test_span_in_quote():
     assert programs.span_in_quote("in the past 2 years") == 2
     with pytest.raises(ValueError):
         programs.span_in_quote("since 2017")
+
+
+def test_capture_texts_by_hand():
+    counts = pd.DataFrame(
+        {
+            "capture_date": pd.to_datetime(
+                ["2016-12-01", "2017-01-10", "2017-02-01", "2020-06-01"]
+            ),
+            "agencies": [30, 32, 36, 1500],
+            "states": [15, 16, 17, 25],
+            "support_types": ["Jail Enforcement Model"] * 4,
+        }
+    )
+    after = counts.iloc[2]
+    texts = programs.capture_texts(counts, after, pd.Timestamp("2017-01-20"))
+    assert texts == {
+        "capture-after": "2017-02-01",
+        "agencies-after": "36",
+        "capture-before": "2017-01-10",
+        "agencies-before": "32",
+        "capture-last": "2020-06-01",
+        "agencies-last": "1,500",
+        "n-captures": "4",
+        "days-after": "12",
+        "states-after": "17",
+        "models": "jail enforcement model",
+    }
