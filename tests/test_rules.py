@@ -426,8 +426,10 @@ def test_a_counterfactual_is_rated_no_public_record_with_the_reason_none_could()
     assert_broken(problems(**counterfactual), "names missing_record")
     # rated as not following instead, it needs its gap, not a missing record
     assert_broken(
-        problems(**{**counterfactual, "status": "unsupported", "verdict": "Does not follow: x."},
-                 missing_record=reason),
+        problems(
+            **{**counterfactual, "status": "unsupported", "verdict": "Does not follow: x."},
+            missing_record=reason,
+        ),
         "missing_record belongs to status unverifiable",
     )
     assert "says why none could" in rules.RULES["unverifiable"]
