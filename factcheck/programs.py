@@ -352,3 +352,26 @@ def figures_restated(
         "pw-pop": fmt_int(catchment),
         "pw-rate": fmt_num(per_100k(claimed["per_year"], catchment), 0),
     }
+
+
+def capture_texts(counts: pd.DataFrame, after: pd.Series, event: pd.Timestamp) -> dict[str, str]:
+    """Texts for the prose on the roster captures either side of ``event`` (the inauguration).
+
+    ``counts`` is one row per capture (capture_date, agencies, states, support_types), oldest
+    first; ``after`` is the first capture on or after ``event``. Keys: capture-{after,before,
+    last} (ISO dates), agencies-{after,before,last}, n-captures, days-after (days from the event
+    to the capture after it), states-after and models (the support types, in lower case).
+    """
+    from .report import fmt_int
+
+    before = counts[counts["capture_date"] < event].iloc[-1]
+    texts = {}
+    for label, row in [("after", after), ("before", before), ("last", counts.iloc[-1])]:
+        texts[f"capture-{label}"] = f"{row['capture_date']:%Y-%m-%d}"
+        texts[f"agencies-{label}"] = fmt_int(row["agencies"])
+    return texts | {
+        "n-captures": fmt_int(len(counts)),
+        "days-after": fmt_int((after["capture_date"] - event).days),
+        "states-after": fmt_int(after["states"]),
+        "models": after["support_types"].lower(),
+    }

@@ -187,3 +187,30 @@ def test_figures_restated_on_small_inputs():
     }
     with pytest.raises(ValueError):
         programs.figures_restated({"per_year": 1, "people": 1, "parts": 1}, "since 2017", pop, jail)
+
+
+def test_capture_texts_by_hand():
+    counts = pd.DataFrame(
+        {
+            "capture_date": pd.to_datetime(
+                ["2016-12-01", "2017-01-10", "2017-02-01", "2020-06-01"]
+            ),
+            "agencies": [30, 32, 36, 1500],
+            "states": [15, 16, 17, 25],
+            "support_types": ["Jail Enforcement Model"] * 4,
+        }
+    )
+    after = counts.iloc[2]
+    texts = programs.capture_texts(counts, after, pd.Timestamp("2017-01-20"))
+    assert texts == {
+        "capture-after": "2017-02-01",
+        "agencies-after": "36",
+        "capture-before": "2017-01-10",
+        "agencies-before": "32",
+        "capture-last": "2020-06-01",
+        "agencies-last": "1,500",
+        "n-captures": "4",
+        "days-after": "12",
+        "states-after": "17",
+        "models": "jail enforcement model",
+    }
