@@ -177,9 +177,8 @@ def test_the_first_screen_carries_the_finding(browser, server):
                 " document.querySelector(s).getBoundingClientRect().top + window.scrollY)"
             )
             assert card < screen, f"{chapter}: the verdict card is below the first screen"
-            if chapter != "a000_mecklenburg_wake":  # until it is split (issue 15, point 3)
-                where = f"{box / screen:.1f} screens"
-                assert box < 2 * screen, f"{chapter}: first verdict box at {where}"
+            where = f"{box / screen:.1f} screens"
+            assert box < 2 * screen, f"{chapter}: first verdict box at {where}"
 
 
 def test_no_serious_accessibility_finding_on_any_page(browser, server):
