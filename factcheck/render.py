@@ -319,8 +319,8 @@ def severity_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def scorecard_table(book: _claims.Ledger | None = None, order: str = "number") -> pd.DataFrame:
-    """The scorecard's rows as plain text: claim id, outlet, status label, one-line reason,
-    claimed and rebuilt values. ``order``: "number" (the PDF, a lookup table) or "severity"."""
+    """The scorecard's rows as plain text: claim id, outlet, the article's words (shortened),
+    status label, one-line reason, claimed and rebuilt values. ``order``: "number" (the PDF, a lookup table) or "severity"."""
     book = book or _claims.ledger()
     frame = book.claims.sort_values("id") if order == "number" else severity_order(book.claims)
     why = reasons()
@@ -337,6 +337,7 @@ def scorecard_table(book: _claims.Ledger | None = None, order: str = "number") -
         {
             "claim": frame["id"],
             "outlet": [short_outlet(book.articles[str(a)]) for a in frame["article"]],
+            "quote": [short_quote(q) for q in frame["quote"]],
             "status": frame["status"].map(_claims.STATUSES),
             "why": [
                 ("Minor slip. " if is_minor(c) else "")
@@ -355,7 +356,18 @@ def scorecard_table(book: _claims.Ledger | None = None, order: str = "number") -
     )
 
 
-SCORECARD_WIDTHS = (10, 12, 15, 35, 13, 15)  # PDF: claim, outlet, status, why, claimed, rebuilt
+QUOTE_WORDS = 14  # the scorecard's quote column: at most this many words of the article's own
+
+
+def short_quote(quote: Any) -> str:
+    """The article's words, in quotation marks, cut to :data:`QUOTE_WORDS` words."""
+    words = " ".join(str(quote).split()).split(" ")
+    text = " ".join(words[:QUOTE_WORDS]) + ("…" if len(words) > QUOTE_WORDS else "")
+    return f"“{text}”"
+
+
+# PDF: claim, outlet, the article's words, status, why, claimed, rebuilt
+SCORECARD_WIDTHS = (9, 10, 22, 12, 25, 11, 11)
 
 
 def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
@@ -364,7 +376,7 @@ def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
     table = scorecard_table(book)
     table["claim"] = [claim_link(i) for i in table["claim"]]
     table["status"] = book.claims.loc[table.index, "status"].map(badge)
-    for column in ("outlet", "why", "claimed", "rebuilt"):  # ledger and CSV text
+    for column in ("outlet", "quote", "why", "claimed", "rebuilt"):  # ledger and CSV text
         table[column] = table[column].map(esc)
     return list_table(table, SCORECARD_WIDTHS, css_class="scorecard longtable")
 
@@ -372,6 +384,7 @@ def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
 SCORECARD_HEADINGS = {
     "claim": "Claim",
     "outlet": "Outlet",
+    "quote": "The article says",
     "status": "Verdict",
     "why": "Why",
     "claimed": "Claimed",
@@ -548,11 +561,14 @@ STATUS_MEANINGS = {
 }
 
 
-def statuses_markdown() -> str:
-    """The table of statuses (badge and meaning) for the introduction."""
+def statuses_markdown(book: _claims.Ledger | None = None) -> str:
+    """The table of statuses (badge and meaning) for the introduction; "not yet checked" only
+    while some claim is pending."""
     from .report import md_table
 
-    keys = [k for k in _claims.STATUSES if k in STATUS_MEANINGS]
+    book = book or _claims.ledger()
+    pending = (book.claims["status"] == "pending").any()
+    keys = [k for k in _claims.STATUSES if k in STATUS_MEANINGS and (k != "pending" or pending)]
     table = pd.DataFrame(
         {"status": [badge(k) for k in keys], "meaning": [STATUS_MEANINGS[k] for k in keys]}
     )
@@ -776,6 +792,42 @@ def corrections(path=None) -> pd.DataFrame:
     return frame.sort_values(["date", "claim"], ascending=[False, True], kind="stable")
 
 
+STATUS_CHANGE = re.compile(
+    r"^\s*status:?\s+(?P<old>[^;]+?)\s*->\s*(?P<new>[^;(]+?)\s*(?:[;(]|$)", re.I
+)
+
+
+def status_changes(log: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The log's changes of status (a row whose change reads "status: OLD -> NEW ..."):
+    date, claim, old and new status labels, newest first."""
+    log = corrections() if log is None else log
+    found = log["change"].str.extract(STATUS_CHANGE)
+    rows = log.assign(old=found["old"], new=found["new"]).dropna(subset=["old", "new"])
+    return rows[["date", "claim", "old", "new"]]
+
+
+def status_changes_markdown(
+    log: pd.DataFrame | None = None, book: _claims.Ledger | None = None
+) -> str:
+    """A short table of the changes of status, headline claims marked, before the full log."""
+    book = book or _claims.ledger()
+    changes = status_changes(log)
+    if changes.empty:
+        return "No verdict's status has changed."
+    headlines = {a["headline"]: art for art, a in book.articles.items()}
+    table = pd.DataFrame(
+        {
+            "date": changes["date"].map(esc),
+            "claim": [
+                claim_link(c) + (" (headline)" if c in headlines else "") for c in changes["claim"]
+            ],
+            "was": changes["old"].map(esc),
+            "is now": changes["new"].map(esc),
+        }
+    )
+    return list_table(table, (16, 24, 30, 30), css_class="status-changes")
+
+
 def last_changed(claim_ids, log: pd.DataFrame | None = None) -> str | None:
     """The date of the latest correction to any of ``claim_ids`` (ISO), or None."""
     log = corrections() if log is None else log
@@ -788,6 +840,12 @@ def words(text: str) -> int:
 
 
 def bottom_line(book: _claims.Ledger | None = None) -> str:
+    """The landing page's lead: the verdicts on the headline claims (:func:`headline_sentence`),
+    then how the other scored claims fared (:func:`facts_line`)."""
+    return f"{headline_sentence(book)} {facts_line(book)}"
+
+
+def headline_sentence(book: _claims.Ledger | None = None) -> str:
     """The report's finding in one sentence, from the statuses of the articles' headline claims:
     'None of the five articles' headline claims is borne out by public data: four do not follow
     from the evidence, and one cannot be settled by any public record.'"""
@@ -813,6 +871,25 @@ def bottom_line(book: _claims.Ledger | None = None) -> str:
             parts.append(f"{count} {HEADLINE_PHRASES[status][k > 1]}")
     tail = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"{lead}: {tail}."
+
+
+def facts_line(book: _claims.Ledger | None = None) -> str:
+    """The second sentence of the bottom line: how the articles' other scored claims fared, minor
+    slips apart ('Of their 110 other scored claims, 60 check out, 5 draw conclusions that do not
+    follow, 2 are contradicted by the record, and 43 cannot be settled ...')."""
+    book = book or _claims.ledger()
+    headlines = {a["headline"] for a in book.articles.values()}
+    rows = book.claims[~minor_mask(book.claims) & ~book.claims["id"].isin(headlines)]
+    scored = rows[~rows["status"].isin(UNSCORED)]
+    held = int(scored["status"].isin(SUPPORTED).sum())
+    unsupported = int((scored["status"] == "unsupported").sum())
+    contradicted = int((scored["status"] == "contradicted").sum())
+    gaps = len(scored) - held - unsupported - contradicted
+    return (
+        f"Of their {len(scored)} other scored claims, {held} check out, {unsupported} draw "
+        f"conclusions that do not follow, {contradicted} are contradicted by the record, and "
+        f"{gaps} cannot be settled with the public record or the data obtained."
+    )
 
 
 def bottom_line_markdown(book: _claims.Ledger | None = None) -> str:

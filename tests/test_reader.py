@@ -122,7 +122,7 @@ def test_bottom_line_follows_the_headline_statuses():
     rerated = with_claims(book, **{book.articles["003"]["headline"]: {"status": "unverifiable"}})
     statuses = [rerated.claim(a["headline"])["status"] for a in rerated.articles.values()]
     if statuses.count("unverifiable") == 1 and statuses.count("unsupported") == 4:
-        assert render.bottom_line(rerated) == (
+        assert render.headline_sentence(rerated) == (
             "None of the five articles' headline claims holds up: **four** do not follow from the "
             "evidence and **one** cannot be settled by any public record."
         )
@@ -130,9 +130,24 @@ def test_bottom_line_follows_the_headline_statuses():
         book, **{a["headline"]: {"status": "accurate"} for a in book.articles.values()}
     )
     assert (
-        render.bottom_line(held)
+        render.headline_sentence(held)
         == "All five articles' headline claims hold up: all **five** are accurate."
     )
+
+
+def test_facts_line_counts_the_other_scored_claims_with_minor_slips_apart():
+    book = claims.ledger()
+    heads = {a["headline"] for a in book.articles.values()}
+    others = book.claims[~book.claims["id"].isin(heads) & ~render.minor_mask(book.claims)]
+    scored = others[~others["status"].isin(claims.UNSCORED)]
+    numbers = [int(n) for n in re.findall(r"\d+", render.facts_line(book))]
+    assert numbers[0] == len(scored) and sum(numbers[1:]) == len(scored)
+    # a claim moved from a data gap to contradicted moves one count, not the total
+    gap = scored.loc[scored["status"] == "not_obtained", "id"].iloc[0]
+    moved = with_claims(book, **{gap: {"status": "contradicted"}})
+    after = [int(n) for n in re.findall(r"\d+", render.facts_line(moved))]
+    assert after[0] == numbers[0] and after[3] == numbers[3] + 1 and after[4] == numbers[4] - 1
+    assert render.bottom_line(book) == f"{render.headline_sentence(book)} {render.facts_line(book)}"
 
 
 def test_bottom_line_table_has_a_row_per_article_with_outlet_verdict_reason_and_link():
@@ -195,7 +210,18 @@ def test_minor_slips_are_counted_apart_and_sorted_after_their_status():
 def test_scorecard_has_outlet_and_reason_and_lists_the_most_serious_first():
     book = claims.ledger()
     table = render.scorecard_table(book, order="severity")
-    assert list(table.columns) == ["claim", "outlet", "status", "why", "claimed", "rebuilt"]
+    assert list(table.columns) == [
+        "claim",
+        "outlet",
+        "quote",
+        "status",
+        "why",
+        "claimed",
+        "rebuilt",
+    ]
+    long = book.claims.loc[book.claims["quote"].str.split().str.len() > render.QUOTE_WORDS].iloc[0]
+    shown = table.loc[long.name, "quote"]
+    assert shown.startswith("“" + " ".join(long["quote"].split()[:3])) and shown.endswith("…”")
     ranks = [render.SEVERITY.index(s) for s in book.claims.loc[table.index, "status"]]
     assert ranks == sorted(ranks)
     html = render.scorecard_html(book)
@@ -389,3 +415,38 @@ def test_footer_links_resolve_from_every_page(built):
         for link in links:
             assert (page.parent / link).resolve().is_file(), f"{page.name}: {link}"
         assert "mailto:" in footer.group(0) and "{contact_email}" not in footer.group(0)
+
+
+def test_status_changes_read_the_log_and_mark_headlines():
+    log = pd.DataFrame(
+        {
+            "date": ["2026-12-02", "2026-12-02", "2026-12-01"],
+            "claim": ["a003-03", "a000-04", "a004-11"],
+            "change": [
+                "status: Does not follow -> No public record settles it",
+                "verdict wording only; status unchanged (Accurate)",
+                '"Status Accurate, but needs context -> Accurate; verdict rewritten"'.strip('"'),
+            ],
+            "reason": ["r", "r", "r"],
+        }
+    )
+    changes = render.status_changes(log)
+    assert changes[["claim", "old", "new"]].values.tolist() == [
+        ["a003-03", "Does not follow", "No public record settles it"],
+        ["a004-11", "Accurate, but needs context", "Accurate"],
+    ]
+    book = claims.ledger()
+    text = render.status_changes_markdown(log, book)
+    assert ("(headline)" in text) == any(
+        book.articles[a]["headline"] in {"a003-03", "a004-11"} for a in book.articles
+    )
+    assert render.status_changes_markdown(log.iloc[[1]], book) == "No verdict's status has changed."
+
+
+def test_the_status_legend_lists_not_yet_checked_only_while_a_claim_is_pending():
+    book = claims.ledger()
+    label = claims.STATUSES["pending"]
+    shown = label in render.statuses_markdown(book)
+    assert shown == (book.claims["status"] == "pending").any()
+    some = book.claims.loc[book.claims["status"] == "opinion", "id"].iloc[0]
+    assert label in render.statuses_markdown(with_claims(book, **{some: {"status": "pending"}}))
