@@ -320,7 +320,8 @@ def severity_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 def scorecard_table(book: _claims.Ledger | None = None, order: str = "number") -> pd.DataFrame:
     """The scorecard's rows as plain text: claim id, outlet, the article's words (shortened),
-    status label, one-line reason, claimed and rebuilt values. ``order``: "number" (the PDF, a lookup table) or "severity"."""
+    status label, one-line reason, claimed and rebuilt values. ``order``: "number" (the PDF, a
+    lookup table) or "severity"."""
     book = book or _claims.ledger()
     frame = book.claims.sort_values("id") if order == "number" else severity_order(book.claims)
     why = reasons()
