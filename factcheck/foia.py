@@ -174,3 +174,19 @@ def selection_totals(selections=None) -> tuple[dict[str, int], list[tuple]]:
         no_landmark = int(arr.loc[(arr["aor"] == "ATL") & (arr["landmark"] == ""), "total"].sum())
         totals["wake-arr-wide"] = totals["wake-arr"] + rdu + no_landmark
     return totals, list(resolved.values())
+
+
+def yearly_averages(
+    totals: dict[str, int], whole: float, ran: dict[str, float]
+) -> dict[str, float]:
+    """Each period total spread over the years: ``<key>-low`` over the whole period (``whole``
+    years), ``<key>-high`` over the years the place's program ran (``ran``, keyed by the part of
+    the key before its first hyphen, as "meck" in "meck-arr"), so the higher average for a
+    program that ended early."""
+    if whole <= 0 or any(years <= 0 for years in ran.values()):
+        raise ValueError("the years must be positive")
+    out: dict[str, float] = {}
+    for key, total in totals.items():
+        out[f"{key}-low"] = total / whole
+        out[f"{key}-high"] = total / ran[key.split("-")[0]]
+    return out

@@ -120,7 +120,12 @@ def test_one_rule_for_both_counties():
     assert set(sel) == {"meck-enc", "meck-arr", "wake-enc", "wake-arr"}
     for key in ("meck", "wake"):
         assert sel[f"{key}-enc"][1:3] == ("encounters", foia.ENCOUNTERS_FY2016_2019)
-        assert sel[f"{key}-arr"][1:] == ("arrests", foia.ARRESTS_FY2016_2019, sel[f"{key}-arr"][3], "ATL")
+        assert sel[f"{key}-arr"][1:] == (
+            "arrests",
+            foia.ARRESTS_FY2016_2019,
+            sel[f"{key}-arr"][3],
+            "ATL",
+        )
     frame = _tally()
     meck_arr = sel["meck-arr"]
     # the generic landmark counts as well as the 287(g) jail's; the WAS row does not
@@ -137,3 +142,15 @@ def test_nc_selections_on_the_mirror_include_the_generic_landmark():
     assert totals["meck-arr"] == foia.landmark_total(arrests, r"\bMECKLENBURG\b", aor="ATL")
     table = foia.landmark_table(resolved)
     assert "MECKLENBURG COUNTY, NC" in table["landmark"].tolist()
+
+
+def test_yearly_averages_by_hand():
+    out = foia.yearly_averages({"meck-arr": 800, "wake-enc": 40}, 4.0, {"meck": 3.2, "wake": 2.0})
+    assert out == {
+        "meck-arr-low": 200.0,
+        "meck-arr-high": 250.0,
+        "wake-enc-low": 10.0,
+        "wake-enc-high": 20.0,
+    }
+    with pytest.raises(ValueError):
+        foia.yearly_averages({"meck-arr": 1}, 0, {"meck": 1.0})
