@@ -87,6 +87,16 @@ def fall_factor(before: float, after: float) -> float:
     return before / after
 
 
+def share_fallen(before: float, after: float) -> float:
+    """The share by which a rate fell from ``before`` to ``after`` (0.75 = fell by three quarters).
+
+    Both are rates over the same unit of time (a month, a year); a rise gives a negative share.
+    """
+    if before <= 0 or after < 0:
+        raise ValueError("before must be positive and after not negative")
+    return 1 - after / before
+
+
 def release_bound(released: float, rise: float, *, at_once: bool = True) -> dict[str, float]:
     """The rise in offences over one calendar year expressed per person-year of the people
     released instead of transferred (a plausibility bound on what releases could explain, not an

@@ -129,15 +129,27 @@ def landmark_table(selections) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-# The landmarks of the two North Carolina 287(g) jails, and of arrests in their counties:
-# key -> (place, records, tally's registry key, landmark pattern, ICE area of responsibility
-# for arrests, None for encounters, whose file has no area).
-NC_SELECTIONS: dict[str, tuple[str, str, str, str, str | None]] = {
-    "meck-enc": ("Mecklenburg", "encounters", ENCOUNTERS_FY2016_2019, r"MECKLENBURG.*287G", None),
-    "meck-arr": ("Mecklenburg", "arrests", ARRESTS_FY2016_2019, r"MECKLENBURG.*287G", "ATL"),
-    "wake-enc": ("Wake", "encounters", ENCOUNTERS_FY2016_2019, r"WAKE.*287", None),
-    "wake-arr": ("Wake", "arrests", ARRESTS_FY2016_2019, r"\bWAKE\b", "ATL"),
-}
+# One rule for both North Carolina counties: encounters at every landmark naming the county and
+# its 287(g) program (the jail's 287(g) unit, or the program's general area), arrests at every
+# landmark naming the county in ICE's Atlanta area, the 287(g) jail or not. ICE's officers may log
+# a 287(g) case under a generic landmark ("MECKLENBURG COUNTY, NC"; see the provenance note), so
+# the arrests include those. key -> (place, records, tally's registry key, landmark pattern, ICE
+# area of responsibility for arrests, None for encounters, whose file has no area).
+NC_COUNTIES: dict[str, str] = {"meck": "Mecklenburg", "wake": "Wake"}
+
+
+def county_selections(counties: dict[str, str]) -> dict[str, tuple[str, str, str, str, str | None]]:
+    """The same two selections for each county: ``<key>-enc`` (its 287(g) landmarks) and
+    ``<key>-arr`` (every landmark naming it, in ICE's Atlanta area)."""
+    out: dict[str, tuple[str, str, str, str, str | None]] = {}
+    for key, place in counties.items():
+        name = re.escape(place.upper())
+        out[f"{key}-enc"] = (place, "encounters", ENCOUNTERS_FY2016_2019, rf"\b{name}\b.*287", None)
+        out[f"{key}-arr"] = (place, "arrests", ARRESTS_FY2016_2019, rf"\b{name}\b", "ATL")
+    return out
+
+
+NC_SELECTIONS = county_selections(NC_COUNTIES)
 
 
 def selection_totals(selections=None) -> tuple[dict[str, int], list[tuple]]:
@@ -162,3 +174,19 @@ def selection_totals(selections=None) -> tuple[dict[str, int], list[tuple]]:
         no_landmark = int(arr.loc[(arr["aor"] == "ATL") & (arr["landmark"] == ""), "total"].sum())
         totals["wake-arr-wide"] = totals["wake-arr"] + rdu + no_landmark
     return totals, list(resolved.values())
+
+
+def yearly_averages(
+    totals: dict[str, int], whole: float, ran: dict[str, float]
+) -> dict[str, float]:
+    """Each period total spread over the years: ``<key>-low`` over the whole period (``whole``
+    years), ``<key>-high`` over the years the place's program ran (``ran``, keyed by the part of
+    the key before its first hyphen, as "meck" in "meck-arr"), so the higher average for a
+    program that ended early."""
+    if whole <= 0 or any(years <= 0 for years in ran.values()):
+        raise ValueError("the years must be positive")
+    out: dict[str, float] = {}
+    for key, total in totals.items():
+        out[f"{key}-low"] = total / whole
+        out[f"{key}-high"] = total / ran[key.split("-")[0]]
+    return out

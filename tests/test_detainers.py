@@ -71,3 +71,15 @@ def test_release_bound_per_person_year_by_hand():
 def test_release_bound_rejects_bad_input(released, rise):
     with pytest.raises(ValueError):
         detainers.release_bound(released, rise)
+
+
+def test_share_fallen_by_hand():
+    import pytest
+
+    from factcheck import detainers
+
+    assert detainers.share_fallen(540, 42) == pytest.approx(1 - 42 / 540)
+    assert detainers.share_fallen(100, 25) == pytest.approx(0.75)
+    assert detainers.share_fallen(10, 20) == pytest.approx(-1.0)
+    with pytest.raises(ValueError):
+        detainers.share_fallen(0, 5)

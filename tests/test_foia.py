@@ -111,3 +111,46 @@ def test_selection_totals_adds_the_wide_reading_of_wake_arrests(monkeypatch):
     # without a Wake arrests selection there is no wide reading
     totals, _ = foia.selection_totals({"wake-enc": selections["wake-enc"]})
     assert totals == {"wake-enc": 9}
+
+
+def test_one_rule_for_both_counties():
+    # the same two selections for each county: 287(g) landmarks for encounters, every landmark
+    # naming the county (the generic one included) for arrests in ICE's Atlanta area
+    sel = foia.NC_SELECTIONS
+    assert set(sel) == {"meck-enc", "meck-arr", "wake-enc", "wake-arr"}
+    for key in ("meck", "wake"):
+        assert sel[f"{key}-enc"][1:3] == ("encounters", foia.ENCOUNTERS_FY2016_2019)
+        assert sel[f"{key}-arr"][1:] == (
+            "arrests",
+            foia.ARRESTS_FY2016_2019,
+            sel[f"{key}-arr"][3],
+            "ATL",
+        )
+    frame = _tally()
+    meck_arr = sel["meck-arr"]
+    # the generic landmark counts as well as the 287(g) jail's; the WAS row does not
+    assert foia.landmark_total(frame, meck_arr[3], meck_arr[4]) == 801 + 6 + 1604
+    assert foia.landmark_total(frame, sel["wake-arr"][3], "ATL") == 55
+    assert foia.landmark_total(frame, sel["meck-enc"][3]) == 801 + 6 + 1
+
+
+def test_nc_selections_on_the_mirror_include_the_generic_landmark():
+    totals, resolved = foia.selection_totals()
+    arrests = foia.tallies(foia.ARRESTS_FY2016_2019)
+    # the provenance note's hand counts: 807 at the 287(g) jail, 1,604 generic, 21 at the jail
+    assert totals["meck-arr"] >= 807 + 1604 + 21
+    assert totals["meck-arr"] == foia.landmark_total(arrests, r"\bMECKLENBURG\b", aor="ATL")
+    table = foia.landmark_table(resolved)
+    assert "MECKLENBURG COUNTY, NC" in table["landmark"].tolist()
+
+
+def test_yearly_averages_by_hand():
+    out = foia.yearly_averages({"meck-arr": 800, "wake-enc": 40}, 4.0, {"meck": 3.2, "wake": 2.0})
+    assert out == {
+        "meck-arr-low": 200.0,
+        "meck-arr-high": 250.0,
+        "wake-enc-low": 10.0,
+        "wake-enc-high": 20.0,
+    }
+    with pytest.raises(ValueError):
+        foia.yearly_averages({"meck-arr": 1}, 0, {"meck": 1.0})
