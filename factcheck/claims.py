@@ -77,6 +77,7 @@ ARTICLE_OPTIONAL = (
     "headline",
     "ruling",  # the verdict card's ruling on the headline claim (at most 35 words)
     "review_published",  # when this report first published its check of the article
+    "text_version",  # which version of the article's text was checked, when copies differ
     "archive_date_published",  # the date of the archive_url copy, when it differs
 )
 

@@ -292,7 +292,7 @@ def offense_counts(categories: pd.DataFrame, claimed: dict[str, float]) -> pd.Da
     return pd.DataFrame(
         {
             "conviction category": categories["category"],
-            "FY2019 (ICE, people encountered)": [
+            "FY2019 (ICE, quoted by Tom Homan; people encountered)": [
                 fmt_int(loaders.published(f)) for f in categories["fy2019_figure_id"]
             ],
             "FY2020 (the article)": [fmt_int(claimed[c]) for c in categories["claim_id"]],
