@@ -31,6 +31,8 @@ from .registry import PROJECT_ROOT, DataRegistryError, DuplicateKeyError, load_y
 
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
 CHAPTERS = PROJECT_ROOT / "chapters"
+# The articles under review (shared with the other worktrees, read-only), named by the ledger.
+ARTICLES_DIR = PROJECT_ROOT.parent / "shared" / "articles"
 
 # Statuses, their rules, the tolerance and the source resolution live in factcheck.rules.
 STATUSES = rules.STATUSES
@@ -206,6 +208,19 @@ def read_ledger(path: Path = LEDGER_PATH, chapters_dir: Path = CHAPTERS) -> Ledg
     rows = [{**dict.fromkeys(REQUIRED + OPTIONAL), **claim} for claim in raw["claims"]]
     claims = pd.DataFrame(rows, columns=list(REQUIRED + OPTIONAL), dtype=object)
     return Ledger(articles={str(k): v for k, v in raw["articles"].items()}, claims=claims)
+
+
+def article_text(article_id: str, book: Ledger | None = None) -> str:
+    """The text of the article ``article_id``, from the file the ledger names."""
+    book = book or ledger()
+    return (ARTICLES_DIR / str(book.articles[article_id]["file"])).read_text(encoding="utf-8")
+
+
+def word_count(text: str, word: str) -> int:
+    """How often ``word`` occurs in ``text`` as a whole word, in any case (plurals included)."""
+    import re
+
+    return len(re.findall(rf"\b{re.escape(word)}s?\b", text, flags=re.IGNORECASE))
 
 
 @cache

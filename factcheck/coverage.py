@@ -652,3 +652,46 @@ def record_low_check(
                 for y in table["year"]
             ]
     return LowCheck(table=table, texts=texts, values=values)
+
+
+def program_scale(
+    key: str, agency: str, state: str, landmark: str, aor: str, year: int = 2018
+) -> LowCheck:
+    """A jail's 287(g) program set beside its sheriff's office's violent offenses.
+
+    ``key`` is the office's complete FBI monthly file (:data:`factcheck.loaders.KAPLAN_FULL`),
+    ``agency`` its label for the index ("<name>, <state>"), ``landmark`` and ``aor`` the
+    pattern and ICE area of the jail's landmark in ICE's FOIA arrest records for FY2016-FY2019
+    (:mod:`factcheck.foia`). Texts: ``violent-{year-1|year|year+1}``, ``violent-fall`` (from
+    ``year`` to the next), ``foia-arrests``, and the change judged against ordinary year-to-year
+    variation of the index's agencies (:func:`factcheck.variation.assess`): ``fall-pct``,
+    ``fall-ci`` (its interval) and ``fall-pairs`` (the agencies of similar size). Values:
+    ``arrests``, ``fall``, ``earlier-fall`` (from ``year - 1`` to ``year``) and ``beyond`` and
+    ``agree`` (the test's verdict, and whether the nearest agencies agree).
+    """
+    from . import foia, loaders, variation
+
+    monthly = loaders.kaplan_full_monthly([key])
+    violent = variation.annual_counts(monthly.assign(state_abbr=state), "violent")
+    violent = violent.set_index("year")["count"].astype(int)
+    arrests = foia.landmark_total(foia.tallies(foia.ARRESTS_FY2016_2019), landmark, aor)
+    index = variation.with_agency(loaders.rtci_monthly(), monthly, agency, state)
+    fall = variation.assess(index, agency, year=year, offenses=["violent"]).loc["violent"]
+    pct = lambda v: report.fmt_pct(v, 1, signed=True)  # noqa: E731
+    texts = {f"violent-{y}": report.fmt_int(violent[y]) for y in (year - 1, year, year + 1)}
+    texts |= {
+        "violent-fall": report.fmt_int(violent[year] - violent[year + 1]),
+        "foia-arrests": report.fmt_int(arrests),
+        "fall-pct": pct(fall["pct"]),
+        "fall-ci": f"{pct(fall['low'])} to {pct(fall['high'])}",
+        "fall-pairs": report.fmt_int(fall["local_pairs"]),
+    }
+    values = {
+        "arrests": float(arrests),
+        "fall": float(violent[year] - violent[year + 1]),
+        "earlier-fall": float(violent[year - 1] - violent[year]),
+        "beyond": float(fall["beyond"]),
+        "agree": float(fall["agree"]),
+    }
+    table = violent.rename("violent").reset_index()
+    return LowCheck(table, texts, values)

@@ -375,3 +375,13 @@ def capture_texts(counts: pd.DataFrame, after: pd.Series, event: pd.Timestamp) -
         "states-after": fmt_int(after["states"]),
         "models": after["support_types"].lower(),
     }
+
+
+def official_growth_text(counts: dict[str, float]) -> str:
+    """The program's growth by the official counts (:func:`official_counts`): the DHS inspector
+    general's agencies of January 2017 and ICE's of 8 July 2020, as the ledger records it."""
+    first, last = int(counts["oig-2017"]), int(counts["ice-jul-2020"])
+    return (
+        f"{last - first} more agencies: {first} in January 2017 (DHS inspector general), "
+        f"{last} in July 2020 (ICE)"
+    )

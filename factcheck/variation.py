@@ -699,3 +699,24 @@ def rtm_check(
         "after_vs_long_mean": (after / long_mean - 1) * 100,
         "source_ratio": before / float(series[year]),
     }
+
+
+def with_agency(
+    monthly: pd.DataFrame, extra: pd.DataFrame, agency: str, state: str
+) -> pd.DataFrame:
+    """The index's months (``monthly``, :func:`factcheck.loaders.rtci_monthly`) with one more
+    agency's months appended, so that :func:`assess` can judge an agency outside the index
+    against the index's agencies.
+
+    ``extra`` holds the agency's months in the FBI's monthly format
+    (:func:`factcheck.loaders.kaplan_full_monthly`: date and the violent categories); it is
+    labelled ``agency`` (as "<name>, <state>") in ``state``. Its columns are cut to the index's.
+    """
+    if agency in set(monthly["agency"]):
+        raise ValueError(f"{agency} is already in the index")
+    name = agency.rsplit(", ", 1)[0]
+    added = extra.assign(agency=agency, agency_name=name, state_abbr=state)
+    missing = [c for c in monthly.columns if c not in added.columns]
+    if missing:
+        raise ValueError(f"the added months lack the index's columns {missing}")
+    return pd.concat([monthly, added[list(monthly.columns)]], ignore_index=True)

@@ -318,3 +318,15 @@ def test_exports_carry_the_weight(tmp_path, book):
     assert [w["key"] for w in data["weights"]] == list(claims.WEIGHTS)
     scored = book.claims[~book.claims["status"].isin(claims.UNSCORED)]
     assert minor <= set(scored["id"])
+
+
+def test_word_count_counts_whole_words_in_any_case():
+    text = "A detainer, two Detainers; a retainer. Detainer-outcome, predetainer."
+    assert claims.word_count(text, "detainer") == 3
+    assert claims.word_count(text, "retainer") == 1
+    assert claims.word_count("", "detainer") == 0
+
+
+def test_article_text_is_the_ledger_file():
+    book = claims.ledger()
+    assert "retainer" in claims.article_text("003", book)

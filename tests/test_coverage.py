@@ -257,3 +257,30 @@ def test_record_low_check_on_the_harford_series():
     assert low.values["so-gap-after"] == 1  # 2021 is blank in the source
     row_2021 = low.table.set_index("year").loc[2021]
     assert row_2021.iloc[0] == "not reported" and row_2021.iloc[2] != "not reported"
+
+
+def test_program_scale_sets_the_jail_arrests_beside_the_offices_violent_offenses():
+    from factcheck import coverage
+
+    scale = coverage.program_scale(
+        "kaplan_full_harford_so",
+        "Harford County SO, MD",
+        "MD",
+        r"^HARFORD COUNTY DETENTION CENTER$",
+        "BAL",
+    )
+    assert set(scale.texts) == {
+        "violent-2017",
+        "violent-2018",
+        "violent-2019",
+        "violent-fall",
+        "foia-arrests",
+        "fall-pct",
+        "fall-ci",
+        "fall-pairs",
+    }
+    v = scale.values
+    table = scale.table.set_index("year")["violent"]
+    assert v["fall"] == table[2018] - table[2019] and v["earlier-fall"] == table[2017] - table[2018]
+    assert v["arrests"] > 0 and v["beyond"] in (0.0, 1.0)
+    assert scale.texts["fall-pct"].startswith("-")

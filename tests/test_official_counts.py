@@ -32,3 +32,11 @@ def test_the_published_counts():
     counts = programs.official_counts(36)
     assert counts["ice-jul-2020"] == 139 and counts["gao-2020"] == 150
     assert counts["ice-tx-2017"] == 18 and counts["ice-all-2017"] == 60
+
+
+def test_official_growth_text_gives_the_change_and_both_counts():
+    text = programs.official_growth_text({"oig-2017": 36.0, "ice-jul-2020": 139.0})
+    assert (
+        text
+        == "103 more agencies: 36 in January 2017 (DHS inspector general), 139 in July 2020 (ICE)"
+    )

@@ -309,3 +309,31 @@ def test_printed_adjusted_p_does_not_move_with_the_bootstrap_seed():
         errors.append(line["tests"] * tables[0].loc["murder", "p_mc_se"])
     assert len(printed) == 1, printed
     assert max(errors) < 0.001
+
+
+def test_with_agency_appends_an_outside_agency_in_the_index_format():
+    index = pd.DataFrame(
+        {
+            "agency": ["A, TX"],
+            "agency_name": ["A"],
+            "state_abbr": ["TX"],
+            "date": pd.to_datetime(["2018-01-01"]),
+            "violent": [3.0],
+        }
+    )
+    fbi = pd.DataFrame(
+        {
+            "ori": ["MD0120"],
+            "date": pd.to_datetime(["2018-01-01"]),
+            "violent": [5.0],
+            "property": [9.0],
+        }
+    )
+    out = variation.with_agency(index, fbi, "Harford County SO, MD", "MD")
+    assert list(out.columns) == list(index.columns)
+    assert out.iloc[-1].to_dict()["agency_name"] == "Harford County SO"
+    assert out["violent"].tolist() == [3.0, 5.0]
+    with pytest.raises(ValueError):
+        variation.with_agency(out, fbi, "Harford County SO, MD", "MD")
+    with pytest.raises(ValueError):
+        variation.with_agency(index, fbi.drop(columns="violent"), "B, MD", "MD")
