@@ -952,8 +952,9 @@ def ordinary_variation(
 
     For the test with the smallest adjusted p-value the ``ov-`` texts add: holm-low and
     holm-high (its range under :func:`chance_range`, with the settings of ``settings`` that
-    change the size window as the window alternatives) and holm-largest (the alternative that
-    gives the largest), holm-mc (its Monte Carlo error, the number of tests times the error of
+    change the size window as the window alternatives), holm-largest and holm-lowest (the
+    alternatives that give the largest and the smallest), holm-family (a family per unit),
+    holm-one-sided (one-sided for a rise), holm-mc (its Monte Carlo error, the number of tests times the error of
     its p-value), alpha-low/-high and alpha-low-factor/-high-factor (the range of its offense's
     dispersion estimate over the windows), and draws, level (of the tests) and z (the normal
     quantile of ``level``)."""
@@ -987,6 +988,9 @@ def ordinary_variation(
         "holm-low": report.fmt_num(min(spread.values()), 2),
         "holm-high": report.fmt_num(max(spread.values()), 2),
         "holm-largest": max(spread, key=spread.get),
+        "holm-lowest": min(spread, key=spread.get),
+        "holm-family": report.fmt_num(spread["a family per department"], 2),
+        "holm-one-sided": report.fmt_num(spread["one-sided for a rise"], 2),
         "holm-mc": report.fmt_num(line["tests"] * assessed[unit].loc[offense, "p_mc_se"], 4),
         "alpha-low": report.fmt_num(alphas[low], 4),
         "alpha-high": report.fmt_num(alphas[high], 4),

@@ -408,6 +408,8 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
     assert texts["ov-holm-min"] == "0.03"
     assert texts["ov-holm-low"] == "0.01" and texts["ov-holm-high"] == "0.04"
     assert texts["ov-holm-largest"] == "size window factor 4"
+    assert texts["ov-holm-lowest"] == "size window factor 2"  # the zero-dispersion window
+    assert texts["ov-holm-family"] == "0.01" and texts["ov-holm-one-sided"] == "0.01"
     assert texts["ov-holm-mc"] == "0.0004"  # 4 tests times the p-value's Monte Carlo error
     assert texts["ov-alpha-low"] == "0.0000" and texts["ov-alpha-low-factor"] == "2"
     assert texts["ov-alpha-high"] == "0.0095" and texts["ov-alpha-high-factor"] == "3"
