@@ -266,8 +266,8 @@ def remainder_bound(
     is then its sign.
     Columns: offense, change (the department's), others_change and with_data (the change and
     number of the agencies with data), combined, bound (the cap: the other agencies' largest
-    full-year counts), agencies (how many are bounded), years (the range of the years used), unknown (agencies
-    with no full year), settled, direction ("rise", "fall" or "").
+    full-year counts), agencies (how many are bounded), years (the range of the years used),
+    unknown (agencies with no full year), settled, direction ("rise", "fall" or "").
     """
     county = agencies.loc[agencies["ori"] == judged, "county"].iloc[0]
     others = agencies.loc[(agencies["county"] == county) & (agencies["ori"] != judged), "ori"]
@@ -275,7 +275,8 @@ def remainder_bound(
     complete = mine[mine["months"] == 12].set_index(["ori", "year"])
     both = [o for o in others if {(o, last_year), (o, last_year + 1)} <= set(complete.index)]
     full = mine[~mine["ori"].isin(both) & (mine["months"].isna() | (mine["months"] == 12))]
-    latest = full.groupby("ori")[list(change.keys())].max()  # each agency's largest full year, by offense
+    # each agency's largest full year on file, offense by offense: the cap
+    latest = full.groupby("ori")[list(change.keys())].max()
     unknown = sorted(set(others) - set(both) - set(latest.index))
     rows = []
     for offense, value in change.items():

@@ -539,3 +539,23 @@ def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
         "Fayetteville, NC",
         "Greensboro, NC",
     }
+
+
+def test_counting_bases_ratio_leaves_out_an_incomplete_conversion():
+    """A converted summary year with fewer than half the department's own murders (Raleigh's
+    2019) is an incomplete conversion: the NIBRS/summary ratio uses the complete years only."""
+    cols = ["murder", "rape", "robbery", "aggravated_assault", "violent"]
+    cmpd = pd.DataFrame([[1, 1, 1, 1, 4]], index=[2018], columns=cols)
+    summary = pd.DataFrame(
+        [[5, 1, 1, 1, 100], [20, 1, 1, 1, 200], [20, 1, 1, 1, 400]],
+        index=[2019, 2020, 2021],
+        columns=cols,
+    )
+    nibrs = pd.DataFrame({"violent": [99, 160, 300]}, index=[2019, 2020, 2021])
+    own = pd.DataFrame({"murder": [30, 22, 21], "violent": [1, 1, 1]}, index=[2019, 2020, 2021])
+    labels = dict(zip(cols, cols, strict=True))
+    _, _, texts = compare.counting_bases(cmpd, cmpd, summary, nibrs, own, labels)
+    assert (
+        texts["nibrs-ratio-range"] == "0.75 to 0.80"
+        and texts["nibrs-ratio-years"] == "2020 to 2021"
+    )
