@@ -762,8 +762,9 @@ def counting_bases(
     records in ``year`` by offense; Raleigh's violent counts by year in the summary format,
     NIBRS and its own records (years of ``raleigh_summary``); and prose texts: cmpd-agg-fbi-
     and cmpd-agg-own-``year`` (aggravated assault), nibrs-ratio-range (NIBRS over summary
-    format, lowest to highest year) and raleigh-retA- and raleigh-own-murder in the first
-    summary year.
+    format, lowest to highest year, over the complete years only: a converted year with fewer
+    than half the department's own murders is left out) with nibrs-ratio-years, and
+    raleigh-retA- and raleigh-own-murder in the first summary year.
     """
     from .counts import count_columns
 
@@ -785,12 +786,18 @@ def counting_bases(
             "department records": raleigh_own["violent"],
         },
     )
-    ratio = raleigh_nibrs.loc[years, "violent"] / raleigh_summary["violent"]
+    # a converted year whose murders fall below half the department's own count is an incomplete
+    # conversion (Raleigh's 2019), so the ratio uses the other, complete years only
+    complete = [
+        y for y in years if raleigh_summary.loc[y, "murder"] >= 0.5 * raleigh_own.loc[y, "murder"]
+    ]
+    ratio = raleigh_nibrs.loc[complete, "violent"] / raleigh_summary.loc[complete, "violent"]
     first = years[0]
     texts = {
         f"cmpd-agg-fbi-{year}": report.fmt_int(cmpd_summary.loc[year, "aggravated_assault"]),
         f"cmpd-agg-own-{year}": report.fmt_int(cmpd_own.loc[year, "aggravated_assault"]),
         "nibrs-ratio-range": f"{ratio.min():.2f} to {ratio.max():.2f}",
+        "nibrs-ratio-years": f"{complete[0]} to {complete[-1]}" if complete else "",
         f"raleigh-retA-murder-{first}": report.fmt_int(raleigh_summary.loc[first, "murder"]),
         f"raleigh-own-murder-{first}": report.fmt_int(raleigh_own.loc[first, "murder"]),
     }
@@ -952,11 +959,12 @@ def ordinary_variation(
 
     For the test with the smallest adjusted p-value the ``ov-`` texts add: holm-low and
     holm-high (its range under :func:`chance_range`, with the settings of ``settings`` that
-    change the size window as the window alternatives) and holm-largest (the alternative that
-    gives the largest), holm-mc (its Monte Carlo error, the number of tests times the error of
-    its p-value), alpha-low/-high and alpha-low-factor/-high-factor (the range of its offense's
-    dispersion estimate over the windows), and draws, level (of the tests) and z (the normal
-    quantile of ``level``)."""
+    change the size window as the window alternatives), holm-largest and holm-lowest (the
+    alternatives that give the largest and the smallest), holm-family (a family per unit),
+    holm-one-sided (one-sided for a rise), holm-mc (its Monte Carlo error, the number of tests
+    times the error of its p-value), alpha-low/-high and alpha-low-factor/-high-factor (the
+    range of its offense's dispersion estimate over the windows), and draws, level (of the
+    tests) and z (the normal quantile of ``level``)."""
     from . import variation
 
     factor, k = base
@@ -987,6 +995,9 @@ def ordinary_variation(
         "holm-low": report.fmt_num(min(spread.values()), 2),
         "holm-high": report.fmt_num(max(spread.values()), 2),
         "holm-largest": max(spread, key=spread.get),
+        "holm-lowest": min(spread, key=spread.get),
+        "holm-family": report.fmt_num(spread["a family per department"], 2),
+        "holm-one-sided": report.fmt_num(spread["one-sided for a rise"], 2),
         "holm-mc": report.fmt_num(line["tests"] * assessed[unit].loc[offense, "p_mc_se"], 4),
         "alpha-low": report.fmt_num(alphas[low], 4),
         "alpha-high": report.fmt_num(alphas[high], 4),

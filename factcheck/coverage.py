@@ -255,29 +255,29 @@ def remainder_bound(
     agencies of its county fall in two groups. Those with twelve months of both years in
     ``fbi_annual`` are agencies with data: their own changes are added to the department's
     (each change is measured within one agency's own series, so changes on different counting
-    bases can be added, though the counts cannot). For the rest, the largest change the other
-    way they could produce is bounded by their whole annual count: each agency's latest full
-    year up to ``last_year`` (twelve months, or a source that does not record months and
-    publishes annual totals), summed. An agency with no full year on file leaves the bound
-    unknown. A county direction is ``settled`` when the combined change is larger in size than
-    that bound, and ``direction`` is then its sign.
+    bases can be added, though the counts cannot). For the rest, the change the other way they
+    could produce is capped by the largest full-year count of that offense each has on file, in
+    any year (twelve months, or a source that does not record months and publishes annual
+    totals), summed. The cap rests on one stated assumption: neither compared year exceeded the
+    largest full year on file, so a fall is at most that count (from it to none) and a rise at
+    most that count too (from none to it); the same cap therefore serves a claimed rise and a
+    claimed fall. An agency with no full year on file leaves the cap unknown. A county direction
+    is ``settled`` when the combined change is larger in size than that cap, and ``direction``
+    is then its sign.
     Columns: offense, change (the department's), others_change and with_data (the change and
-    number of the agencies with data), combined, bound (the other agencies' last-known count),
-    agencies (how many are bounded), years (the range of the years used), unknown (agencies
-    with no full year), settled, direction ("rise", "fall" or "").
+    number of the agencies with data), combined, bound (the cap: the other agencies' largest
+    full-year counts), agencies (how many are bounded), years (the range of the years used),
+    unknown (agencies with no full year), settled, direction ("rise", "fall" or "").
     """
     county = agencies.loc[agencies["ori"] == judged, "county"].iloc[0]
     others = agencies.loc[(agencies["county"] == county) & (agencies["ori"] != judged), "ori"]
     mine = fbi_annual[fbi_annual["ori"].isin(others)]
     complete = mine[mine["months"] == 12].set_index(["ori", "year"])
     both = [o for o in others if {(o, last_year), (o, last_year + 1)} <= set(complete.index)]
-    full = mine[
-        ~mine["ori"].isin(both)
-        & (mine["year"] <= last_year)
-        & (mine["months"].isna() | (mine["months"] == 12))
-    ]
-    latest = full.sort_values("year").groupby("ori").tail(1)
-    unknown = sorted(set(others) - set(both) - set(latest["ori"]))
+    full = mine[~mine["ori"].isin(both) & (mine["months"].isna() | (mine["months"] == 12))]
+    # each agency's largest full year on file, offense by offense: the cap
+    latest = full.groupby("ori")[list(change.keys())].max()
+    unknown = sorted(set(others) - set(both) - set(latest.index))
     rows = []
     for offense, value in change.items():
         moved = sum(
@@ -285,7 +285,7 @@ def remainder_bound(
             for o in both
         )
         combined = value + moved
-        bound = float(latest[offense].sum())
+        bound = float(latest[offense].sum())  # the cap
         settled = not unknown and abs(combined) > bound
         rows.append(
             {
@@ -296,7 +296,7 @@ def remainder_bound(
                 "combined": combined,
                 "bound": bound,
                 "agencies": len(latest),
-                "years": f"{latest['year'].min()}-{latest['year'].max()}" if len(latest) else "",
+                "years": f"{full['year'].min()}-{full['year'].max()}" if len(full) else "",
                 "unknown": ", ".join(unknown),
                 "settled": settled,
                 "direction": ("rise" if combined > 0 else "fall") if settled else "",
@@ -454,9 +454,11 @@ def bound_sensitivity(
     departments: Mapping[str, tuple[str, Mapping[str, float]]],
     judged: Mapping[str, tuple[str, str]],
     shares: Sequence[float] = SENSITIVITY_SHARES,
+    first_year: int = 2014,
 ) -> list[float]:
     """The thresholds of the near-empty test (``share``) at which the county rule would settle a
-    different set of the ``judged`` claims than ``bounds`` do; an empty list when none does."""
+    different set of the ``judged`` claims than ``bounds`` do; an empty list when none does. The
+    caps use the years from ``first_year`` on, as the chapter's do."""
     from . import loaders
 
     def settled(table: Mapping[str, pd.DataFrame]) -> dict[str, bool]:
@@ -468,7 +470,7 @@ def bound_sensitivity(
     base = settled(bounds)
     moved = []
     for share in shares:
-        annual = loaders.fbi_agency_annual(agencies, share=share)
+        annual = loaders.fbi_agency_annual(agencies, share=share).query("year >= @first_year")
         if settled(county_bounds(annual, agencies, departments)) != base:
             moved.append(share)
     return moved

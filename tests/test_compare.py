@@ -408,6 +408,8 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
     assert texts["ov-holm-min"] == "0.03"
     assert texts["ov-holm-low"] == "0.01" and texts["ov-holm-high"] == "0.04"
     assert texts["ov-holm-largest"] == "size window factor 4"
+    assert texts["ov-holm-lowest"] == "size window factor 2"  # the zero-dispersion window
+    assert texts["ov-holm-family"] == "0.01" and texts["ov-holm-one-sided"] == "0.01"
     assert texts["ov-holm-mc"] == "0.0004"  # 4 tests times the p-value's Monte Carlo error
     assert texts["ov-alpha-low"] == "0.0000" and texts["ov-alpha-low-factor"] == "2"
     assert texts["ov-alpha-high"] == "0.0095" and texts["ov-alpha-high-factor"] == "3"
@@ -537,3 +539,23 @@ def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
         "Fayetteville, NC",
         "Greensboro, NC",
     }
+
+
+def test_counting_bases_ratio_leaves_out_an_incomplete_conversion():
+    """A converted summary year with fewer than half the department's own murders (Raleigh's
+    2019) is an incomplete conversion: the NIBRS/summary ratio uses the complete years only."""
+    cols = ["murder", "rape", "robbery", "aggravated_assault", "violent"]
+    cmpd = pd.DataFrame([[1, 1, 1, 1, 4]], index=[2018], columns=cols)
+    summary = pd.DataFrame(
+        [[5, 1, 1, 1, 100], [20, 1, 1, 1, 200], [20, 1, 1, 1, 400]],
+        index=[2019, 2020, 2021],
+        columns=cols,
+    )
+    nibrs = pd.DataFrame({"violent": [99, 160, 300]}, index=[2019, 2020, 2021])
+    own = pd.DataFrame({"murder": [30, 22, 21], "violent": [1, 1, 1]}, index=[2019, 2020, 2021])
+    labels = dict(zip(cols, cols, strict=True))
+    _, _, texts = compare.counting_bases(cmpd, cmpd, summary, nibrs, own, labels)
+    assert (
+        texts["nibrs-ratio-range"] == "0.75 to 0.80"
+        and texts["nibrs-ratio-years"] == "2020 to 2021"
+    )

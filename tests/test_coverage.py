@@ -113,28 +113,49 @@ def test_agency_year_table_rate_only_with_population():
     assert table["violent (total)"].tolist() == ["100", "120"]
 
 
-def test_remainder_bound_uses_latest_full_year_and_flags_unknown_agencies():
+def test_remainder_bound_caps_by_the_largest_full_year_and_flags_unknown_agencies():
     roster = pd.DataFrame({"ori": ["A", "B", "C", "D"], "county": ["X", "X", "X", "Y"]})
     fbi = pd.DataFrame(
         {
-            "ori": ["B", "B", "B", "C", "C", "D"],
-            "year": [2016, 2018, 2019, 2017, 2018, 2018],
-            "murder": [9, 3, 50, 2, 40, 100],
-            "months": [12, 12, 11, None, 6, 12],  # B 2019 partial; C: 2017 file, 2018 partial
+            "ori": ["B", "B", "B", "B", "C", "C", "D"],
+            "year": [2016, 2018, 2019, 2023, 2017, 2018, 2018],
+            "murder": [9, 3, 50, 11, 2, 40, 100],
+            "months": [12, 12, 11, 12, None, 6, 12],  # B 2019 partial; C: 2017 file, 2018 partial
         }
     )
-    out = coverage.remainder_bound(fbi, roster, "A", {"murder": 6}).iloc[0]
-    # B's 2018 (3) and C's 2017 (2): partial years, 2019 and other counties never count
-    assert out["bound"] == 5 and out["agencies"] == 2 and out["settled"]
-    assert out["with_data"] == 0 and out["combined"] == 6 and out["direction"] == "rise"
-    assert out["years"] == "2017-2018" and out["unknown"] == ""
-    assert not coverage.remainder_bound(fbi, roster, "A", {"murder": -5}).iloc[0]["settled"]
-    # both directions: a fall larger than the bound settles it too
-    fall = coverage.remainder_bound(fbi, roster, "A", {"murder": -6}).iloc[0]
+    out = coverage.remainder_bound(fbi, roster, "A", {"murder": 14}).iloc[0]
+    # B's largest full year (11, in 2023, after the compared years) and C's 2017 (2): the
+    # latest year before the change (B's 2018: 3) would not bound a year it did not observe
+    assert out["bound"] == 13 and out["agencies"] == 2 and out["settled"]
+    assert out["with_data"] == 0 and out["combined"] == 14 and out["direction"] == "rise"
+    assert out["years"] == "2016-2023" and out["unknown"] == ""
+    assert not coverage.remainder_bound(fbi, roster, "A", {"murder": 6}).iloc[0]["settled"]
+    assert not coverage.remainder_bound(fbi, roster, "A", {"murder": -13}).iloc[0]["settled"]
+    # a claimed fall has the same cap: a rise from none to the largest full year on file
+    fall = coverage.remainder_bound(fbi, roster, "A", {"murder": -14}).iloc[0]
     assert fall["settled"] and fall["direction"] == "fall"
     roster_e = pd.concat([roster, pd.DataFrame({"ori": ["E"], "county": ["X"]})])
     out_e = coverage.remainder_bound(fbi, roster_e, "A", {"murder": 600}).iloc[0]
-    assert out_e["unknown"] == "E" and not out_e["settled"]  # an agency with no full year: no bound
+    assert out_e["unknown"] == "E" and not out_e["settled"]  # an agency with no full year: no cap
+
+
+def test_remainder_bound_takes_each_offense_largest_year_separately():
+    roster = pd.DataFrame({"ori": ["A", "C"], "county": ["X", "X"]})
+    # Cornelius-like: an early small year and larger later years (rapes 2 in 2015, 11 in 2023)
+    fbi = pd.DataFrame(
+        {
+            "ori": ["C"] * 3,
+            "year": [2015, 2020, 2023],
+            "rape": [2, 4, 11],
+            "robbery": [9, 3, 5],
+            "months": [12] * 3,
+        }
+    )
+    out = coverage.remainder_bound(fbi, roster, "A", {"rape": 7, "robbery": 10}).set_index(
+        "offense"
+    )
+    assert out.loc["rape", "bound"] == 11 and not out.loc["rape", "settled"]
+    assert out.loc["robbery", "bound"] == 9 and out.loc["robbery", "settled"]
 
 
 def test_remainder_bound_adds_the_change_of_agencies_with_both_years():
@@ -151,11 +172,11 @@ def test_remainder_bound_adds_the_change_of_agencies_with_both_years():
     )
     out = coverage.remainder_bound(fbi, roster, "A", {"rape": 7}).iloc[0]
     # Before: B's whole count (30) + C's (2) would bound a rise of 7: not settled.
-    # Written rule: B's change (-8) joins A's (+7): combined -1, against C's 2: not settled.
+    # Written rule: B's change (-8) joins A's (+7): combined -1, against C's largest year, 9.
     assert out["with_data"] == 1 and out["others_change"] == -8 and out["combined"] == -1
-    assert out["bound"] == 2 and out["agencies"] == 1 and not out["settled"]
-    up = coverage.remainder_bound(fbi, roster, "A", {"rape": 12}).iloc[0]
-    assert up["combined"] == 4 and up["settled"] and up["direction"] == "rise"
+    assert out["bound"] == 9 and out["agencies"] == 1 and not out["settled"]
+    up = coverage.remainder_bound(fbi, roster, "A", {"rape": 18}).iloc[0]
+    assert up["combined"] == 10 and up["settled"] and up["direction"] == "rise"
 
 
 def test_format_bound_signs_and_labels():
