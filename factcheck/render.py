@@ -368,7 +368,7 @@ def short_quote(quote: Any) -> str:
 
 
 # PDF: claim, outlet, the article's words, status, why, claimed, rebuilt
-SCORECARD_WIDTHS = (8, 9, 20, 15, 26, 11, 11)
+SCORECARD_WIDTHS = (8, 12, 19, 15, 24, 11, 11)
 
 
 def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
