@@ -902,6 +902,14 @@ def article_date(article: dict[str, Any]) -> str:
     return str(article.get("date_published") or article.get("date"))
 
 
+def first_date(article: dict[str, Any]) -> str:
+    """The first ISO date in the article's date ("updated 2020-07-15; ..." gives 2020-07-15),
+    or its first word when it has none."""
+    text = article_date(article)
+    found = re.search(r"\d{4}-\d{2}-\d{2}", text)
+    return found.group(0) if found else text.split(" ", 1)[0]
+
+
 def short_outlet(article: dict[str, Any]) -> str:
     """The outlet's name without its bracketed parent ('MRCTV')."""
     return str(article["outlet"]).split(" (", 1)[0]
@@ -919,7 +927,7 @@ def bottom_line_table(book: _claims.Ledger | None = None) -> str:
             outlet = f"[{outlet}]({safe_url(article['url'])})"
         rows.append(
             {
-                "outlet": f"{outlet}, {esc(article_date(article).split(' ', 1)[0])}",
+                "outlet": f"{outlet}, {esc(first_date(article))}",
                 "headline claim": f"“{esc(claim['quote'])}”",
                 "verdict": badge(claim["status"]),
                 "why": esc(why.get(claim["id"], "")),

@@ -158,6 +158,7 @@ def test_bottom_line_table_has_a_row_per_article_with_outlet_verdict_reason_and_
         claim = book.claim(article["headline"])
         assert report.escape_myst(render.short_outlet(article)) in text  # ledger text, escaped
         assert render.badge(claim["status"]) in text
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", render.first_date(article)), art_id
         assert report.escape_myst(why[claim["id"]]) in text
         assert f"<a{art_id}>`" in text
 
