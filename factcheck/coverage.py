@@ -131,10 +131,7 @@ def county_total_attempts(
     Columns: county, year, agencies with 12 months, total, missing or incomplete, n_complete.
     """
     known = fbi_annual.assign(months=fbi_annual["months"].fillna(0))
-    names = {
-        o: display_name(n, c, fixes)
-        for o, n, c in zip(agencies["ori"], agencies["name"], agencies["county"], strict=True)
-    }
+    names = agency_names(agencies, fixes)
     counted = agencies[~agencies["ori"].isin(list(exclude))]
     rows = []
     for county, group in counted.groupby("county"):
@@ -177,14 +174,12 @@ def matched_totals(
     judged on their own records. Columns: county, agencies (names of those summed), n, then
     ``{offense} {year}`` for both years, and left out (names)."""
     complete = fbi_annual[fbi_annual["months"] == 12].set_index(["ori", "year"])
+    on_file = set(complete.index)
+    name = agency_names(agencies, fixes)
     rows = []
     for county, group in agencies[~agencies["ori"].isin(list(exclude))].groupby("county"):
         group = group.sort_values("population_2017", ascending=False)
-        both = [o for o in group["ori"] if {(o, before), (o, after)} <= set(complete.index)]
-        name = {
-            o: display_name(n, c, fixes)
-            for o, n, c in zip(group["ori"], group["name"], group["county"], strict=True)
-        }
+        both = [o for o in group["ori"] if {(o, before), (o, after)} <= on_file]
         row = {"county": county, "agencies": ", ".join(name[o] for o in both), "n": len(both)}
         for offense in offenses:
             for year in (before, after):
