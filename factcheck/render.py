@@ -188,11 +188,12 @@ def short_label(source: dict[str, Any]) -> str:
     return " ".join(words[:SHORT_WORDS]) + ("…" if len(words) > SHORT_WORDS else "")
 
 
-def value_label(claim: dict[str, Any]) -> str:
-    """What the verdict box calls the value the report found: "Rebuilt value" when a data file
-    of the registry is among the claim's sources (the report computed it), "Published value"
-    otherwise (it is read from a publication: an official one for a traced claim)."""
-    from_data = any(s.get("kind") == "registry" for s in sources(claim))
+def value_label(resolved: list[dict[str, Any]]) -> str:
+    """What the verdict box calls the value the report found, from the claim's resolved sources
+    (:func:`sources`): "Rebuilt value" when a data file of the registry is among them (the
+    report computed it), "Published value" otherwise (it is read from a publication: an
+    official one for a traced claim)."""
+    from_data = any(s.get("kind") == "registry" for s in resolved)
     return "Rebuilt value" if from_data else "Published value"
 
 
@@ -265,12 +266,13 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
         f":::{{admonition}} Claim {cid}: {badge(status)}",
         f":class: verdict-box verdict-{css_key(status)}",
     ]
+    resolved = sources(claim)
     rebuilt = claim.get("rebuilt_value")
     if not blank(rebuilt):
         # Free text carries its own unit; a plain number takes the claim's.
         numeric = isinstance(rebuilt, (int, float))
         shown = value_text(rebuilt, claim.get("unit")) if numeric else rebuilt
-        lines += [f"{value_label(claim)}: {bold_numbers(esc(shown))}", ""]
+        lines += [f"{value_label(resolved)}: {bold_numbers(esc(shown))}", ""]
     default = {
         "opinion": "An opinion or a prediction: labelled, not scored.",
         "pending": "This claim has not been checked yet.",
@@ -282,7 +284,7 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     for field in SETTLES:
         if not blank(claim.get(field)):
             lines += [f"*{REASONS[field]}:* {esc(claim[field])}", ""]
-    found = [s for s in sources(claim) if s.get("kind") != "article"]
+    found = [s for s in resolved if s.get("kind") != "article"]
     if found:
         lines += ["*Sources:* " + "; ".join(source_markdown(s) for s in found) + ".", ""]
     lines += [":::", "::::"]
