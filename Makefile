@@ -85,15 +85,15 @@ check-browser:
 # Pre-flight: every registered raw file is present with its sha256 (size+mtime fingerprints
 # are cached; a changed file is hashed again). Reports all bad files at once, before any chapter.
 check-data: install-python
-	$(PY) -m factcheck.registry --check --state $(BUILD)/.registry-fingerprints.json
+	$(PY) -m factcheck.data.registry --check --state $(BUILD)/.registry-fingerprints.json
 
 LEDGER_CSV := chapters/generated/claims.csv
 LEDGER_JSON := chapters/generated/claims.json
 
 # The scorecard's CSV and JSON downloads (with resolved sources): regenerated only when the
 # ledger, its sources or its code change.
-$(LEDGER_CSV): $(wildcard data/*) references.bib $(wildcard factcheck/*.py) $(VENV)/.installed
-	$(PY) -m factcheck.claims --csv $@ --json $(LEDGER_JSON)
+$(LEDGER_CSV): $(wildcard data/*) references.bib $(wildcard factcheck/*.py factcheck/*/*.py) $(VENV)/.installed
+	$(PY) -m factcheck.ledger.claims --csv $@ --json $(LEDGER_JSON)
 	touch $@
 
 # scripts/build.py: cache invalidation, a clean environment after a failed build, the scan of
@@ -128,8 +128,8 @@ unit: install-python
 lint: install-python
 	$(VENV)/bin/ruff check factcheck tests scripts
 	$(VENV)/bin/ruff format --check factcheck tests scripts
-	$(PY) -m factcheck.prose chapters/*.md
-	$(PY) -m factcheck.claims
+	$(PY) -m factcheck.ledger.prose chapters/*.md
+	$(PY) -m factcheck.ledger.claims
 
 benchmark: install
 	$(PY) scripts/benchmark.py --repeat 3

@@ -5,8 +5,9 @@
   long tables in ``l`` columns when no widths are given).
 - HTML: a meta description and Open Graph tags on every page, built from the page's title
   and first paragraph (no network, no extra package).
-- HTML and PDF: the per-status colours and icons, generated from factcheck/style.py
-  (factcheck.render.status_css and status_latex), so the charts, the HTML and the PDF share them.
+- HTML and PDF: the per-status colours and icons, generated from factcheck/book/palette.py
+  (factcheck.book.render.status_css and status_latex), so the charts, the HTML and the PDF
+  share them.
 - HTML: math as MathML, converted at build time by docutils (browsers render it natively), so
   no page loads MathJax from a CDN.
 - HTML: no live-code (thebe) scripts, and no script twice (a console error otherwise).
@@ -247,7 +248,7 @@ def visit_displaymath_mathml(self, node) -> None:
 
 
 def status_styles_into_latex(app, config) -> None:
-    from factcheck import render
+    from factcheck.book import render
 
     preamble = config.latex_elements.get("preamble", "")
     config.latex_elements["preamble"] = (
@@ -258,7 +259,7 @@ def status_styles_into_latex(app, config) -> None:
 def status_styles_into_html(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    from factcheck import render
+    from factcheck.book import render
 
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)

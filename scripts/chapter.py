@@ -3,9 +3,9 @@
     python scripts/chapter.py a004_expansion_prince_william
 
 Runs, in order, and stops at the first step that fails, with one short message:
-1. the ledger check (``python -m factcheck.claims``: fields, status rules, no markup);
+1. the ledger check (``python -m factcheck.ledger.claims``: fields, status rules, no markup);
 2. the chapter's prose and shape checks (``scripts/check_chapters.py``);
-3. the status pins of its ``claims.check`` / ``claims.verdict`` calls (``status=``);
+3. the status pins of its ``verdicts.check`` / ``verdicts.verdict`` calls (``status=``);
 4. every code cell, in a fresh kernel in ``chapters/`` with ``PYTHONWARNINGS=default`` as the
    build runs them: a cell error is reported with the chapter's line and the exception's last
    line, and output on stderr (warnings included) is reported cell by cell.
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"chapter: no chapters/{name}.md (chapters: {known})", file=sys.stderr)
         return 2
     started = time.monotonic()
-    from factcheck import claims
+    from factcheck.ledger import claims
 
     if claims.main([]) != 0:
         return 1

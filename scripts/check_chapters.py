@@ -3,7 +3,7 @@
     python scripts/check_chapters.py [chapters/NAME.md ...]   (default: every chapter of _toc.yml)
 
 1. Prose: no hand-typed number in a chapter's prose or in the ledger's own text fields
-   (:mod:`factcheck.prose`, the glue discipline; the same check as ``make lint``).
+   (:mod:`factcheck.ledger.prose`, the glue discipline; the same check as ``make lint``).
 2. Shape: at most MAX_CODE_LINES lines of code in a chapter's code cells (every non-blank line a
    reader can open, comments included; cell options not counted), and no function or class
    definitions (logic belongs in ``factcheck/`` with a unit test).
@@ -85,9 +85,9 @@ def toc_chapters(root: Path = ROOT) -> list[Path]:
 
 
 def prose_problems(paths: list[Path], ledger: Path) -> list[str]:
-    """Hand-typed numbers (new ones; those listed as pending in factcheck.prose are reported
+    """Hand-typed numbers (new ones; those listed as pending in factcheck.ledger.prose are reported
     by ``make lint`` only)."""
-    from factcheck import prose
+    from factcheck.ledger import prose
 
     problems = []
     for path in [*paths, ledger]:

@@ -1,5 +1,5 @@
-"""Pin the status each chapter argues for: add ``status="..."`` to every ``claims.check`` and
-``claims.verdict`` call in ``chapters/*.md`` that has none, from the ledger's current status.
+"""Pin the status each chapter argues for: add ``status="..."`` to every ``verdicts.check`` and
+``verdicts.verdict`` call in ``chapters/*.md`` that has none, from the ledger's current status.
 
     python scripts/pin_statuses.py          # rewrite the chapters (idempotent)
     python scripts/pin_statuses.py --check  # list the calls without a pin; exit 1 if any
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CALL = re.compile(r"\bclaims\.(check|verdict)\(")
+CALL = re.compile(r"\bverdicts\.(check|verdict)\(")
 CLAIM_ID = re.compile(r"\s*[\"'](a\d{3}-\d{2})[\"']")
 
 
@@ -69,7 +69,7 @@ def pin(text: str, statuses: dict[str, str]) -> tuple[str, list[str], list[str]]
             continue
         if claim_id is None or claim_id not in statuses:
             problems.append(
-                f"claims.{function}({args.strip()[:40]}...): the claim id must be a literal id "
+                f"verdicts.{function}({args.strip()[:40]}...): the claim id must be a literal id "
                 "of data/claims.yml"
             )
             continue

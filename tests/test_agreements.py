@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from factcheck import agreements
-from factcheck.registry import SchemaMismatchError
+from factcheck.data import agreements
+from factcheck.data.registry import SchemaMismatchError
 
 NAMES = pd.DataFrame(
     {

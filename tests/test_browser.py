@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import claims
+from factcheck.ledger import claims
 
 from . import axe
 from .conftest import toc_files

@@ -23,7 +23,7 @@ import yaml
 from PIL import Image
 from pypdf import PdfReader
 
-from factcheck import claims
+from factcheck.ledger import claims
 
 from .conftest import CHAPTERS, ROOT, check_built, load_script, toc_files
 
@@ -500,7 +500,7 @@ def test_verdict_boxes_render(built):
 def test_template_glues_text_and_numbers(rebuilt, monkeypatch):
     import myst_nb
 
-    from factcheck import report
+    from factcheck.book import report
 
     glued = {}
     monkeypatch.setattr(

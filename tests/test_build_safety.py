@@ -141,7 +141,7 @@ def test_make_test_checks_tex_and_chromium_before_building():
 def test_ledger_errors_are_reported_without_a_traceback(tmp_path):
     env = {**os.environ}
     code = (
-        "import sys; from pathlib import Path; from factcheck import claims;"
+        "import sys; from pathlib import Path; from factcheck.ledger import claims;"
         "claims.LEDGER_PATH = Path(sys.argv[1]); sys.exit(claims.main([]))"
     )
     bad = tmp_path / "claims.yml"
@@ -157,7 +157,7 @@ def test_ledger_errors_are_reported_without_a_traceback(tmp_path):
 def test_preflight_message_with_a_mistyped_mirror_is_one_line(tmp_path):
     env = {**os.environ, "FACTCHECK_DATA_MIRROR": str(tmp_path / "no-such-mirror")}
     run = subprocess.run(
-        [sys.executable, "-m", "factcheck.registry", "--check"],
+        [sys.executable, "-m", "factcheck.data.registry", "--check"],
         capture_output=True,
         text=True,
         env=env,
@@ -181,7 +181,7 @@ def test_preflight_without_mirror_or_network_is_short_and_does_not_repeat_the_se
         "http_proxy": "http://127.0.0.1:9",
     }
     run = subprocess.run(
-        [sys.executable, "-m", "factcheck.registry", "--check"],
+        [sys.executable, "-m", "factcheck.data.registry", "--check"],
         capture_output=True,
         text=True,
         env=env,
@@ -216,7 +216,7 @@ def test_site_marking_helpers_round_trip(tmp_path):
 
 
 def test_preflight_notices_a_changed_byte_with_the_mtime_restored(tmp_path, monkeypatch):
-    from factcheck import registry
+    from factcheck.data import registry
 
     mirror = tmp_path / "mirror"
     (mirror / "x").mkdir(parents=True)

@@ -65,9 +65,9 @@ def test_every_project_file_the_package_names_is_an_input():
 
     inputs = set(cache_stamp.files(ROOT))
     named = []
-    for info in pkgutil.iter_modules(factcheck.__path__):
-        module = importlib.import_module(f"factcheck.{info.name}")
-        named += [(info.name, p) for p in project_paths(module)]
+    for info in pkgutil.walk_packages(factcheck.__path__, "factcheck."):
+        module = importlib.import_module(info.name)
+        named += [(info.name.removeprefix("factcheck."), p) for p in project_paths(module)]
     assert len(named) >= 8
     # chapters/ holds the pages' own sources; figures/ is where chapters write their PNGs.
     not_inputs = {ROOT / "chapters", ROOT / "figures"}
@@ -88,7 +88,10 @@ def hook(event, args):
     if event == "open" and isinstance(args[0], str):
         opened.add(args[0])
 sys.addaudithook(hook)
-from factcheck import agreements, claims, design, loaders, programs, ratios, render
+from factcheck.data import agreements, loaders, programs, policies
+from factcheck.stats import design, ratios
+from factcheck.ledger import claims
+from factcheck.book import render
 claims.ledger_json()
 render.site_url()
 render.verdict_card_markdown("004")
@@ -97,7 +100,7 @@ render.bottom_line_table()
 for call in (
     loaders.published_figures, loaders.agency_display_names, loaders.own_record_agencies,
     loaders.county_ori_prefixes, loaders.agreement_county_fips, loaders.crime_events,
-    agreements.short_names, design.policy_changes, programs.offense_categories,
+    agreements.short_names, policies.policy_changes, programs.offense_categories,
     ratios.study_ratios,
     lambda: pd.read_csv(loaders.CROSSWALK),
 ):

@@ -7,7 +7,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from factcheck import charts, counts, ratios  # noqa: E402
+from factcheck.book import charts
+from factcheck.stats import rates, ratios
 
 
 def test_roster_counts_plots_each_capture():
@@ -37,7 +38,7 @@ def test_ratio_sensitivity_draws_both_directions():
 
 
 def test_change_intervals_one_series_per_department():
-    tab = counts.change_table(
+    tab = rates.change_table(
         pd.Series({"murder": 50, "violent": 500}), pd.Series({"murder": 80, "violent": 520})
     )
     fig = charts.change_intervals(

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from factcheck import claims, loaders, registry, rules
+from factcheck.data import loaders, registry
+from factcheck.ledger import claims, rules
 
 from .conftest import CHAPTERS, ROOT
 
-CALL = re.compile(r"claims\.(verdict|show_claim|check)\(\s*\"(a\d{3}-\d{2})\"")
+CALL = re.compile(r"verdicts\.(verdict|show_claim|check)\(\s*\"(a\d{3}-\d{2})\"")
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,8 @@ def raw():
 
 
 def chapter_calls() -> dict[str, set[tuple[str, str]]]:
-    """{chapter: {(function, claim id)}} for every claims.verdict/show_claim call in chapters;
-    claims.check shows a claim and gives its verdict, so it counts as both."""
+    """{chapter: {(function, claim id)}} for every verdicts.verdict/show_claim call in chapters;
+    verdicts.check shows a claim and gives its verdict, so it counts as both."""
     out = {}
     for path in CHAPTERS.glob("*.md"):
         calls = set()
@@ -138,9 +139,9 @@ def test_every_article_chapter_lists_its_claims(book):
     for aid, art in book.articles.items():
         text = (CHAPTERS / f"{art['chapter']}.md").read_text()
         opening = all(
-            f"claims.{call}(ARTICLE)" in text for call in ("show_opening", "show_page_claims")
+            f"verdicts.{call}(ARTICLE)" in text for call in ("show_opening", "show_page_claims")
         )
-        assert "claims.show_article_claims(ARTICLE)" in text or opening
+        assert "verdicts.show_article_claims(ARTICLE)" in text or opening
         assert f'ARTICLE = "{aid}"' in text
 
 

@@ -3,7 +3,10 @@
 import pandas as pd
 import pytest
 
-from factcheck import compare, report
+from factcheck.base import fmt
+from factcheck.book import wording
+from factcheck.data import loaders, policies
+from factcheck.stats import comparison
 
 CATS = ["murder", "robbery"]
 
@@ -39,22 +42,22 @@ def annual():
 def test_comparison_set_follows_the_rule():
     table = annual()
     monthly = pd.DataFrame({"agency": table["agency"], "state_abbr": table["agency"].str[-2:]})
-    chosen = compare.comparison_agencies(table, [2018, 2019], CATS, exclude=["A, NC"])
+    chosen = comparison.comparison_agencies(table, [2018, 2019], CATS, exclude=["A, NC"])
     assert chosen == ["D, VA", "E, NC"]
     # The rule, checked directly: twelve months and every value in both years, not excluded.
     for agency in chosen:
         rows = table[table["agency"] == agency]
         assert (rows["months"] == 12).all() and rows[CATS].notna().all().all()
-    nc = compare.comparison_agencies(
-        table, [2018, 2019], CATS, ["A, NC"], compare.in_state(monthly, "NC")
+    nc = comparison.comparison_agencies(
+        table, [2018, 2019], CATS, ["A, NC"], comparison.in_state(monthly, "NC")
     )
     assert nc == ["E, NC"]
-    assert compare.complete_in_years(table, [2018, 2019]) == ["A, NC", "B, NC", "D, VA", "E, NC"]
+    assert comparison.complete_in_years(table, [2018, 2019]) == ["A, NC", "B, NC", "D, VA", "E, NC"]
 
 
 def test_base_rates_and_rank():
     table = annual()
-    base = compare.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
+    base = wording.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
     assert base["share_rose"] == 50  # D rose, E fell
     assert base["share_all"] == 50 and base["n_all"] == 1
     # A: 110 -> 110 (0%); D +20%, E -5.5%: A's change is larger than one of two.
@@ -63,18 +66,18 @@ def test_base_rates_and_rank():
 
 def test_agency_changes_and_format():
     table = annual()
-    tab = compare.agency_changes(table, "A, NC", ["murder", "robbery"], 2018, 2019)
+    tab = wording.agency_changes(table, "A, NC", ["murder", "robbery"], 2018, 2019)
     assert tab.loc["murder", "pct"] == pytest.approx(100)
     assessed = pd.DataFrame(
         {"beyond": [True, False], "empirical_percentile": [99.6, 40.0]}, index=["murder", "robbery"]
     )
-    shown = compare.format_assessment(
+    shown = wording.format_assessment(
         tab, assessed, "A", {"murder": "murder", "robbery": "robbery"}
     )
     assert shown["change"].tolist() == ["+100.0%", "-10.0%"]
     assert shown["beyond ordinary variation?"].tolist() == ["yes", "no"]
     assert shown["percentile among nearest agencies"].tolist() == ["100", "40"]
-    assert compare.interval_text(tab.loc["murder"]) == "-10.6% to +378.5%"
+    assert wording.interval_text(tab.loc["murder"]) == "-10.6% to +378.5%"
 
 
 def test_county_program_groups_rule():
@@ -87,12 +90,12 @@ def test_county_program_groups_rule():
         }
     )
     flags = pd.DataFrame({"FIPS": [37025.0, 37001.0], "year": [2019, 2012]})
-    groups = compare.county_program_groups(agreements, flags, "2017-08-01", 2019)
+    groups = wording.county_program_groups(agreements, flags, "2017-08-01", 2019)
     assert groups == {"37025": "kept", "37119": "ended"}
-    ever = compare.ever_participated(flags, agreements, {"No fips SO": "37063"})
+    ever = wording.ever_participated(flags, agreements, {"No fips SO": "37063"})
     assert ever == {"37025", "37119", "37001", "37063"}
     with pytest.raises(ValueError, match="No fips SO"):
-        compare.ever_participated(flags, agreements, {})
+        wording.ever_participated(flags, agreements, {})
 
 
 def test_county_rates_groups_ranks_and_table():
@@ -105,16 +108,16 @@ def test_county_rates_groups_ranks_and_table():
             "q": [1, 2, 1, 1, 1],
         }
     )
-    table = compare.county_rates(raw, "r", "q", {"37025": "kept", "37119": "ended"}, {"37001"})
+    table = wording.county_rates(raw, "r", "q", {"37025": "kept", "37119": "ended"}, {"37001"})
     assert table.set_index("fips")["group"].to_dict() == {
         "37025": "kept",
         "37119": "ended",
         "37001": "other past participant",
         "37003": "never",
     }
-    assert compare.percentile_range(table, "37119") == "100th"
-    assert compare.percentile_range(table, "37025") == "25th"
-    shown = compare.county_rate_table([table], {"37119": "ended"}, {"37119": "Mecklenburg"})
+    assert wording.percentile_range(table, "37119") == "100th"
+    assert wording.percentile_range(table, "37025") == "25th"
+    shown = wording.county_rate_table([table], {"37119": "ended"}, {"37119": "Mecklenburg"})
     assert shown.to_dict("records") == [
         {"county": "Mecklenburg", "287(g)": "ended", "2015": "400 (2)"}
     ]
@@ -129,9 +132,9 @@ def test_estimate_series_and_pct_change():
             "population": [100_000, 100_000, 1_000_000],
         }
     )
-    series = compare.estimate_series(est, ["NC"], [2018, 2019])
+    series = wording.estimate_series(est, ["NC"], [2018, 2019])
     assert series.loc[("NC", 2019), "rate"] == 110
-    assert compare.pct_change(series.loc["NC", "violent"], 2018, 2019) == pytest.approx(10)
+    assert wording.pct_change(series.loc["NC", "violent"], 2018, 2019) == pytest.approx(10)
 
 
 @pytest.mark.parametrize(
@@ -152,13 +155,13 @@ def test_estimate_series_and_pct_change():
     ],
 )
 def test_ordinal(n, text):
-    assert report.ordinal(n) == text
+    assert fmt.ordinal(n) == text
 
 
 def test_prose_texts():
     table = annual()
-    base = compare.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
-    texts = compare.base_rate_texts(base, {"A, NC": "a"}, ["E, NC"])
+    base = wording.base_rates(table, CATS, "violent", 2018, 2019, ["A, NC"], ["D, VA", "E, NC"])
+    texts = wording.base_rate_texts(base, {"A, NC": "a"}, ["E, NC"])
     assert texts == {
         "n-agencies": "2",
         "share-rose": "50%",
@@ -178,7 +181,7 @@ def test_prose_texts():
             "all_rose": [0.1, 0.2],
         }
     )
-    texts = compare.frequency_texts(freq, freq, "x")
+    texts = wording.frequency_texts(freq, freq, "x")
     assert texts["freq-min"] == "40%" and texts["all4-max"] == "20%"
     assert texts["x-years"] == "2" and texts["x-first"] == "2018"
     est = pd.DataFrame(
@@ -190,8 +193,8 @@ def test_prose_texts():
             "population": [100_000, 100_000],
         }
     )
-    texts = compare.estimate_texts(
-        compare.estimate_series(est, ["NC"], [2018, 2019]), "NC", 2018, 2019
+    texts = wording.estimate_texts(
+        wording.estimate_series(est, ["NC"], [2018, 2019]), "NC", 2018, 2019
     )
     assert texts == {
         "rate-2018": "100.0",
@@ -204,7 +207,7 @@ def test_prose_texts():
 def test_edition_table_shows_revisions():
     old = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [100]})
     new = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [110]})
-    table = compare.edition_table({"2019": old, "2020": new}, "NC", [2019], ["violent"])
+    table = wording.edition_table({"2019": old, "2020": new}, "NC", [2019], ["violent"])
     assert table["violent"].tolist() == ["100", "110"]
     assert table["edition"].tolist() == ["2019", "2020"]
 
@@ -212,7 +215,7 @@ def test_edition_table_shows_revisions():
 def test_state_without_its_parts():
     state = pd.Series({2018: 1000, 2019: 1100})
     parts = {"city": pd.Series({2018: 200, 2019: 300})}
-    table = compare.state_without(state, parts, 2018, 2019)
+    table = wording.state_without(state, parts, 2018, 2019)
     assert table.loc["rest of state", 2019] == 800
     assert table.loc["rest of state", "pct"] == pytest.approx(0)
     assert table.loc["city", "pct"] == pytest.approx(50)
@@ -220,7 +223,7 @@ def test_state_without_its_parts():
 
 
 def test_source_comparison():
-    table = compare.source_comparison({"own": (57, 107), "index": (57, 102)}, 2018, 2019)
+    table = wording.source_comparison({"own": (57, 107), "index": (57, 102)}, 2018, 2019)
     assert table.to_dict("records")[0] == {
         "source": "own",
         "2018": "57",
@@ -262,7 +265,7 @@ def design_rows():
 
 def test_design_texts_and_table():
     size, nc = design_rows()
-    texts = compare.design_texts(size, nc, {"Charlotte, NC": "cmpd", "Raleigh, NC": "raleigh"})
+    texts = wording.design_texts(size, nc, {"Charlotte, NC": "cmpd", "Raleigh, NC": "raleigh"})
     assert texts["cmpd-violent-pct"] == "+11.3%" and texts["cmpd-violent-rank"] == "8 of 32"
     assert texts["nc-j"] == "4" and texts["nc-min-p"] == "0.20"
     assert texts["pre-min-p"] == "0.07" and texts["alpha"] == "5%" and texts["factor"] == "2"
@@ -274,7 +277,7 @@ def test_design_texts_and_table():
     assert texts["cmpd-violent-p-rise"] == "0.12" and texts["cmpd-violent-min-p"] == "0.031"
     assert texts["holm-first"] == "0.025"  # 0.05 over two tests
     assert texts["cmpd-violent-p-raw"] == "0.06"
-    table = compare.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
+    table = wording.format_design(size, {"violent": "violent (total)"}, {"Charlotte, NC": "CMPD"})
     assert table["department"].tolist() == ["CMPD", "Raleigh, NC"]
     assert table.loc[0, "to Dec 2021"] == "+6.3% (p 0.25)"
     assert table.loc[0, "rank (most extreme first)"] == "8 of 32"
@@ -295,7 +298,7 @@ def test_break_and_family_texts():
             "januaries": {2019: 8.3, 2020: -10.5},
         }
     }
-    texts = compare.break_texts(brk, {"Charlotte, NC": "cmpd"})
+    texts = wording.break_texts(brk, {"Charlotte, NC": "cmpd"})
     assert texts["cmpd-break"] == "+23.0%" and texts["cmpd-rank"] == "5 of 32"
     assert texts["cmpd-p"] == "0.16" and texts["cmpd-januaries"] == "2"
     family = {
@@ -305,7 +308,7 @@ def test_break_and_family_texts():
         "holm_beyond": 0,
         "p_holm": pd.Series([0.078, 1.0]),
     }
-    assert compare.ordinary_family_texts(family) == {
+    assert wording.ordinary_family_texts(family) == {
         "tests": "10",
         "beyond": "1",
         "expected": "0.5",
@@ -323,7 +326,7 @@ def test_rtm_texts():
         "share_explained": 0.147,
         "after_vs_long_mean": 59.4,
     }
-    texts = compare.rtm_texts(rtm)
+    texts = wording.rtm_texts(rtm)
     assert texts == {
         "deviation": "-22.9%",
         "slope": "-0.42",
@@ -335,13 +338,13 @@ def test_rtm_texts():
 
 
 def test_and_join():
-    assert compare.and_join([]) == ""
-    assert compare.and_join(["a"]) == "a"
-    assert compare.and_join(["a", "b", "c"]) == "a, b and c"
+    assert fmt.and_join([]) == ""
+    assert fmt.and_join(["a"]) == "a"
+    assert fmt.and_join(["a", "b", "c"]) == "a, b and c"
 
 
 def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
-    from factcheck import variation
+    from factcheck.stats import variation
 
     def fake_assess(monthly, agency, offenses, factor, k, level):
         # murder's neighbour verdict flips with more neighbours; the model never changes;
@@ -356,7 +359,7 @@ def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
         )
 
     monkeypatch.setattr(variation, "assess", fake_assess)
-    texts = compare.assessment_sensitivity(
+    texts = wording.assessment_sensitivity(
         None,
         ["A"],
         ["murder", "violent"],
@@ -374,7 +377,7 @@ def test_assessment_sensitivity_reports_changed_verdicts(monkeypatch):
 
 
 def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch):
-    from factcheck import variation
+    from factcheck.stats import variation
 
     z_murder = {2: 3.2, 3: 2.7, 4: 2.6}  # the planted murder test moves with the window
     alpha_murder = {2: 0.0, 3: 0.0095, 4: 0.0088}
@@ -393,7 +396,7 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
         )
 
     monkeypatch.setattr(variation, "assess", fake_assess)
-    assessed, texts = compare.ordinary_variation(
+    assessed, texts = wording.ordinary_variation(
         None,
         ["A", "B"],
         ["murder", "violent"],
@@ -413,7 +416,7 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
     assert texts["ov-holm-mc"] == "0.0004"  # 4 tests times the p-value's Monte Carlo error
     assert texts["ov-alpha-low"] == "0.0000" and texts["ov-alpha-low-factor"] == "2"
     assert texts["ov-alpha-high"] == "0.0095" and texts["ov-alpha-high-factor"] == "3"
-    spread = compare.chance_range(
+    spread = wording.chance_range(
         assessed, {2: {a: fake_assess(None, a, None, 2, 30, 0.95) for a in "AB"}}, "A", "murder"
     )
     assert spread["one-sided for a rise"] == pytest.approx(spread["a family per department"])
@@ -421,7 +424,7 @@ def test_ordinary_variation_bundles_verdicts_sensitivity_and_family(monkeypatch)
 
 
 def test_ordinary_variation_assesses_the_base_setting_once(monkeypatch):
-    from factcheck import variation
+    from factcheck.stats import variation
 
     calls = []
 
@@ -440,7 +443,7 @@ def test_ordinary_variation_assesses_the_base_setting_once(monkeypatch):
         )
 
     monkeypatch.setattr(variation, "assess", fake_assess)
-    compare.ordinary_variation(
+    wording.ordinary_variation(
         None, ["A", "B"], ["violent"], {"violent": "violent"}, (3, 30), [(2, 30), (3, 50)]
     )
     assert len(calls) == 2 * 3 and calls.count(("A", 3, 30)) == 1
@@ -448,11 +451,11 @@ def test_ordinary_variation_assesses_the_base_setting_once(monkeypatch):
 
 def test_local_window_texts_checks_the_window():
     ok = {"A": pd.DataFrame({"before": [100.0], "local_low": [40.0], "local_high": [250.0]})}
-    texts = compare.local_window_texts(ok, 3)
+    texts = wording.local_window_texts(ok, 3)
     assert texts == {"min-pairs": "30", "sens-near-k": "50"}
     bad = {"A": pd.DataFrame({"before": [100.0], "local_low": [20.0], "local_high": [250.0]})}
     try:
-        compare.local_window_texts(bad, 3)
+        wording.local_window_texts(bad, 3)
     except AssertionError:
         pass
     else:
@@ -462,22 +465,21 @@ def test_local_window_texts_checks_the_window():
 def test_membership_names_the_reason_and_checks_it_against_the_set():
     sets = {"all": ["C", "D"], "big": ["C"]}
     reasons = [("judged", ["A"]), ("policy changed", ["B"]), ("too small", {"big": ["D"]})]
-    table = compare.membership(["A", "B", "C", "D"], sets, reasons)
+    table = comparison.membership(["A", "B", "C", "D"], sets, reasons)
     assert table.loc["A"].tolist() == ["judged", "judged"]
     assert table.loc["B", "big"] == "policy changed" and table.loc["C"].tolist() == ["in", "in"]
     assert table.loc["D"].tolist() == ["in", "too small"]
     with pytest.raises(ValueError, match="no stated reason"):
-        compare.membership(["C"], {"all": []}, reasons)
+        comparison.membership(["C"], {"all": []}, reasons)
     with pytest.raises(ValueError, match="although"):
-        compare.membership(["A"], {"all": ["A"]}, reasons)
+        comparison.membership(["A"], {"all": ["A"]}, reasons)
 
 
 def test_outside_window_and_policy_texts():
     sizes = pd.Series({"U": 100.0, "A": 49.0, "B": 50.0, "C": 200.0, "D": 201.0})
-    assert compare.outside_window(sizes, "U", 2, ["A", "B", "C", "D", "E"]) == ["A", "D", "E"]
-    from factcheck import design
+    assert comparison.outside_window(sizes, "U", 2, ["A", "B", "C", "D", "E"]) == ["A", "D", "E"]
 
-    texts = compare.policy_texts(design.policy_changes())
+    texts = wording.policy_texts(policies.policy_changes())
     assert texts["Durham, NC"] == "Durham County: stopped honouring ICE detainers, December 2018"
     assert texts["Greensboro, NC"] == "Guilford County: none"
 
@@ -495,7 +497,7 @@ def test_state_table_names_every_agency_and_why():
     monthly = annual.assign(state_abbr="NC")
     sizes = pd.Series({"T, NC": 100.0, "C, NC": 50.0, "G, NC": 60.0, "F, NC": 70.0})
     sets = {"all offenses": ["G, NC"], "size": ["F, NC"]}
-    (changes, table), pct, texts = compare.state_table(
+    (changes, table), pct, texts = wording.state_table(
         annual, monthly, sizes, "NC", sets, {"size": ("T, NC", 1.5)}, ["all offenses"],
         ["T, NC"], ["C, NC"], {"G, NC": "none"},
     )  # fmt: skip
@@ -508,7 +510,7 @@ def test_state_table_names_every_agency_and_why():
     assert pct["G, NC"] == pytest.approx(50) and texts["n"] == "4" and texts["no-series"] == "F"
     assert texts["changed-pct"] == "+4.0%" and texts["missing"] == "rape"
     with pytest.raises(ValueError):  # a set that its stated reasons do not explain
-        compare.state_table(
+        wording.state_table(
             annual, monthly, sizes, "NC", {"size": []}, {"size": ("T, NC", 1.5)}, [],
             ["T, NC"], ["C, NC"], {},
         )  # fmt: skip
@@ -516,7 +518,7 @@ def test_state_table_names_every_agency_and_why():
 
 def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
     """The real index: every North Carolina agency is named, each with a reason when out."""
-    from factcheck import design, loaders
+    from factcheck.stats import design
 
     monthly = loaders.rtci_monthly()
     annual = loaders.rtci_annual(complete_only=False, monthly=monthly)
@@ -525,7 +527,7 @@ def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
         "Charlotte, NC": ["Greensboro, NC"],
         "Raleigh, NC": ["Fayetteville, NC", "Greensboro, NC"],
     }
-    (_, table), pct, texts = compare.nc_comparison(
+    (_, table), pct, texts = wording.nc_comparison(
         annual, monthly, ["Greensboro, NC"], local, 3, treated, changed
     )
     assert texts["n"] == "6" and len(table) == 6 and (pct > 0).all()
@@ -534,7 +536,7 @@ def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
     assert row.loc["Fayetteville", "base rates"] == "no rape series"
     assert row.loc["Fayetteville", "design, NC"] == "in"
     assert set(
-        design.comparison_set(design.clean_monthly(monthly), "nc", "Charlotte, NC")["agency"]
+        design.comparison_set(loaders.clean_monthly(monthly), "nc", "Charlotte, NC")["agency"]
     ) == {
         "Fayetteville, NC",
         "Greensboro, NC",
@@ -554,7 +556,7 @@ def test_counting_bases_ratio_leaves_out_an_incomplete_conversion():
     nibrs = pd.DataFrame({"violent": [99, 160, 300]}, index=[2019, 2020, 2021])
     own = pd.DataFrame({"murder": [30, 22, 21], "violent": [1, 1, 1]}, index=[2019, 2020, 2021])
     labels = dict(zip(cols, cols, strict=True))
-    _, _, texts = compare.counting_bases(cmpd, cmpd, summary, nibrs, own, labels)
+    _, _, texts = wording.counting_bases(cmpd, cmpd, summary, nibrs, own, labels)
     assert (
         texts["nibrs-ratio-range"] == "0.75 to 0.80"
         and texts["nibrs-ratio-years"] == "2020 to 2021"

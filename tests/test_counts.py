@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from factcheck import counts
+from factcheck.data import counts
+from factcheck.stats import rates
 
 CATS = ["murder", "robbery"]
 
@@ -65,7 +66,7 @@ def test_county_total_refuses_incomplete_years():
 def test_change_table():
     before = pd.Series({"murder": 57, "violent": 4439})
     after = pd.Series({"murder": 102, "violent": 4921})
-    table = counts.change_table(before, after)
+    table = rates.change_table(before, after)
     assert table.loc["murder", "pct"] == pytest.approx(78.95, abs=0.01)
     assert table.loc["murder", "significant"]
     assert table.loc["murder", "low"] > 0
@@ -82,11 +83,11 @@ def test_rises_and_rise_frequency():
             "violent": [11, 14, 13, 10, 10, 16, 6, 5],
         }
     )
-    table = counts.rises(annual, "agency", CATS, "violent", 2018, 2019)
+    table = rates.rises(annual, "agency", CATS, "violent", 2018, 2019)
     assert table["violent_rose"].to_dict() == {"a": True, "b": False, "c": False}
     assert table["all_rose"].to_dict() == {"a": True, "b": False, "c": False}
     assert table.loc["a", "pct"] == pytest.approx(100 * 3 / 11)
-    freq = counts.rise_frequency(annual, "agency", CATS, "violent").set_index("to")
+    freq = rates.rise_frequency(annual, "agency", CATS, "violent").set_index("to")
     assert freq.loc[2019, "units"] == 3 and freq.loc[2019, "total_rose"] == pytest.approx(1 / 3)
     assert freq.loc[2020, "units"] == 2  # c has no 2020
     assert freq.loc[2020, "total_rose"] == pytest.approx(0.5)
@@ -96,7 +97,7 @@ def test_rises_and_rise_frequency():
 def test_change_table_with_dispersion():
     before = pd.Series({"murder": 57, "aggravated_assault": 2366})
     after = pd.Series({"murder": 102, "aggravated_assault": 2579})
-    table = counts.change_table(
+    table = rates.change_table(
         before, after, dispersion=pd.Series({"murder": 1.8, "aggravated_assault": 3.8})
     )
     assert table.loc["aggravated_assault", "significant"]  # beyond Poisson chance

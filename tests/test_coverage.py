@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from factcheck import coverage
+from factcheck.book import wording
+from factcheck.data import coverage
 
 FIXES = {"Univ Of Nc: Charlotte": "UNC Charlotte (campus police)"}
 
@@ -108,7 +109,7 @@ def test_gap_notes_name_months_and_missing_files():
 
 def test_agency_year_table_rate_only_with_population():
     annual = pd.DataFrame({"violent": [100, 120], "population": [50_000, None]}, index=[2017, 2018])
-    table = coverage.agency_year_table(annual, {"violent": "violent (total)"})
+    table = wording.agency_year_table(annual, {"violent": "violent (total)"})
     assert table["violent per 100,000"].tolist() == ["200", ""]
     assert table["violent (total)"].tolist() == ["100", "120"]
 
@@ -240,7 +241,7 @@ def test_unknown_and_matched_texts():
 
 def test_county_coverage_on_the_complete_files():
     """The section's texts on the mirror: the gaps named are those of the public files."""
-    from factcheck import loaders
+    from factcheck.data import loaders
 
     prefixes = loaders.county_ori_prefixes()
     agencies = loaders.county_agencies(
@@ -268,11 +269,11 @@ def test_county_coverage_on_the_complete_files():
 
 
 def test_record_low_check_on_the_harford_series():
-    from factcheck import loaders
+    from factcheck.data import loaders
 
     pop = loaders.county_population().set_index(["fips", "year"])["population"]
     keys = {"so": "kaplan_full_harford_so", "pw": "kaplan_full_prince_william_pd"}
-    low = coverage.record_low_check(keys, pop, "24025", "MD")
+    low = wording.record_low_check(keys, pop, "24025", "MD")
     assert low.texts["so-2019-rank"] == "the lowest" and low.texts["so-years"] == "6"
     assert low.texts["so-towns"] == "Aberdeen, Bel Air and Havre de Grace"
     assert low.values["so-gap-after"] == 1  # 2021 is blank in the source
@@ -281,9 +282,8 @@ def test_record_low_check_on_the_harford_series():
 
 
 def test_program_scale_sets_the_jail_arrests_beside_the_offices_violent_offenses():
-    from factcheck import coverage
 
-    scale = coverage.program_scale(
+    scale = wording.program_scale(
         "kaplan_full_harford_so",
         "Harford County SO, MD",
         "MD",

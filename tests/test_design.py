@@ -9,7 +9,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from factcheck import design  # noqa: E402
+from factcheck.book import charts
+from factcheck.data import loaders, policies  # noqa: E402
+from factcheck.stats import design
 
 MONTHS = pd.date_range("2018-01-01", "2021-12-01", freq="MS")
 
@@ -52,7 +54,7 @@ def synthetic(effect=1.0, pretrend=0.0, seed=0, n=40):
         out[column] = out[column].astype(float)
     out["violent"] = out[design.VIOLENT].sum(axis=1)
     out.loc[(out["agency"] == "City0, XX") & (out["date"] == "2019-05-01"), "violent"] = np.nan
-    return design.clean_monthly(out)
+    return loaders.clean_monthly(out)
 
 
 def test_fe_poisson_matches_a_glm_with_dummies():
@@ -139,9 +141,9 @@ def test_no_agency_is_in_its_own_comparison_set_synthetic():
 
 @pytest.fixture(scope="module")
 def real_monthly():
-    from factcheck import loaders
+    from factcheck.data import loaders
 
-    return design.clean_monthly(loaders.rtci_monthly())
+    return loaders.clean_monthly(loaders.rtci_monthly())
 
 
 def test_no_agency_of_the_index_is_in_its_own_comparison_set(real_monthly):
@@ -162,7 +164,7 @@ def test_no_agency_of_the_index_is_in_its_own_comparison_set(real_monthly):
 
 
 def test_policy_table_is_sourced_and_names_the_known_changes():
-    table = design.policy_changes()
+    table = policies.policy_changes()
     assert table["url"].str.startswith("http").all() and table["source"].str.len().gt(0).all()
     assert (table["change"] == "none").eq(table["date"].isna()).all()
     changed = design.changed_agencies(design.START, design.MAIN_END)
@@ -172,15 +174,15 @@ def test_policy_table_is_sourced_and_names_the_known_changes():
 
 
 def test_policy_table_rejects_a_row_without_source_or_date(tmp_path):
-    good = design.policy_changes.__defaults__[0].read_text()
+    good = policies.policy_changes.__defaults__[0].read_text()
     header, first, *_ = good.splitlines()
     bad = tmp_path / "bad.csv"
     bad.write_text(header + "\n" + first.replace("2018-12-05", "") + "\n")
     with pytest.raises(ValueError, match="Mecklenburg"):
-        design.policy_changes(bad)
+        policies.policy_changes(bad)
     bad.write_text(header + "\n" + first.replace("https://", "see ") + "\n")
     with pytest.raises(ValueError, match="source and url"):
-        design.policy_changes(bad)
+        policies.policy_changes(bad)
 
 
 @pytest.mark.parametrize("rule", ["size", "nc"])
@@ -247,7 +249,7 @@ def test_relative_quarter():
 def test_event_figure_returns_a_figure():
     monthly = synthetic(effect=1.3, seed=5)
     tables = [design.event_table(monthly, unit) for unit in design.TREATED]
-    fig = design.event_figure(tables, ["Charlotte-Mecklenburg", "Raleigh"])
+    fig = charts.event_figure(tables, ["Charlotte-Mecklenburg", "Raleigh"])
     assert isinstance(fig, matplotlib.figure.Figure)
     assert len(fig.axes) == 1 and fig.axes[0].get_ylabel()
     plt.close(fig)

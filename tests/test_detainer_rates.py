@@ -2,7 +2,7 @@
 
 import pytest
 
-from factcheck import detainer_rates
+from factcheck.stats import detainer_rates
 
 
 def test_share_and_weekly_pace():

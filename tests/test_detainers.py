@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from factcheck import detainers
+from factcheck.data import detainers
 
 
 def _foia():
@@ -76,7 +76,7 @@ def test_release_bound_rejects_bad_input(released, rise):
 def test_share_fallen_by_hand():
     import pytest
 
-    from factcheck import detainers
+    from factcheck.data import detainers
 
     assert detainers.share_fallen(540, 42) == pytest.approx(1 - 42 / 540)
     assert detainers.share_fallen(100, 25) == pytest.approx(0.75)

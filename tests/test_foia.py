@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from factcheck import foia
+from factcheck.data import foia
 
 
 def _tally():

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from factcheck import loaders, registry
-from factcheck.registry import SchemaMismatchError
+from factcheck.data import loaders, registry
+from factcheck.data.registry import SchemaMismatchError
 
 
 def test_federal_fiscal_year():

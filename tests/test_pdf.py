@@ -10,7 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from factcheck import claims
+from factcheck.ledger import claims
 
 pytestmark = pytest.mark.build
 

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from factcheck import programs
+from factcheck.book import wording
+from factcheck.data import programs
 
 
 def flags_frame(rows):
@@ -146,7 +147,8 @@ def test_spans_text():
 
 
 def test_committed_offense_categories_resolve(tmp_path):
-    from factcheck import claims, loaders
+    from factcheck.data import loaders
+    from factcheck.ledger import claims
 
     table = programs.offense_categories()
     book = claims.ledger()
@@ -171,7 +173,7 @@ def test_span_in_quote():
 def test_figures_restated_on_small_inputs():
     jail = "Prince William-Manassas Regional Adult Detention Center"
     pop = pd.Series({("51153", 2019): 400_000, ("51683", 2019): 90_000, ("51685", 2019): 10_000})
-    span, texts = programs.figures_restated(
+    span, texts = wording.figures_restated(
         {"per_year": 700, "people": 2500, "parts": 1954}, "over the past 3½ years", pop, jail
     )
     assert span == 3.5
@@ -186,7 +188,7 @@ def test_figures_restated_on_small_inputs():
         "pw-rate": "140",  # 700 per 500,000 residents
     }
     with pytest.raises(ValueError):
-        programs.figures_restated({"per_year": 1, "people": 1, "parts": 1}, "since 2017", pop, jail)
+        wording.figures_restated({"per_year": 1, "people": 1, "parts": 1}, "since 2017", pop, jail)
 
 
 def test_capture_texts_by_hand():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import prose
+from factcheck.ledger import prose
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(ROOT.joinpath("chapters").glob("*.md"))

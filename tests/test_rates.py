@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factcheck import rates
+from factcheck.stats import rates
 
 
 def test_per_100k_scalar_and_series():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from factcheck import rates, ratios
+from factcheck.stats import rates, ratios
 
 
 def test_rate_ratio():

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import registry
-from factcheck.registry import (
+from factcheck.data import registry
+from factcheck.data.registry import (
     Entry,
     HashMismatchError,
     MissingFileError,
@@ -315,7 +315,7 @@ def test_preflight_reports_every_bad_file_at_once_without_a_traceback(broken_mir
     env = {**__import__("os").environ, registry.MIRROR_ENV: str(broken_mirror)}
     state = tmp_path / "state.json"
     run = subprocess.run(
-        [sys.executable, "-m", "factcheck.registry", "--check", "--state", str(state)],
+        [sys.executable, "-m", "factcheck.data.registry", "--check", "--state", str(state)],
         capture_output=True,
         text=True,
         env=env,

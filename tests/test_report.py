@@ -3,16 +3,17 @@
 import pandas as pd
 import pytest
 
-from factcheck import report
+from factcheck.base import fmt
+from factcheck.book import report
 
 
 def test_formatters():
-    assert report.fmt_int(1234.4) == "1,234"
-    assert report.fmt_int(float("nan")) == "n/a"
-    assert report.fmt_num(3.14159, 2) == "3.14"
-    assert report.fmt_pct(12.345) == "12.3%"
-    assert report.fmt_pct(5, 0, signed=True) == "+5%"
-    assert report.fmt_millions(22_345_678) == "22.3 million"
+    assert fmt.fmt_int(1234.4) == "1,234"
+    assert fmt.fmt_int(float("nan")) == "n/a"
+    assert fmt.fmt_num(3.14159, 2) == "3.14"
+    assert fmt.fmt_pct(12.345) == "12.3%"
+    assert fmt.fmt_pct(5, 0, signed=True) == "+5%"
+    assert fmt.fmt_millions(22_345_678) == "22.3 million"
 
 
 def test_md_table_escapes_pipes_and_aligns_numbers():
@@ -54,7 +55,7 @@ def test_escape_html_outside_code_spans_only(text, escaped):
 def test_glue_words_are_markdown_and_numbers_text(monkeypatch):
     import myst_nb
 
-    from factcheck import report
+    from factcheck.book import report
 
     stored = {}
     monkeypatch.setattr(
@@ -84,7 +85,7 @@ def test_glue_helpers_return_nothing(monkeypatch):
     """A cell ending with a glue call must not show the glued string as a stray output."""
     import myst_nb
 
-    from factcheck import report
+    from factcheck.book import report
 
     monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: None)
     assert report.glue_text("t", "x") is None

@@ -1,11 +1,12 @@
-"""The rating rules (factcheck.rules) on small synthetic claims with planted faults."""
+"""The rating rules (factcheck.ledger.rules) on small synthetic claims with planted faults."""
 
 from __future__ import annotations
 
 import pytest
 
-from factcheck import loaders, rules
-from factcheck.registry import SchemaMismatchError
+from factcheck.data import loaders
+from factcheck.data.registry import SchemaMismatchError
+from factcheck.ledger import rules
 
 INDEX = rules.SourceIndex(
     registry={"r1": {"url": "https://example.org/r1.csv", "citation": "Agency, file one"}},
@@ -352,7 +353,7 @@ def test_published_figures_need_a_known_publisher_type(tmp_path):
 
 
 def test_validate_a_small_synthetic_ledger(tmp_path):
-    from factcheck import claims as ledger_module
+    from factcheck.ledger import claims as ledger_module
 
     (tmp_path / "a900_chapter.md").write_text("# Chapter\n")
     article = {

@@ -18,7 +18,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from factcheck import claims, registry, render, report, rules
+from factcheck.book import render, report
+from factcheck.data import registry
+from factcheck.ledger import claims, rules
 
 from .conftest import ROOT
 
@@ -338,7 +340,7 @@ def test_a_payload_claim_rendered_by_a_real_build_reaches_the_page_as_text(tmp_p
     from .test_build import build_html, cell, tiny_book
 
     code = (
-        "from factcheck import render, report\n"
+        "from factcheck.book import render, report\n"
         "from tests.test_safety import payload_claim, PAYLOADS\n"
         "for i, payload in enumerate(PAYLOADS):\n"
         "    claim = payload_claim(payload, id=f'a001-0{i + 1}')\n"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from factcheck import simulate
+from factcheck.stats import simulate
 
 
 def test_thinning_identity_holds_exactly():

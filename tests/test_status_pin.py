@@ -13,7 +13,8 @@ import re
 import pytest
 import yaml
 
-from factcheck import claims
+from factcheck.book import verdicts
+from factcheck.ledger import claims
 
 from .conftest import CHAPTERS, ROOT, load_script
 
@@ -39,20 +40,20 @@ def flipped_ledger(tmp_path):
 def test_a_ledger_only_status_flip_fails_naming_the_chapter_and_claim(tmp_path, monkeypatch):
     book = flipped_ledger(tmp_path)
     monkeypatch.setattr(claims, "ledger", lambda: book)
-    claims.check("a004-30")  # without a pin the flip goes through (the fault)
+    verdicts.check("a004-30")  # without a pin the flip goes through (the fault)
     with pytest.raises(claims.StatusPinError) as err:
-        claims.check("a004-30", status="contradicted")
+        verdicts.check("a004-30", status="contradicted")
     message = str(err.value)
     assert "chapters/a004_expansion_prince_william.md" in message and "a004-30" in message
     assert "'contradicted'" in message and "'accurate'" in message
     with pytest.raises(claims.StatusPinError, match="a004-30"):
-        claims.verdict("a004-30", status="contradicted")
+        verdicts.verdict("a004-30", status="contradicted")
 
 
 def test_a_pin_that_matches_passes_and_a_misspelt_one_fails():
-    claims.check("a004-30", status="contradicted")
+    verdicts.check("a004-30", status="contradicted")
     with pytest.raises(claims.StatusPinError, match="not a status"):
-        claims.verdict("a004-30", status="contradicted-ish")
+        verdicts.verdict("a004-30", status="contradicted-ish")
 
 
 PINNED = re.compile(r"(^|[,(\s])status\s*=\s*[\"'](\w+)[\"']")
@@ -66,7 +67,7 @@ def test_every_check_and_verdict_call_in_every_chapter_pins_the_ledger_status():
             seen += 1
             found = PINNED.search(args)
             if found is None:
-                unpinned.append(f"{path.name}: claims.{function}({claim_id})")
+                unpinned.append(f"{path.name}: verdicts.{function}({claim_id})")
             elif claim_id in statuses and found.group(2) != statuses[claim_id]:
                 wrong.append(f"{path.name}: {claim_id} pins {found.group(2)}")
     assert seen > 100
@@ -78,15 +79,15 @@ def test_every_check_and_verdict_call_in_every_chapter_pins_the_ledger_status():
 
 
 CHAPTER = """```{code-cell} ipython3
-claims.check("a004-30")
-claims.verdict("a004-05", rebuilt=f"{x['a']} (b)")  # a comment (with a paren
-claims.check(
+verdicts.check("a004-30")
+verdicts.verdict("a004-05", rebuilt=f"{x['a']} (b)")  # a comment (with a paren
+verdicts.check(
     "a004-06",
     rebuilt=value,
 )
-claims.check("a004-07", status="accurate")
+verdicts.check("a004-07", status="accurate")
 for cid in ids:
-    claims.check(cid)
+    verdicts.check(cid)
 ```
 """
 
@@ -95,11 +96,11 @@ def test_pin_script_adds_pins_once_and_reports_calls_it_cannot_pin():
     statuses = {"a004-30": "contradicted", "a004-05": "traced", "a004-06": "accurate"}
     text, pinned, problems = pin_statuses.pin(CHAPTER, statuses)
     assert pinned == ["a004-30", "a004-05", "a004-06"]
-    assert 'claims.check("a004-30", status="contradicted")' in text
-    assert 'claims.verdict("a004-05", rebuilt=f"{x[\'a\']} (b)", status="traced")  # a' in text
+    assert 'verdicts.check("a004-30", status="contradicted")' in text
+    assert 'verdicts.verdict("a004-05", rebuilt=f"{x[\'a\']} (b)", status="traced")  # a' in text
     assert '    rebuilt=value,\n    status="accurate",\n)' in text
-    assert 'claims.check("a004-07", status="accurate")\n' in text  # an existing pin is kept
-    assert len(problems) == 1 and "claims.check(cid" in problems[0]
+    assert 'verdicts.check("a004-07", status="accurate")\n' in text  # an existing pin is kept
+    assert len(problems) == 1 and "verdicts.check(cid" in problems[0]
     again, pinned_again, _ = pin_statuses.pin(text, statuses)
     assert again == text and pinned_again == []  # idempotent
 
@@ -111,11 +112,11 @@ def test_pin_script_check_mode_fails_on_an_unpinned_chapter(tmp_path, capsys):
         yaml.safe_dump({"claims": [{"id": "a004-30", "status": "contradicted"}]})
     )
     chapter = tmp_path / "chapters" / "a004_x.md"
-    chapter.write_text('claims.check("a004-30")\n')
+    chapter.write_text('verdicts.check("a004-30")\n')
     assert pin_statuses.main(["--check", "--root", str(tmp_path)]) == 1
-    assert chapter.read_text() == 'claims.check("a004-30")\n'  # --check never writes
+    assert chapter.read_text() == 'verdicts.check("a004-30")\n'  # --check never writes
     assert pin_statuses.main(["--root", str(tmp_path)]) == 0
-    assert chapter.read_text() == 'claims.check("a004-30", status="contradicted")\n'
+    assert chapter.read_text() == 'verdicts.check("a004-30", status="contradicted")\n'
     assert pin_statuses.main(["--check", "--root", str(tmp_path)]) == 0
     assert "0 call(s) without a status pin" in capsys.readouterr().out
 

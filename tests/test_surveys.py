@@ -2,7 +2,7 @@
 
 import pytest
 
-from factcheck import surveys
+from factcheck.data import surveys
 
 
 def fake(values):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from factcheck import trends
+from factcheck.stats import trends
 
 
 def test_rank_from_lowest_and_phrase():

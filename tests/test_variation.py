@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from factcheck import variation
+from factcheck.base import fmt
+from factcheck.stats import variation
 
 
 def nb_pairs(alpha, n=3000, seed=1, trend=1.0, low=20, high=5000):
@@ -298,14 +299,14 @@ def test_printed_adjusted_p_does_not_move_with_the_bootstrap_seed():
     """The real data: with the default number of draws, two seeds print the same adjusted
     p-value for the book's smallest one (Charlotte's murders), and its Monte Carlo error is
     far below the printed precision."""
-    from factcheck import loaders, report
+    from factcheck.data import loaders
 
     monthly = loaders.rtci_monthly()
     printed, errors = set(), []
     for seed in (0, 1):
         tables = [variation.assess(monthly, a, seed=seed) for a in variation.TREATED]
         line = variation.family_line(tables)
-        printed.add(report.fmt_num(float(line["p_holm"].min()), 2))
+        printed.add(fmt.fmt_num(float(line["p_holm"].min()), 2))
         errors.append(line["tests"] * tables[0].loc["murder", "p_mc_se"])
     assert len(printed) == 1, printed
     assert max(errors) < 0.001

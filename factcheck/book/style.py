@@ -11,8 +11,8 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import seaborn as sns
 
-from .palette import PALETTE, STATUS_COLOURS, STATUS_TEXT  # noqa: F401 (re-exported)
-from .registry import PROJECT_ROOT
+from factcheck.book.palette import PALETTE, STATUS_COLOURS, STATUS_TEXT  # noqa: F401 (re-exported)
+from factcheck.data.registry import PROJECT_ROOT
 
 FIGURES = PROJECT_ROOT / "figures"
 

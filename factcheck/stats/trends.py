@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from factcheck.stats.rates import per_100k
+
 _WORDS = {1: "the lowest", 2: "the second-lowest", 3: "the third-lowest"}
 
 
@@ -26,9 +28,8 @@ def violent_rate(estimates: pd.DataFrame, state_abbr: str) -> pd.Series:
     """A state's violent crime rate per 100,000 residents by year, from the FBI's estimates.
 
     ``estimates`` has columns state_abbr, year, violent and population
-    (:func:`factcheck.loaders.fbi_estimates`).
+    (:func:`factcheck.data.loaders.fbi_estimates`).
     """
-    from .rates import per_100k
 
     rows = estimates[estimates["state_abbr"] == state_abbr].set_index("year").sort_index()
     if rows.empty:

@@ -1,6 +1,6 @@
 """Tidy tables built from the registry's raw files.
 
-Each function reads raw files only through :func:`factcheck.registry.load` (hash- and
+Each function reads raw files only through :func:`factcheck.data.registry.load` (hash- and
 schema-checked) and returns a long, documented DataFrame. Nothing here fills gaps: a missing
 month or year stays missing, and completeness is reported in a column.
 """
@@ -11,7 +11,12 @@ import re
 
 import pandas as pd
 
-from .registry import PROJECT_ROOT, SchemaMismatchError, load
+from factcheck.data.counts import (
+    annual_from_monthly,
+    mask_implausible_zeros,
+    mask_unreported_months,
+)
+from factcheck.data.registry import PROJECT_ROOT, SchemaMismatchError, load
 
 PUBLISHED_FIGURES = PROJECT_ROOT / "data" / "published_figures.csv"
 PUBLISHED_COLUMNS = [
@@ -359,13 +364,12 @@ def kaplan_annual(keys=None, **rule) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The complete monthly files summed by year over the months actually reported.
 
     Months the source marks as not reported (blank rows, rows without a card, and zero or
-    near-empty months: :func:`factcheck.counts.mask_unreported_months`) are left out and not
+    near-empty months: :func:`factcheck.data.counts.mask_unreported_months`) are left out and not
     counted. Returns the annual table (agency, ori, year, the violent categories, violent,
     property, months reported) and the masked agency-months with their reason (agency, ori,
     date, reason, offenses, typical), so the gaps can be shown. ``rule`` overrides the
     thresholds of the near-empty test (``share``, ``chance``), for sensitivity checks.
     """
-    from .counts import annual_from_monthly, mask_unreported_months
 
     monthly = kaplan_full_monthly(keys)
     values = [*VIOLENT, "violent", "property"]
@@ -620,3 +624,10 @@ def county_names() -> pd.Series:
     """County name by 5-character FIPS code, without the word "County" ("Mecklenburg")."""
     census = county_population().drop_duplicates("fips").set_index("fips")["county"]
     return census.str.removesuffix(" County")
+
+
+def clean_monthly(monthly: pd.DataFrame) -> pd.DataFrame:
+    """``rtci_monthly`` without the nationwide aggregate rows, implausible zero months missing."""
+    data = monthly[monthly["state_abbr"] != RTCI_AGGREGATE]
+    masked, _ = mask_implausible_zeros(data, "agency", [*VIOLENT, "violent"], "violent")
+    return masked

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from . import report
+from factcheck.base import fmt
 
 YEARS = (2018, 2019)
 # The last day of fieldwork of the 2019 survey, and the date of the article 004 excerpt checked.
@@ -41,7 +41,7 @@ def pew_ice_texts(published: Callable[[str], float]) -> dict[str, str]:
         raise ValueError("the unfavourable share did not rise")
     if not agencies[YEARS[0]] < agencies[YEARS[1]]:
         raise ValueError("the earlier survey did not ask about fewer agencies")
-    texts = {str(y): report.fmt_pct(share[y], 0) for y in YEARS}
-    texts |= {f"agencies-{y}": report.fmt_int(agencies[y]) for y in YEARS}
-    texts["gap-months"] = report.fmt_int(months_between(LAST_FIELDWORK, EXCERPT_DATE))
+    texts = {str(y): fmt.fmt_pct(share[y], 0) for y in YEARS}
+    texts |= {f"agencies-{y}": fmt.fmt_int(agencies[y]) for y in YEARS}
+    texts["gap-months"] = fmt.fmt_int(months_between(LAST_FIELDWORK, EXCERPT_DATE))
     return texts

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from .rates import count_change, overdispersed_change
+from factcheck.base.fmt import fmt_int
 
 
 def mask_implausible_zeros(
@@ -144,111 +144,15 @@ def county_total(
     return pd.DataFrame(rows)
 
 
-def change_table(
-    before: pd.Series,
-    after: pd.Series,
-    level: float = 0.95,
-    dispersion: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Change from ``before`` to ``after`` for each index label, with an exact interval.
-
-    Columns: before, after, pct (percentage change), low and high (the interval for the
-    percentage change, from the exact conditional test on the ratio of two Poisson counts),
-    and significant (the interval excludes no change). With ``dispersion`` (a factor per
-    label, from :func:`factcheck.rates.dispersion`), also od_low, od_high and beyond_ordinary:
-    the quasi-Poisson interval, which asks whether the change exceeds ordinary year-to-year
-    variation.
-    """
-    rows = {}
-    for label in before.index:
-        b, a = int(before[label]), int(after[label])
-        change = count_change(b, a, level=level)
-        row = {
-            "before": b,
-            "after": a,
-            "pct": change.pct,
-            "low": (change.lower - 1) * 100,
-            "high": (change.upper - 1) * 100,
-            "significant": change.significant,
-        }
-        if dispersion is not None:
-            wide = overdispersed_change(b, a, float(dispersion[label]), level=level)
-            row |= {
-                "od_low": (wide.lower - 1) * 100,
-                "od_high": (wide.upper - 1) * 100,
-                "beyond_ordinary": wide.significant,
-            }
-        rows[label] = row
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def rises(
-    annual: pd.DataFrame, by: str, categories: Sequence[str], total: str, start: int, end: int
-) -> pd.DataFrame:
-    """For each unit with both years, whether ``total`` and each category rose from start to end.
-
-    Adds ``all_rose`` (every category rose) and ``pct`` (percentage change of ``total``).
-    A tie is not a rise.
-    """
-    wide = annual[annual["year"].isin([start, end])].pivot(
-        index=by, columns="year", values=[*categories, total]
-    )
-    wide = wide.dropna()
-    out = pd.DataFrame(index=wide.index)
-    for name in [*categories, total]:
-        out[f"{name}_rose"] = wide[(name, end)] > wide[(name, start)]
-    out["all_rose"] = out[[f"{c}_rose" for c in categories]].all(axis=1)
-    out["pct"] = (wide[(total, end)] / wide[(total, start)] - 1) * 100
-    return out
-
-
-def rise_frequency(
-    annual: pd.DataFrame, by: str, categories: Sequence[str], total: str
-) -> pd.DataFrame:
-    """For every pair of consecutive years, the share of units whose total rose and whose
-    categories all rose together. One row per later year, plus the number of units."""
-    years = sorted(annual["year"].unique())
-    rows = []
-    for start, end in zip(years[:-1], years[1:], strict=True):
-        if end != start + 1:
-            continue
-        table = rises(annual, by, categories, total, start, end)
-        rows.append(
-            {
-                "from": start,
-                "to": end,
-                "units": len(table),
-                "total_rose": table[f"{total}_rose"].mean(),
-                "all_rose": table["all_rose"].mean(),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def count_columns(first: str, labels, columns: dict) -> pd.DataFrame:
     """A display table: ``first`` column of ``labels``, then one formatted column per entry of
     ``columns`` (heading -> Series indexed like ``labels`` keys)."""
-    from .report import fmt_int
 
     keys = list(labels)
     out = pd.DataFrame({first: [labels[k] if isinstance(labels, dict) else k for k in keys]})
     for heading, series in columns.items():
         out[heading] = [fmt_int(series.loc[k]) for k in keys]
     return out
-
-
-def format_rise_frequency(freq: pd.DataFrame) -> pd.DataFrame:
-    """:func:`rise_frequency` as display strings: years, agencies and the two shares in percent."""
-    from .report import fmt_int, fmt_pct
-
-    return pd.DataFrame(
-        {
-            "years": freq["from"].astype(str) + " to " + freq["to"].astype(str),
-            "agencies": freq["units"].map(fmt_int),
-            "violent crime rose": (100 * freq["total_rose"]).map(lambda v: fmt_pct(v, 0)),
-            "all four categories rose": (100 * freq["all_rose"]).map(lambda v: fmt_pct(v, 0)),
-        }
-    )
 
 
 def lowest_in_year(

@@ -2,7 +2,7 @@
 
 Every status of ``data/claims.yml`` has a written rule (the methods chapter, "How claims are
 rated", shows the table below). :func:`rule_problems` checks one claim against its status's
-rule and names the claim and the broken rule; ``factcheck.claims.validate`` collects these
+rule and names the claim and the broken rule; ``factcheck.ledger.claims.validate`` collects these
 messages, so a ledger whose statuses break their rules cannot be loaded and the book does not
 build. :func:`claim_sources` resolves a claim's ``sources`` into labels and public URLs from
 ``data/registry.yml``, ``data/published_figures.csv`` and ``references.bib``.
@@ -22,7 +22,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from .registry import PROJECT_ROOT
+from factcheck.data.loaders import published_figures
+from factcheck.data.registry import PROJECT_ROOT, registry
 
 BIB_PATH = PROJECT_ROOT / "references.bib"
 
@@ -183,9 +184,7 @@ def read_bib(path: Path = BIB_PATH) -> dict[str, dict[str, str]]:
 @cache
 def project_sources() -> SourceIndex:
     """The project's registry, published figures and bibliography (read once per process);
-    ``articles`` is empty: :func:`factcheck.claims.validate` adds the ledger's own."""
-    from .loaders import published_figures
-    from .registry import registry
+    ``articles`` is empty: :func:`factcheck.ledger.claims.validate` adds the ledger's own."""
 
     reg = {
         k: {"url": e.url, "citation": e.citation, "origin": e.origin} for k, e in registry().items()
@@ -240,13 +239,12 @@ def resolve_source(source: Any, index: SourceIndex) -> dict[str, Any]:
     return {"kind": kind, "label": label, "url": url or None, "key": str(source)}
 
 
-def claim_sources(claim: Mapping[str, Any], index: SourceIndex | None = None) -> list[dict]:
-    """A claim's sources, each {kind, label, url, key}, in ledger order (SPEC interface)."""
-    if index is None:
-        from .claims import ledger
+def claim_sources(claim: Mapping[str, Any], index: SourceIndex) -> list[dict]:
+    """A claim's sources, each {kind, label, url, key}, in ledger order (SPEC interface).
 
-        base = project_sources()
-        index = SourceIndex(base.registry, base.published, base.bib, ledger().articles)
+    ``index``: the sources to resolve against (the project's own:
+    :func:`factcheck.ledger.claims.source_index`).
+    """
     return [resolve_source(s, index) for s in _sources(claim)]
 
 
@@ -329,14 +327,9 @@ def opening_label(verdict: str) -> str | None:
 
 
 def rule_problems(
-    claim: Mapping[str, Any], index: SourceIndex | None = None, tolerance: float = TOLERANCE
+    claim: Mapping[str, Any], index: SourceIndex, tolerance: float = TOLERANCE
 ) -> list[str]:
     """Every rule the claim's status breaks, each message naming the claim and the rule."""
-    if index is None:
-        from .claims import ledger
-
-        base = project_sources()
-        index = SourceIndex(base.registry, base.published, base.bib, ledger().articles)
     cid = claim.get("id", "?")
     status = claim.get("status")
     if status not in STATUSES:

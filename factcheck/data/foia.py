@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .registry import load
+from factcheck.data.registry import load
 
 # Registry keys of the landmark tallies.
 ARRESTS_FY2016_2019 = "uwchr_arrests_fy16_19"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
+
+from factcheck.data import loaders
+from factcheck.data.registry import PROJECT_ROOT
 
 
 def adjusted_ratio(
@@ -94,7 +96,7 @@ def sensitivity(reported: float, adjustments: Iterable[Adjustment] = ADJUSTMENTS
     return pd.DataFrame(rows)
 
 
-STUDIES = Path(__file__).resolve().parent.parent / "data" / "texas_status_studies.csv"
+STUDIES = PROJECT_ROOT / "data" / "texas_status_studies.csv"
 
 
 def study_ratios(path=STUDIES, published=None) -> pd.DataFrame:
@@ -103,10 +105,10 @@ def study_ratios(path=STUDIES, published=None) -> pd.DataFrame:
     Each ratio is a published figure, or one divided by another (``denominator_figure``), shown
     with the row's prefix ("over ") and number of decimals. Columns: source (the study),
     measure, value (number), shown (text). ``published`` looks up a figure id (default:
-    :func:`factcheck.loaders.published`).
+    :func:`factcheck.data.loaders.published`).
     """
     if published is None:
-        from .loaders import published
+        published = loaders.published
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     needed = {
         "study",

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from factcheck.base.fmt import fmt_int, fmt_num, fmt_pct
+
 
 def _check(name: str, p: float) -> None:
     if not 0 <= p <= 1:
@@ -79,7 +81,6 @@ def cases_display(cases: pd.DataFrame, n_released: int, level: float = 0.9) -> p
     The range is that of Binomial(n, product), so it is the same in every row: that sameness is
     the point of the table.
     """
-    from .report import fmt_int, fmt_num, fmt_pct
 
     product = float(cases["p_reoffend"].iloc[0] * cases["p_detected"].iloc[0])
     low, high = central_range(n_released, product, level)

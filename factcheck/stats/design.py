@@ -19,7 +19,7 @@ between January 2018 and the end of the window (:func:`changed_agencies`, from t
 ``data/nc_sheriff_policy_changes.csv``): such an agency received part of the treatment. Both
 sets keep only agencies with every month of the outcome reported in the window (a month
 recorded as zero by an agency whose median month has 20 or more violent offenses counts as not
-reported, as in :func:`factcheck.counts.mask_implausible_zeros`) and with at least one offense
+reported, as in :func:`factcheck.data.counts.mask_implausible_zeros`) and with at least one offense
 before and after January 2019 (otherwise the model has no finite estimate).
 
 Model: ``y_it ~ Poisson(exp(a_i + d_t + beta * D_it))``, agency effects ``a_i``, one effect
@@ -76,8 +76,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .counts import mask_implausible_zeros
-from .loaders import PROJECT_ROOT, VIOLENT
+from factcheck.data.loaders import VIOLENT
+from factcheck.data.policies import POLICY_CHANGES, policy_changes
 
 TREATED = ("Charlotte, NC", "Raleigh, NC")
 OFFENSES = ["violent", *VIOLENT]
@@ -86,22 +86,10 @@ POST = pd.Timestamp("2019-01-01")
 MAIN_END = pd.Timestamp("2020-02-01")
 SENSITIVITY_END = pd.Timestamp("2021-12-01")
 PRE_PLACEBO = pd.Timestamp("2018-07-01")
-AGGREGATE_STATE = "Nationwide"
 ALPHA = 0.05  # level of the two-sided placebo test, the book's one convention (placebo_summary)
-POLICY_CHANGES = PROJECT_ROOT / "data" / "nc_sheriff_policy_changes.csv"
-POLICY_COLUMNS = ["county", "agencies", "change", "date", "source_type", "source", "url", "note"]
-POLICY_KINDS = {"ended_287g", "stopped_detainers", "ended_287g_and_detainers", "none"}
-SOURCE_TYPES = {"official", "news"}
-RATIO_TICKS = [0.67, 0.8, 0.9, 1, 1.1, 1.25, 1.5]  # for a narrow range of ratios
-RATIO_TICKS_WIDE = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
 
 
 # ---------------------------------------------------------------------------- data
-def clean_monthly(monthly: pd.DataFrame) -> pd.DataFrame:
-    """``rtci_monthly`` without the nationwide aggregate rows, implausible zero months missing."""
-    data = monthly[monthly["state_abbr"] != AGGREGATE_STATE]
-    masked, _ = mask_implausible_zeros(data, "agency", [*VIOLENT, "violent"], "violent")
-    return masked
 
 
 def panel(
@@ -119,37 +107,6 @@ def panel(
     before = wide.loc[:, wide.columns < post].sum(axis=1)
     after = wide.loc[:, wide.columns >= post].sum(axis=1)
     return wide[(before > 0) & (after > 0)]
-
-
-def policy_changes(path=POLICY_CHANGES) -> pd.DataFrame:
-    """The sourced table of North Carolina sheriffs' 287(g) and detainer policy changes, checked.
-
-    One row per county checked: county, agencies (the index's agency names in that county,
-    separated by ``;``, empty when none is in the index), change (``ended_287g``,
-    ``stopped_detainers``, ``ended_287g_and_detainers`` or ``none``), date (ISO date of the
-    change, empty exactly when change is ``none``), source_type (``official`` or ``news``),
-    source, url, note. Raises ``ValueError`` naming the county when a row breaks these rules
-    or has no source. Returns the table with ``date`` as timestamps and ``agencies`` as lists.
-    """
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if list(table.columns) != POLICY_COLUMNS:
-        raise ValueError(f"{path}: columns must be {POLICY_COLUMNS}")
-    for row in table.itertuples(index=False):
-        problems = []
-        if row.change not in POLICY_KINDS:
-            problems.append(f"change {row.change!r} not one of {sorted(POLICY_KINDS)}")
-        if (row.change == "none") != (row.date == ""):
-            problems.append("a date is required exactly when there was a change")
-        if row.source_type not in SOURCE_TYPES:
-            problems.append(f"source_type {row.source_type!r} not one of {sorted(SOURCE_TYPES)}")
-        if not row.source.strip() or not row.url.startswith("http"):
-            problems.append("source and url are required")
-        if problems:
-            raise ValueError(f"{path}: {row.county}: " + "; ".join(problems))
-    return table.assign(
-        date=pd.to_datetime(table["date"].replace("", None), format="%Y-%m-%d"),
-        agencies=[[a.strip() for a in cell.split(";") if a.strip()] for cell in table["agencies"]],
-    )
 
 
 def changed_agencies(start=START, end=MAIN_END, path=POLICY_CHANGES) -> set[str]:
@@ -871,57 +828,3 @@ def family_summary(table: pd.DataFrame, alpha: float = ALPHA) -> dict:
 
 
 # ---------------------------------------------------------------------------- figure
-def event_figure(tables: Sequence[pd.DataFrame], labels: Sequence[str] | None = None):
-    """Event-study figure: each treated unit's quarterly coefficients (points, no model error
-    bars: the quasi-Poisson intervals are too narrow to be read as inference) over a grey band:
-    the middle 95% of the first unit's comparison agencies' own placebo coefficients (what
-    agencies without the change showed), which is the inference.
-
-    ``tables``: outputs of :func:`event_table` (same offense and window). Returns the
-    matplotlib figure (not shown, not closed). Colours from ``style.PALETTE``; the vertical
-    line marks January 2019 with :func:`factcheck.style.mark_event`.
-    """
-    import matplotlib.pyplot as plt
-
-    from .style import PALETTE, mark_event
-
-    colours = [PALETTE["ended"], PALETTE["highlight"], PALETTE["kept"], PALETTE["never"]]
-    labels = list(labels) if labels is not None else [t["unit"].iloc[0] for t in tables]
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-
-    def ratio(pct):
-        return 1 + pct / 100
-
-    fig, ax = plt.subplots(figsize=(7.5, 4.4))
-    first = tables[0]
-    ax.fill_between(
-        first["quarter"],
-        ratio(first["band_low"].fillna(0)),
-        ratio(first["band_high"].fillna(0)),
-        color="#DDDDDD",
-        label=f"{labels[0]}'s comparison agencies, middle 95%",
-    )
-    offsets = np.linspace(-0.12, 0.12, len(tables)) if len(tables) > 1 else [0.0]
-    for table, label, colour, offset in zip(tables, labels, colours, offsets, strict=False):
-        ax.plot(
-            table["quarter"] + offset,
-            ratio(table["pct"]),
-            "o",
-            color=colour,
-            markersize=5,
-            label=label,
-        )
-    ax.axhline(1, color="#333333", linewidth=0.8)
-    ax.set_yscale("log")  # ratios: a halving and a doubling are the same distance from 0%
-    low, high = ax.get_ylim()
-    ax.yaxis.set_major_locator(FixedLocator(RATIO_TICKS if high / low < 3 else RATIO_TICKS_WIDE))
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda r, _: f"{(r - 1) * 100:+.0f}%"))
-    mark_event(ax, -0.5, "January 2019")
-    ticks = first["quarter"].to_numpy()
-    ax.set_xticks(ticks, [f"{s.year} Q{(s.month - 1) // 3 + 1}" for s in first["start"]])
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    offense = str(first["offense"].iloc[0]).replace("_", " ")
-    ax.set_ylabel(f"{offense}, % vs Oct-Dec 2018,\nbeyond comparison agencies")
-    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
-    return fig

@@ -8,91 +8,29 @@ or ended an agreement. Base rates say how common a rise is among them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from scipy import stats
 
-from . import report
-from .counts import change_table, rises
-from .rates import per_100k
-
+from factcheck.base import fmt
+from factcheck.base.fmt import and_join, fmt_int, fmt_num
+from factcheck.book import report
+from factcheck.book.report import glue_value
+from factcheck.data import foia, loaders, policies, registry
+from factcheck.data.counts import count_columns, lowest_in_year
+from factcheck.data.programs import crosswalk_fips, per_year_vs_total, span_in_quote
+from factcheck.ledger.rules import within
+from factcheck.stats import design, trends, variation
+from factcheck.stats.comparison import in_state, membership, outside_window
+from factcheck.stats.design import ALPHA, comparison_set, family_summary
+from factcheck.stats.rates import change_table, per_100k, rises
 
 # ---------------------------------------------------------------------------- agency sets
-def complete_in_years(
-    annual: pd.DataFrame, years: Sequence[int], columns: Sequence[str] = (), by: str = "agency"
-) -> list[str]:
-    """Rule: every unit with a complete record in each of ``years``: twelve months, and a
-    value (not missing) in each of ``columns``.
-
-    ``annual`` has one row per unit and year with ``months``; units are returned sorted.
-    """
-    has_values = annual[list(columns)].notna().all(axis=1)
-    full = annual[annual["year"].isin(years) & (annual["months"] == 12) & has_values]
-    n_years = full.groupby(by)["year"].nunique()
-    return sorted(n_years[n_years == len(set(years))].index)
-
-
-def in_state(monthly: pd.DataFrame, state: str, by: str = "agency") -> list[str]:
-    """Rule: every unit whose ``state_abbr`` is ``state`` (sorted)."""
-    return sorted(monthly.loc[monthly["state_abbr"] == state, by].unique())
-
-
-def comparison_agencies(
-    annual: pd.DataFrame,
-    years: Sequence[int],
-    columns: Sequence[str],
-    exclude: Iterable[str],
-    within: Iterable[str] | None = None,
-    by: str = "agency",
-) -> list[str]:
-    """Rule: complete in every one of ``years`` for every one of ``columns``
-    (:func:`complete_in_years`), not in ``exclude``, and (if given) in ``within``."""
-    chosen = set(complete_in_years(annual, years, columns, by)) - set(exclude)
-    if within is not None:
-        chosen &= set(within)
-    return sorted(chosen)
-
-
-def membership(
-    units: Sequence[str],
-    sets: Mapping[str, Iterable[str]],
-    reasons: Sequence[tuple[str, Iterable[str] | Mapping[str, Iterable[str]]]],
-) -> pd.DataFrame:
-    """Why each of ``units`` is in or out of each comparison set, checked against the sets.
-
-    ``sets``: label -> the members as computed by the set's own rule. ``reasons``: the rules'
-    exclusions in order, each (reason, the units it applies to), where the units are one
-    collection for every set or a mapping label -> collection for some sets. A unit outside a
-    set is given the first reason that applies to it there. Returns one row per unit and one
-    column per set: ``"in"`` or the reason. Raises ``ValueError`` when the two disagree: a
-    member to which a reason applies, or a non-member that no reason explains.
-    """
-    table = pd.DataFrame(index=list(units), columns=list(sets), dtype=object)
-    for label, members in sets.items():
-        members = set(members)
-        for unit in units:
-            found = [
-                reason
-                for reason, applies in reasons
-                if unit in (applies.get(label, ()) if isinstance(applies, Mapping) else applies)
-            ]
-            if unit in members and found:
-                raise ValueError(f"{unit} is in {label!r} although {found[0]!r}")
-            if unit not in members and not found:
-                raise ValueError(f"{unit} is out of {label!r} for no stated reason")
-            table.loc[unit, label] = found[0] if found else "in"
-    return table
-
-
-def outside_window(sizes: pd.Series, unit: str, factor: float, units: Iterable[str]) -> list[str]:
-    """Those of ``units`` whose size is not within a factor ``factor`` of ``unit``'s own
-    (``sizes``: unit -> size; a unit without a size is outside)."""
-    own = sizes[unit]
-    return [u for u in units if not own / factor <= sizes.get(u, float("nan")) <= own * factor]
 
 
 def policy_texts(table: pd.DataFrame) -> dict[str, str]:
-    """Each agency of a sheriffs' policy table (``design.policy_changes``) with its county's
+    """Each agency of a sheriffs' policy table (``policies.policy_changes``) with its county's
     change as a short text: 'stopped honouring ICE detainers, December 2018', 'none'."""
     words = {
         "ended_287g": "ended 287(g)",
@@ -156,9 +94,9 @@ def state_table(
     change = pd.DataFrame(
         {
             "sheriff's policy change": [policy.get(a, "") for a in agencies],
-            f"{total}, {start}": counts[start].map(report.fmt_int),
-            str(end): counts[end].map(report.fmt_int),
-            "change": pct.map(lambda v: report.fmt_pct(v, signed=True)),
+            f"{total}, {start}": counts[start].map(fmt.fmt_int),
+            str(end): counts[end].map(fmt.fmt_int),
+            "change": pct.map(lambda v: fmt.fmt_pct(v, signed=True)),
         },
         index=agencies,
     )
@@ -170,11 +108,11 @@ def state_table(
         t.rename(index=name).rename_axis("department").reset_index() for t in (change, why)
     )
     texts = {
-        "n": report.fmt_int(len(agencies)),
+        "n": fmt.fmt_int(len(agencies)),
         "all": and_join([name(a) for a in agencies]),
         "no-series": and_join([name(a) for a in gaps]),
         "missing": missing,
-        "changed-pct": and_join([report.fmt_pct(pct[a], signed=True) for a in changed]),
+        "changed-pct": and_join([fmt.fmt_pct(pct[a], signed=True) for a in changed]),
     }
     return tables, pct, texts
 
@@ -197,9 +135,7 @@ def nc_comparison(
     texts add design-set: the names in the design's state set of the first treated unit."""
     import inspect
 
-    from . import design
-
-    clean = design.clean_monthly(monthly)
+    clean = loaders.clean_monthly(monthly)
     factor = inspect.signature(design.comparison_set).parameters["factor"].default
     sets: dict[str, Iterable[str]] = {"base rates": base}
     windows = {}
@@ -212,7 +148,7 @@ def nc_comparison(
         sets[f"design, {name}"] = design.comparison_set(clean, "size", unit)["agency"]
         windows[f"design, {name}"] = (unit, factor)
     sets[f"design, {state}"] = design.comparison_set(clean, "nc", treated[0], state=state)["agency"]
-    policy = policy_texts(design.policy_changes())
+    policy = policy_texts(policies.policy_changes())
     sizes = design.size_2018(clean)
     tables, pct, texts = state_table(
         annual, monthly, sizes, state, sets, windows, ["base rates"], treated, changed, policy
@@ -242,9 +178,7 @@ def agency_changes(
 
 def interval_text(row: pd.Series) -> str:
     """'+a% to +b%' for a row of a change table."""
-    return (
-        f"{report.fmt_pct(row['low'], signed=True)} to {report.fmt_pct(row['high'], signed=True)}"
-    )
+    return f"{fmt.fmt_pct(row['low'], signed=True)} to {fmt.fmt_pct(row['high'], signed=True)}"
 
 
 def glue_changes(prefix: str | Mapping[str, pd.DataFrame], table: pd.DataFrame | None = None):
@@ -355,9 +289,7 @@ def percentile_range(table: pd.DataFrame, fips: str) -> str:
     ranks = table.assign(pct=table.groupby("year")["rate"].rank(pct=True) * 100)
     values = ranks.loc[ranks["fips"] == fips, "pct"]
     low, high = round(values.min()), round(values.max())
-    return (
-        report.ordinal(low) if low == high else f"{report.ordinal(low)} to {report.ordinal(high)}"
-    )
+    return fmt.ordinal(low) if low == high else f"{fmt.ordinal(low)} to {fmt.ordinal(high)}"
 
 
 def county_rate_table(
@@ -371,7 +303,7 @@ def county_rate_table(
             for year in sorted(table["year"].unique()):
                 hit = table[(table["fips"] == fips) & (table["year"] == year)]
                 row[str(year)] = (
-                    f"{report.fmt_int(hit['rate'].iloc[0])} ({int(hit['quality'].iloc[0])})"
+                    f"{fmt.fmt_int(hit['rate'].iloc[0])} ({int(hit['quality'].iloc[0])})"
                     if len(hit)
                     else ""
                 )
@@ -405,29 +337,17 @@ def base_rate_texts(
     (their names without the state), nc-others-rose (how many saw ``total`` rise), nc-others-n.
     """
     out = {
-        "n-agencies": report.fmt_int(len(base["others"])),
-        "share-rose": report.fmt_pct(base["share_rose"], 0),
-        "share-all4": report.fmt_pct(base["share_all"], 0),
-        "n-all4": report.fmt_int(base["n_all"]),
+        "n-agencies": fmt.fmt_int(len(base["others"])),
+        "share-rose": fmt.fmt_pct(base["share_rose"], 0),
+        "share-all4": fmt.fmt_pct(base["share_all"], 0),
+        "n-all4": fmt.fmt_int(base["n_all"]),
     }
-    out |= {f"{key}-rank": report.fmt_pct(base["rank"][u], 0) for u, key in treated.items()}
+    out |= {f"{key}-rank": fmt.fmt_pct(base["rank"][u], 0) for u, key in treated.items()}
     return out | {
         "nc-others": ", ".join(a.split(",")[0] for a in nc),
-        "nc-others-rose": report.fmt_int(base["rises"].loc[list(nc), f"{total}_rose"].sum()),
-        "nc-others-n": report.fmt_int(len(nc)),
+        "nc-others-rose": fmt.fmt_int(base["rises"].loc[list(nc), f"{total}_rose"].sum()),
+        "nc-others-n": fmt.fmt_int(len(nc)),
     }
-
-
-def and_join(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    return (
-        items[0]
-        if len(items) == 1
-        else ", ".join(items[:-1]) + " and " + items[-1]
-        if items
-        else ""
-    )
 
 
 def assessment_texts(
@@ -448,7 +368,7 @@ def assessment_texts(
         ),
         "disagree": and_join([labels[c] for c in rows if not va.loc[c, "agree"]]),
         "disagree-pct": ", ".join(
-            report.fmt_int(v) for v in va.loc[~va["agree"].astype(bool), "empirical_percentile"]
+            fmt.fmt_int(v) for v in va.loc[~va["agree"].astype(bool), "empirical_percentile"]
         ),
     }
 
@@ -458,12 +378,12 @@ def frequency_texts(freq: pd.DataFrame, long_freq: pd.DataFrame, unit: str) -> d
     counts of rises in one unit's long series (keys start with ``unit``), as prose text."""
     out = {}
     for key, column in [("freq", "total_rose"), ("all4", "all_rose")]:
-        out[f"{key}-min"] = report.fmt_pct(100 * freq[column].min(), 0)
-        out[f"{key}-max"] = report.fmt_pct(100 * freq[column].max(), 0)
+        out[f"{key}-min"] = fmt.fmt_pct(100 * freq[column].min(), 0)
+        out[f"{key}-max"] = fmt.fmt_pct(100 * freq[column].max(), 0)
     return out | {
-        f"{unit}-years": report.fmt_int(len(long_freq)),
-        f"{unit}-years-rose": report.fmt_int(long_freq["total_rose"].sum()),
-        f"{unit}-years-all4": report.fmt_int(long_freq["all_rose"].sum()),
+        f"{unit}-years": fmt.fmt_int(len(long_freq)),
+        f"{unit}-years-rose": fmt.fmt_int(long_freq["total_rose"].sum()),
+        f"{unit}-years-all4": fmt.fmt_int(long_freq["all_rose"].sum()),
         f"{unit}-first": str(int(long_freq["from"].min())),
     }
 
@@ -473,10 +393,10 @@ def estimate_texts(series: pd.DataFrame, place: str, start: int, end: int) -> di
     percentage change of the violent count and of murders, keyed for glue."""
     s = series.loc[place]
     return {
-        f"rate-{start}": report.fmt_num(s.loc[start, "rate"]),
-        f"rate-{end}": report.fmt_num(s.loc[end, "rate"]),
-        "count-pct": report.fmt_pct(pct_change(s["violent"], start, end), signed=True),
-        f"murder-{end}": report.fmt_pct(pct_change(s["murder"], start, end), signed=True),
+        f"rate-{start}": fmt.fmt_num(s.loc[start, "rate"]),
+        f"rate-{end}": fmt.fmt_num(s.loc[end, "rate"]),
+        "count-pct": fmt.fmt_pct(pct_change(s["violent"], start, end), signed=True),
+        f"murder-{end}": fmt.fmt_pct(pct_change(s["murder"], start, end), signed=True),
     }
 
 
@@ -494,7 +414,7 @@ def edition_table(
         for year in years:
             rows.append(
                 {"edition": label, "year": year}
-                | {c: report.fmt_int(part.loc[year, c]) for c in columns}
+                | {c: fmt.fmt_int(part.loc[year, c]) for c in columns}
             )
     return pd.DataFrame(rows)
 
@@ -528,9 +448,9 @@ def source_comparison(
         [
             {
                 "source": label,
-                str(start): report.fmt_int(a),
-                str(end): report.fmt_int(b),
-                "change": report.fmt_pct(100 * (b / a - 1), signed=True),
+                str(start): fmt.fmt_int(a),
+                str(end): fmt.fmt_int(b),
+                "change": fmt.fmt_pct(100 * (b / a - 1), signed=True),
             }
             for label, (a, b) in values.items()
         ]
@@ -554,16 +474,16 @@ def format_assessment(
         {
             "department": department,
             "offense": [labels[c] for c in rows],
-            "2018": ex["before"].map(report.fmt_int).to_numpy(),
-            "2019": ex["after"].map(report.fmt_int).to_numpy(),
-            "change": ex["pct"].map(lambda v: report.fmt_pct(v, signed=True)).to_numpy(),
-            f"{report.fmt_pct(100 * level, 0)} interval (chance)": [
+            "2018": ex["before"].map(fmt.fmt_int).to_numpy(),
+            "2019": ex["after"].map(fmt.fmt_int).to_numpy(),
+            "change": ex["pct"].map(lambda v: fmt.fmt_pct(v, signed=True)).to_numpy(),
+            f"{fmt.fmt_pct(100 * level, 0)} interval (chance)": [
                 interval_text(r) for _, r in ex.iterrows()
             ],
             "beyond chance?": ex["significant"].map(yes_no).to_numpy(),
             "beyond ordinary variation?": va["beyond"].map(yes_no).to_numpy(),
             "percentile among nearest agencies": va["empirical_percentile"]
-            .map(lambda v: report.fmt_int(v))
+            .map(lambda v: fmt.fmt_int(v))
             .to_numpy(),
         }
     )
@@ -590,14 +510,13 @@ def format_design(
             {
                 "department": (names or {}).get(unit, unit),
                 "offense": labels[offense],
-                "change beyond comparison": report.fmt_pct(r["pct"], signed=True),
+                "change beyond comparison": fmt.fmt_pct(r["pct"], signed=True),
                 "rank (most extreme first)": f"{r['rank']} of {r['controls'] + 1}",
-                "p": report.fmt_num(r["p"], 2),
+                "p": fmt.fmt_num(r["p"], 2),
                 "interval (coverage)": design_interval_text(r, coverage=True),
-                "Holm p": report.fmt_num(r["p_holm"], 2) if pd.notna(r["p_holm"]) else "",
-                "2018 check p": report.fmt_num(r["pre_p"], 2),
-                "to Dec 2021": f"{report.fmt_pct(s['pct'], signed=True)} "
-                f"(p {report.fmt_num(s['p'], 2)})",
+                "Holm p": fmt.fmt_num(r["p_holm"], 2) if pd.notna(r["p_holm"]) else "",
+                "2018 check p": fmt.fmt_num(r["pre_p"], 2),
+                "to Dec 2021": f"{fmt.fmt_pct(s['pct'], signed=True)} (p {fmt.fmt_num(s['p'], 2)})",
             }
         )
     return pd.DataFrame(rows)
@@ -610,10 +529,10 @@ def design_interval_text(row: Mapping, coverage: bool = False) -> str:
     if pd.isna(row["placebo_low"]):
         return ""
     text = (
-        f"{report.fmt_pct(row['placebo_low'], signed=True)} to "
-        f"{report.fmt_pct(row['placebo_high'], signed=True)}"
+        f"{fmt.fmt_pct(row['placebo_low'], signed=True)} to "
+        f"{fmt.fmt_pct(row['placebo_high'], signed=True)}"
     )
-    return f"{text} ({report.fmt_pct(100 * row['coverage'])})" if coverage else text
+    return f"{text} ({fmt.fmt_pct(100 * row['coverage'])})" if coverage else text
 
 
 def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) -> dict[str, str]:
@@ -637,8 +556,6 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
     """
     import inspect
 
-    from .design import ALPHA, comparison_set, family_summary
-
     main_end, late_end = size["end"].min(), size["end"].max()
     main = size[size["end"] == main_end]
     late = size[size["end"] == late_end].set_index(["unit", "offense"])
@@ -646,35 +563,35 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
     for _, r in main.iterrows():
         key = f"{keys[r['unit']]}-{r['offense'].replace('_', '-')}"
         other = late.loc[(r["unit"], r["offense"])]
-        out[f"{key}-pct"] = report.fmt_pct(r["pct"], signed=True)
+        out[f"{key}-pct"] = fmt.fmt_pct(r["pct"], signed=True)
         out[f"{key}-rank"] = f"{r['rank']} of {r['controls'] + 1}"
-        out[f"{key}-p"] = report.fmt_num(r["p"], 2)
-        out[f"{key}-p-rise"] = report.fmt_num(r["p_rise"], 2)
-        out[f"{key}-p-raw"] = report.fmt_num(r["p_raw"], 2)
-        out[f"{key}-min-p"] = report.fmt_num(1 / (r["controls"] + 1), 3)
+        out[f"{key}-p"] = fmt.fmt_num(r["p"], 2)
+        out[f"{key}-p-rise"] = fmt.fmt_num(r["p_rise"], 2)
+        out[f"{key}-p-raw"] = fmt.fmt_num(r["p_raw"], 2)
+        out[f"{key}-min-p"] = fmt.fmt_num(1 / (r["controls"] + 1), 3)
         out[f"{key}-ci"] = design_interval_text(r)
-        out[f"{key}-coverage"] = report.fmt_pct(100 * r["coverage"])
-        out[f"{key}-holm"] = report.fmt_num(r["p_holm"], 2)
-        out[f"{key}-late-pct"] = report.fmt_pct(other["pct"], signed=True)
-        out[f"{key}-late-p"] = report.fmt_num(other["p"], 2)
+        out[f"{key}-coverage"] = fmt.fmt_pct(100 * r["coverage"])
+        out[f"{key}-holm"] = fmt.fmt_num(r["p_holm"], 2)
+        out[f"{key}-late-pct"] = fmt.fmt_pct(other["pct"], signed=True)
+        out[f"{key}-late-p"] = fmt.fmt_num(other["p"], 2)
     nc_main = nc[nc["end"] == main_end]
     most = int(nc_main["controls"].max())
     both = pd.concat([main, nc_main])
     factor = inspect.signature(comparison_set).parameters["factor"].default
     family = family_summary(size)
     return out | {
-        "nc-j": report.fmt_int(most),
-        "nc-min-p": report.fmt_num(1 / (most + 1), 2),
-        "pre-min-p": report.fmt_num(both["pre_p"].min(), 2),
-        "alpha": report.fmt_pct(100 * ALPHA, 0),
-        "coverage-low": report.fmt_pct(100 * main["coverage"].min()),
-        "coverage-high": report.fmt_pct(100 * main["coverage"].max()),
-        "factor": report.fmt_num(factor, 0),
-        "tests": report.fmt_int(family["tests"]),
-        "below": report.fmt_int(family["below"]),
-        "expected": report.fmt_num(family["expected"], 2),
-        "min-holm": report.fmt_num(family["min_p_holm"], 2),
-        "holm-first": report.fmt_num(ALPHA / family["tests"], 3),
+        "nc-j": fmt.fmt_int(most),
+        "nc-min-p": fmt.fmt_num(1 / (most + 1), 2),
+        "pre-min-p": fmt.fmt_num(both["pre_p"].min(), 2),
+        "alpha": fmt.fmt_pct(100 * ALPHA, 0),
+        "coverage-low": fmt.fmt_pct(100 * main["coverage"].min()),
+        "coverage-high": fmt.fmt_pct(100 * main["coverage"].max()),
+        "factor": fmt.fmt_num(factor, 0),
+        "tests": fmt.fmt_int(family["tests"]),
+        "below": fmt.fmt_int(family["below"]),
+        "expected": fmt.fmt_num(family["expected"], 2),
+        "min-holm": fmt.fmt_num(family["min_p_holm"], 2),
+        "holm-first": fmt.fmt_num(ALPHA / family["tests"], 3),
     }
 
 
@@ -686,12 +603,12 @@ def break_texts(breaks: Mapping[str, Mapping], keys: Mapping[str, str]) -> dict[
     for unit, b in breaks.items():
         key = keys[unit]
         out |= {
-            f"{key}-step": report.fmt_pct(b["step_pct"], signed=True),
-            f"{key}-usual": report.fmt_pct(b["usual_pct"], signed=True),
-            f"{key}-break": report.fmt_pct(b["break_pct"], signed=True),
+            f"{key}-step": fmt.fmt_pct(b["step_pct"], signed=True),
+            f"{key}-usual": fmt.fmt_pct(b["usual_pct"], signed=True),
+            f"{key}-break": fmt.fmt_pct(b["break_pct"], signed=True),
             f"{key}-rank": f"{b['rank']} of {b['placebos'] + 1}",
-            f"{key}-p": report.fmt_num(b["p"], 2),
-            f"{key}-januaries": report.fmt_int(len(b["januaries"])),
+            f"{key}-p": fmt.fmt_num(b["p"], 2),
+            f"{key}-januaries": fmt.fmt_int(len(b["januaries"])),
         }
     return out
 
@@ -701,11 +618,11 @@ def ordinary_family_texts(family: Mapping) -> dict[str, str]:
     tests, beyond, expected (by chance), holm-beyond, and holm-min (the smallest Holm-adjusted
     p, which belongs to the most extreme change)."""
     return {
-        "tests": report.fmt_int(family["tests"]),
-        "beyond": report.fmt_int(family["beyond"]),
-        "expected": report.fmt_num(family["expected"], 1),
-        "holm-beyond": report.fmt_int(family["holm_beyond"]),
-        "holm-min": report.fmt_num(float(family["p_holm"].min()), 2),
+        "tests": fmt.fmt_int(family["tests"]),
+        "beyond": fmt.fmt_int(family["beyond"]),
+        "expected": fmt.fmt_num(family["expected"], 1),
+        "holm-beyond": fmt.fmt_int(family["holm_beyond"]),
+        "holm-min": fmt.fmt_num(float(family["p_holm"].min()), 2),
     }
 
 
@@ -714,8 +631,6 @@ def local_window_texts(assessed: Mapping[str, pd.DataFrame], factor: float) -> d
     after checking that no ``variation.assess`` row used it: every local window lies within
     ``factor`` of the agency's own count. Raises ``AssertionError`` otherwise."""
     import inspect
-
-    from . import variation
 
     for table in assessed.values():
         inside = (table["local_low"] >= table["before"] / factor) & (
@@ -737,12 +652,12 @@ def rtm_texts(rtm: Mapping[str, float]) -> dict[str, str]:
     import math
 
     return {
-        "deviation": report.fmt_pct(100 * (math.exp(rtm["deviation"]) - 1), signed=True),
-        "slope": report.fmt_num(rtm["slope"], 2),
-        "expected": report.fmt_int(rtm["expected_after"]),
-        "full": report.fmt_int(rtm["full_reversion_after"]),
-        "share": report.fmt_pct(100 * rtm["share_explained"], 0),
-        "above": report.fmt_pct(rtm["after_vs_long_mean"], 0),
+        "deviation": fmt.fmt_pct(100 * (math.exp(rtm["deviation"]) - 1), signed=True),
+        "slope": fmt.fmt_num(rtm["slope"], 2),
+        "expected": fmt.fmt_int(rtm["expected_after"]),
+        "full": fmt.fmt_int(rtm["full_reversion_after"]),
+        "share": fmt.fmt_pct(100 * rtm["share_explained"], 0),
+        "above": fmt.fmt_pct(rtm["after_vs_long_mean"], 0),
     } | ({"years": f"{rtm['years'][0]} to {rtm['years'][-1]}"} if rtm.get("years") else {})
 
 
@@ -766,7 +681,6 @@ def counting_bases(
     than half the department's own murders is left out) with nibrs-ratio-years, and
     raleigh-retA- and raleigh-own-murder in the first summary year.
     """
-    from .counts import count_columns
 
     basis = count_columns(
         "offense",
@@ -794,12 +708,12 @@ def counting_bases(
     ratio = raleigh_nibrs.loc[complete, "violent"] / raleigh_summary.loc[complete, "violent"]
     first = years[0]
     texts = {
-        f"cmpd-agg-fbi-{year}": report.fmt_int(cmpd_summary.loc[year, "aggravated_assault"]),
-        f"cmpd-agg-own-{year}": report.fmt_int(cmpd_own.loc[year, "aggravated_assault"]),
+        f"cmpd-agg-fbi-{year}": fmt.fmt_int(cmpd_summary.loc[year, "aggravated_assault"]),
+        f"cmpd-agg-own-{year}": fmt.fmt_int(cmpd_own.loc[year, "aggravated_assault"]),
         "nibrs-ratio-range": f"{ratio.min():.2f} to {ratio.max():.2f}",
         "nibrs-ratio-years": f"{complete[0]} to {complete[-1]}" if complete else "",
-        f"raleigh-retA-murder-{first}": report.fmt_int(raleigh_summary.loc[first, "murder"]),
-        f"raleigh-own-murder-{first}": report.fmt_int(raleigh_own.loc[first, "murder"]),
+        f"raleigh-retA-murder-{first}": fmt.fmt_int(raleigh_summary.loc[first, "murder"]),
+        f"raleigh-own-murder-{first}": fmt.fmt_int(raleigh_own.loc[first, "murder"]),
     }
     return basis, gap, texts
 
@@ -829,10 +743,10 @@ def state_trend_texts(
     out |= {f"us-{k}": v for k, v in estimate_texts(current, "US", start, end).items()}
     out[f"us-murder-{end + 1}"] = estimate_texts(current, "US", end, end + 1)[f"murder-{end + 1}"]
     out |= {f"nc-2019ed-{k}": v for k, v in estimate_texts(earlier, "NC", start, end).items()}
-    out["nc-2019ed-count"] = report.fmt_int(earlier.loc[("NC", end), "violent"])
-    out["nc-2020ed-count"] = report.fmt_int(current.loc[("NC", end), "violent"])
+    out["nc-2019ed-count"] = fmt.fmt_int(earlier.loc[("NC", end), "violent"])
+    out["nc-2020ed-count"] = fmt.fmt_int(current.loc[("NC", end), "violent"])
     rest = state_without(current.loc["NC", "violent"], parts, start, end)
-    out["nc-rest-pct"] = report.fmt_pct(rest.loc["rest of state", "pct"], signed=True)
+    out["nc-rest-pct"] = fmt.fmt_pct(rest.loc["rest of state", "pct"], signed=True)
     return out
 
 
@@ -843,8 +757,8 @@ def county_rank_texts(
     ``rank-{name}-{period}`` texts, with n-never and n-counties of the first table."""
     first = next(iter(tables.values()))
     out = {
-        "n-never": report.fmt_int(first.loc[first["group"] == "never", "fips"].nunique()),
-        "n-counties": report.fmt_int(first["fips"].nunique()),
+        "n-never": fmt.fmt_int(first.loc[first["group"] == "never", "fips"].nunique()),
+        "n-counties": fmt.fmt_int(first["fips"].nunique()),
     }
     for period, table in tables.items():
         for fips, name in names.items():
@@ -876,7 +790,6 @@ def assessment_sensitivity(
     them, so they are not computed twice. ``runs``: a dict that receives each setting's tables
     (``runs[setting] = {agency: table}``), for callers that need more than the verdicts.
     """
-    from . import variation
 
     def flags(tables):
         out = {}
@@ -906,7 +819,7 @@ def assessment_sensitivity(
     band = {key[1] for key, (beyond, _, by_band) in reference.items() if beyond != by_band}
     factors = sorted({f for f, _ in settings} - {base[0]})
     return {
-        "sens-factors": and_join([report.fmt_num(f, 0) for f in factors]),
+        "sens-factors": and_join([fmt.fmt_num(f, 0) for f in factors]),
         "sens-near": and_join([str(k) for k in sorted({k for _, k in settings} - {base[1]})]),
         "sens-model-changes": and_join([labels[o] for o in offenses if o in model]),
         "sens-neighbour-changes": and_join([labels[o] for o in offenses if o in neighbour]),
@@ -925,7 +838,6 @@ def chance_range(
     the data cannot settle: the book's convention (two-sided, one family of every unit's
     tests, ``assessed``), one-sided for a rise, a family per unit, and each other size window
     for alpha (``windows``: factor -> tables like ``assessed``). Returns label -> adjusted p."""
-    from . import variation
 
     units = list(assessed)
     row = (units.index(unit), offense)
@@ -939,7 +851,7 @@ def chance_range(
         "a family per department": adjusted(assessed, per_unit=True),
     }
     return out | {
-        f"size window factor {report.fmt_num(f, 0)}": adjusted(t) for f, t in windows.items()
+        f"size window factor {fmt.fmt_num(f, 0)}": adjusted(t) for f, t in windows.items()
     }
 
 
@@ -965,7 +877,6 @@ def ordinary_variation(
     times the error of its p-value), alpha-low/-high and alpha-low-factor/-high-factor (the
     range of its offense's dispersion estimate over the windows), and draws, level (of the
     tests) and z (the normal quantile of ``level``)."""
-    from . import variation
 
     factor, k = base
     assessed = {
@@ -989,19 +900,245 @@ def ordinary_variation(
     }
     low, high = min(alphas, key=alphas.get), max(alphas, key=alphas.get)
     family |= {
-        "draws": report.fmt_int(variation.DRAWS),
-        "level": report.fmt_pct(100 * (1 - level), 0),
-        "z": report.fmt_num(float(stats.norm.ppf(0.5 + level / 2)), 2),
-        "holm-low": report.fmt_num(min(spread.values()), 2),
-        "holm-high": report.fmt_num(max(spread.values()), 2),
+        "draws": fmt.fmt_int(variation.DRAWS),
+        "level": fmt.fmt_pct(100 * (1 - level), 0),
+        "z": fmt.fmt_num(float(stats.norm.ppf(0.5 + level / 2)), 2),
+        "holm-low": fmt.fmt_num(min(spread.values()), 2),
+        "holm-high": fmt.fmt_num(max(spread.values()), 2),
         "holm-largest": max(spread, key=spread.get),
         "holm-lowest": min(spread, key=spread.get),
-        "holm-family": report.fmt_num(spread["a family per department"], 2),
-        "holm-one-sided": report.fmt_num(spread["one-sided for a rise"], 2),
-        "holm-mc": report.fmt_num(line["tests"] * assessed[unit].loc[offense, "p_mc_se"], 4),
-        "alpha-low": report.fmt_num(alphas[low], 4),
-        "alpha-high": report.fmt_num(alphas[high], 4),
-        "alpha-low-factor": report.fmt_num(low, 0),
-        "alpha-high-factor": report.fmt_num(high, 0),
+        "holm-family": fmt.fmt_num(spread["a family per department"], 2),
+        "holm-one-sided": fmt.fmt_num(spread["one-sided for a rise"], 2),
+        "holm-mc": fmt.fmt_num(line["tests"] * assessed[unit].loc[offense, "p_mc_se"], 4),
+        "alpha-low": fmt.fmt_num(alphas[low], 4),
+        "alpha-high": fmt.fmt_num(alphas[high], 4),
+        "alpha-low-factor": fmt.fmt_num(low, 0),
+        "alpha-high-factor": fmt.fmt_num(high, 0),
     }
     return assessed, texts | {f"ov-{key}": text for key, text in family.items()}
+
+
+OFFICIAL_COUNTS = {
+    "oig-2017": "oig_287g_participants_2017_01",
+    "oig-2018": "oig_287g_participants_2018_03",
+    "gao-2017": "gao_287g_agreements_2017_01",
+    "gao-2020": "gao_287g_agreements_2020_09",
+    "ice-jul-2020": "ice_287g_agencies_2020_07",
+    "ice-jul-jem": "ice_jem_agreements_2020_07",
+    "ice-jul-wso": "ice_wso_agreements_2020_07",
+    "ice-tx-2017": "ice_texas_new_agreements_2017_07",
+    "ice-all-2017": "ice_287g_agreements_2017_07",
+}
+
+
+def official_counts(
+    roster: float | None = None, figures=None, glue_prefix: str | None = None
+) -> dict[str, float]:
+    """The official reports' counts of the program, keyed by :data:`OFFICIAL_COUNTS`.
+
+    With ``roster`` (the agencies on ICE's roster after the January 2017 inauguration), also
+    check what the chapters say about the two reports' starting counts: the inspector general's
+    count of participating agencies equals the roster's, and GAO's count of agreements is lower
+    but within the one tolerance of it. With ``glue_prefix`` ("a004"), glue each count as
+    "<prefix>-<key>". ``figures`` is a published-figures table (for tests).
+    """
+
+    table = loaders.published_figures() if figures is None else figures
+    counts = {key: float(table.loc[fid, "value"]) for key, fid in OFFICIAL_COUNTS.items()}
+    if roster is not None:
+        oig, gao = counts["oig-2017"], counts["gao-2017"]
+        if oig != roster or not (gao < roster and within(gao, roster)):
+            raise ValueError(
+                f"official counts for January 2017 (inspector general {oig:g}, GAO {gao:g}) no "
+                f"longer relate to the roster's {roster:g} as the chapters say"
+            )
+    if glue_prefix is not None:
+        for key, value in counts.items():
+            glue_value(f"{glue_prefix}-{key}", value)
+    return counts
+
+
+def figures_restated(
+    claimed: dict[str, float], quote: str, population: pd.Series, jail: str, year: int = 2019
+) -> tuple[float, dict[str, str]]:
+    """An article's per-year and total figures for one jail, restated in each other's terms.
+
+    ``claimed`` maps ``per_year``, ``people`` and ``parts`` (the sum of the category figures) to
+    the article's values; ``quote`` gives the period ("over the past 3½ years"); ``population``
+    is indexed by (fips, year) and the jail's counties come from the committed crosswalk.
+    Returns the period in years and the texts the prose glues, keyed ``span-years``,
+    ``claim-per-year``, ``claim-people``, ``pw-implied`` (per year times the period),
+    ``pw-per-year`` (the total over the period), ``pw-parts``, ``pw-pop`` (the jail's catchment
+    in ``year``) and ``pw-rate`` (per year per 100,000 residents).
+    """
+
+    span = span_in_quote(quote)
+    implied, yearly = per_year_vs_total(claimed["per_year"], claimed["people"], span)
+    catchment = sum(population[(code, year)] for code in crosswalk_fips(jail))
+    return span, {
+        "span-years": fmt_num(span),
+        "claim-per-year": fmt_int(claimed["per_year"]),
+        "claim-people": fmt_int(claimed["people"]),
+        "pw-implied": fmt_int(implied),
+        "pw-per-year": fmt_int(yearly),
+        "pw-parts": fmt_int(claimed["parts"]),
+        "pw-pop": fmt_int(catchment),
+        "pw-rate": fmt_num(per_100k(claimed["per_year"], catchment), 0),
+    }
+
+
+def official_growth_text(counts: dict[str, float]) -> str:
+    """The program's growth by the official counts (:func:`official_counts`): the DHS inspector
+    general's agencies of January 2017 and ICE's of 8 July 2020, as the ledger records it."""
+    first, last = int(counts["oig-2017"]), int(counts["ice-jul-2020"])
+    return (
+        f"{last - first} more agencies: {first} in January 2017 (DHS inspector general), "
+        f"{last} in July 2020 (ICE)"
+    )
+
+
+def agency_year_table(
+    annual: pd.DataFrame, labels: Mapping[str, str], population: str = "population"
+) -> pd.DataFrame:
+    """One agency's counts by year, formatted, with the violent rate where a population exists.
+
+    ``annual`` is indexed by year; ``labels`` maps count columns to their headings.
+    """
+
+    out = pd.DataFrame({"year": annual.index})
+    for column, label in labels.items():
+        out[label] = annual[column].map(fmt.fmt_int).to_numpy()
+    rate = per_100k(annual["violent"], annual[population])
+    out["violent per 100,000"] = [fmt.fmt_num(v, 0) if pd.notna(v) else "" for v in rate]
+    return out
+
+
+@dataclass
+class LowCheck:
+    """A "record low" checked against an agency's own series (:func:`record_low_check`)."""
+
+    table: pd.DataFrame  # both agencies' counts by year, formatted ("not reported" for gaps)
+    texts: dict[str, str]
+    values: dict[str, float]  # the numbers behind the prose's comparisons, for its asserts
+
+
+def record_low_check(
+    keys: Mapping[str, str],
+    population: pd.Series,
+    county_fips: str,
+    state_abbr: str,
+    year: int = 2019,
+    first: int = 2014,
+) -> LowCheck:
+    """Where ``year`` stands in the complete monthly series of a sheriff's office and of a
+    second agency, with the base rate of lows among the states.
+
+    ``keys`` maps the texts' prefix ("so" for the sheriff's office, first; then the other
+    agency) to a registry key of :data:`factcheck.data.loaders.KAPLAN_FULL`. Only years with twelve
+    reported months count. ``population`` is the Census county series indexed by (fips, year),
+    for the office's share of the county's residents in 2017 (the FBI's 2017 agency file gives
+    the office's). Texts: ``{prefix}-{year}-rank`` and ``so-violent-rank`` (rank words),
+    ``so-{first|year|year+1}`` (offenses, violent and property together), ``so-years``,
+    ``so-share``, ``so-towns`` (the county's other agencies in the 2017 file), ``states-n`` and
+    ``states-low`` (jurisdictions of the FBI's state estimates, and those whose crime rate was
+    lowest of ``first`` to ``year`` in ``year``). ``values`` hold the comparisons the prose
+    states in words (the year after lower, the year after that missing, the state ``state_abbr``
+    among the lows, national and the other agency's violent offenses rising the year after).
+    """
+
+    annual, _ = loaders.kaplan_annual(list(keys.values()))
+    annual = annual[annual["months"] == 12].assign(offenses=lambda f: f["violent"] + f["property"])
+    series = {
+        prefix: annual[annual["agency"] == loaders.KAPLAN_FULL[key]].set_index("year")
+        for prefix, key in keys.items()
+    }
+    so = series["so"]
+    texts = {
+        f"{p}-{year}-rank": trends.rank_phrase(trends.rank_from_lowest(s["offenses"], year, year))
+        for p, s in series.items()
+    }
+    texts["so-violent-rank"] = trends.rank_phrase(
+        trends.rank_from_lowest(so["violent"], year, year)
+    )
+    for y in (first, year, year + 1):
+        texts[f"so-{y}"] = fmt.fmt_int(so.loc[y, "offenses"])
+    texts["so-years"] = fmt.fmt_int(len(so.loc[first:year]))
+    ucr = registry.load("ucr_agencies_2017").set_index("ori")
+    ori = so["ori"].iloc[0]
+    towns = ucr[ucr.index.str.startswith(ori[:5]) & (ucr.index != ori)]["agency_name"]
+    texts["so-towns"] = and_join(list(towns.str.title().str.replace(" De ", " de ")))
+    share = ucr.loc[ori, "population"] / population[(county_fips, 2017)]
+    texts["so-share"] = fmt.fmt_pct(100 * share, 0)
+    est = loaders.fbi_estimates().query("state_abbr != 'US'")
+    est = est.assign(rate=(est["violent"] + est["property_crime"]) / est["population"])
+    n_states, n_low = lowest_in_year(est, "state_abbr", "rate", year, first)
+    texts |= {"states-n": fmt.fmt_int(n_states), "states-low": fmt.fmt_int(n_low)}
+    us = loaders.fbi_estimates().query("state_abbr == 'US'").set_index("year")["violent"]
+    other = [p for p in series if p != "so"][0]
+    values = {
+        "so-next-lower": float(so.loc[year + 1, "offenses"] < so.loc[year, "offenses"]),
+        "so-gap-after": float(year + 2 not in so.index),
+        "states-n": n_states,
+        "states-low": n_low,
+        "us-violent-rose-next": float(us.loc[year + 1] > us.loc[year]),
+        "other-violent-rose-next": float(
+            series[other].loc[year + 1, "violent"] > series[other].loc[year, "violent"]
+        ),
+        "has-dc": float("DC" in set(est["state_abbr"])),
+        "state-lowest": float(
+            lowest_in_year(est[est["state_abbr"] == state_abbr], "state_abbr", "rate", year, first)[
+                1
+            ]
+        ),
+    }
+    table = pd.DataFrame({"year": range(first, int(annual["year"].max()) + 1)})
+    for prefix, frame in series.items():
+        label = loaders.KAPLAN_FULL[keys[prefix]]
+        for column, what in [("violent", "violent"), ("offenses", "violent and property")]:
+            table[f"{label}: {what}"] = [
+                fmt.fmt_int(frame.loc[y, column]) if y in frame.index else "not reported"
+                for y in table["year"]
+            ]
+    return LowCheck(table=table, texts=texts, values=values)
+
+
+def program_scale(
+    key: str, agency: str, state: str, landmark: str, aor: str, year: int = 2018
+) -> LowCheck:
+    """A jail's 287(g) program set beside its sheriff's office's violent offenses.
+
+    ``key`` is the office's complete FBI monthly file (:data:`factcheck.data.loaders.KAPLAN_FULL`),
+    ``agency`` its label for the index ("<name>, <state>"), ``landmark`` and ``aor`` the
+    pattern and ICE area of the jail's landmark in ICE's FOIA arrest records for FY2016-FY2019
+    (:mod:`factcheck.data.foia`). Texts: ``violent-{year-1|year|year+1}``, ``violent-fall`` (from
+    ``year`` to the next), ``foia-arrests``, and the change judged against ordinary year-to-year
+    variation of the index's agencies (:func:`factcheck.stats.variation.assess`): ``fall-pct``,
+    ``fall-ci`` (its interval) and ``fall-pairs`` (the agencies of similar size). Values:
+    ``arrests``, ``fall``, ``earlier-fall`` (from ``year - 1`` to ``year``) and ``beyond`` and
+    ``agree`` (the test's verdict, and whether the nearest agencies agree).
+    """
+
+    monthly = loaders.kaplan_full_monthly([key])
+    violent = variation.annual_counts(monthly.assign(state_abbr=state), "violent")
+    violent = violent.set_index("year")["count"].astype(int)
+    arrests = foia.landmark_total(foia.tallies(foia.ARRESTS_FY2016_2019), landmark, aor)
+    index = variation.with_agency(loaders.rtci_monthly(), monthly, agency, state)
+    fall = variation.assess(index, agency, year=year, offenses=["violent"]).loc["violent"]
+    pct = lambda v: fmt.fmt_pct(v, 1, signed=True)  # noqa: E731
+    texts = {f"violent-{y}": fmt.fmt_int(violent[y]) for y in (year - 1, year, year + 1)}
+    texts |= {
+        "violent-fall": fmt.fmt_int(violent[year] - violent[year + 1]),
+        "foia-arrests": fmt.fmt_int(arrests),
+        "fall-pct": pct(fall["pct"]),
+        "fall-ci": f"{pct(fall['low'])} to {pct(fall['high'])}",
+        "fall-pairs": fmt.fmt_int(fall["local_pairs"]),
+    }
+    values = {
+        "arrests": float(arrests),
+        "fall": float(violent[year] - violent[year + 1]),
+        "earlier-fall": float(violent[year - 1] - violent[year]),
+        "beyond": float(fall["beyond"]),
+        "agree": float(fall["agree"]),
+    }
+    table = violent.rename("violent").reset_index()
+    return LowCheck(table, texts, values)

@@ -7,46 +7,12 @@ Every number in a chapter's prose is computed in a code cell and inserted with m
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Iterable
 
 import pandas as pd
 
-
-def fmt_int(value: float) -> str:
-    """Whole number with thousands separators: 1234.4 -> '1,234'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{round(value):,}"
-
-
-def fmt_num(value: float, digits: int = 1) -> str:
-    """Number with a fixed count of decimals and thousands separators."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    return f"{value:,.{digits}f}"
-
-
-def fmt_pct(value: float, digits: int = 1, signed: bool = False) -> str:
-    """Percentage (value already in percent): 12.345 -> '12.3%'; signed adds '+' to gains."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    sign = "+" if signed else ""
-    return f"{value:{sign},.{digits}f}%"
-
-
-def fmt_millions(value: float, digits: int = 1) -> str:
-    """Count in millions: 22_345_678 -> '22.3 million'."""
-    return f"{value / 1e6:,.{digits}f} million"
-
-
-def ordinal(n: int) -> str:
-    """English ordinal: 1 -> '1st', 2 -> '2nd', 11 -> '11th', 91 -> '91st', 112 -> '112th'."""
-    n = int(n)
-    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
+from factcheck.base.fmt import fmt_int, fmt_millions, fmt_num, fmt_pct
 
 FORMATTERS = {"int": fmt_int, "num": fmt_num, "pct": fmt_pct, "millions": fmt_millions}
 

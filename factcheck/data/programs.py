@@ -1,6 +1,6 @@
 """287(g) programs: agreement counts, rosters, yearly participation flags and population covered.
 
-The functions here take frames from :mod:`factcheck.loaders` (or the published figures) and
+The functions here take frames from :mod:`factcheck.data.loaders` (or the published figures) and
 return plain numbers, sets or small frames, so that the chapters only glue and show them.
 """
 
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import loaders
+from factcheck.base.fmt import fmt_int, fmt_millions
+from factcheck.data import loaders
 
 
 # ---------------------------------------------------------------------------- agreement counts
@@ -54,47 +55,6 @@ def published_agreements(month: str) -> AgreementCount:
 
 # Official counts of the program (DHS inspector general, GAO, ICE releases): glue suffix ->
 # published figure id (data/published_figures.csv).
-OFFICIAL_COUNTS = {
-    "oig-2017": "oig_287g_participants_2017_01",
-    "oig-2018": "oig_287g_participants_2018_03",
-    "gao-2017": "gao_287g_agreements_2017_01",
-    "gao-2020": "gao_287g_agreements_2020_09",
-    "ice-jul-2020": "ice_287g_agencies_2020_07",
-    "ice-jul-jem": "ice_jem_agreements_2020_07",
-    "ice-jul-wso": "ice_wso_agreements_2020_07",
-    "ice-tx-2017": "ice_texas_new_agreements_2017_07",
-    "ice-all-2017": "ice_287g_agreements_2017_07",
-}
-
-
-def official_counts(
-    roster: float | None = None, figures=None, glue_prefix: str | None = None
-) -> dict[str, float]:
-    """The official reports' counts of the program, keyed by :data:`OFFICIAL_COUNTS`.
-
-    With ``roster`` (the agencies on ICE's roster after the January 2017 inauguration), also
-    check what the chapters say about the two reports' starting counts: the inspector general's
-    count of participating agencies equals the roster's, and GAO's count of agreements is lower
-    but within the one tolerance of it. With ``glue_prefix`` ("a004"), glue each count as
-    "<prefix>-<key>". ``figures`` is a published-figures table (for tests).
-    """
-    from .rules import within
-
-    table = loaders.published_figures() if figures is None else figures
-    counts = {key: float(table.loc[fid, "value"]) for key, fid in OFFICIAL_COUNTS.items()}
-    if roster is not None:
-        oig, gao = counts["oig-2017"], counts["gao-2017"]
-        if oig != roster or not (gao < roster and within(gao, roster)):
-            raise ValueError(
-                f"official counts for January 2017 (inspector general {oig:g}, GAO {gao:g}) no "
-                f"longer relate to the roster's {roster:g} as the chapters say"
-            )
-    if glue_prefix is not None:
-        from .report import glue_value
-
-        for key, value in counts.items():
-            glue_value(f"{glue_prefix}-{key}", value)
-    return counts
 
 
 def growth_factor(later: float, earlier: float) -> float:
@@ -174,7 +134,7 @@ def last_flags_with_notes(flags: pd.DataFrame) -> str:
 def population_covered(joined: pd.DataFrame, population: pd.Series, capture, year: int) -> float:
     """Residents of the distinct counties matched to a roster capture, in ``year``.
 
-    ``joined`` is :func:`factcheck.loaders.roster_counties`; ``population`` a Series indexed by
+    ``joined`` is :func:`factcheck.data.loaders.roster_counties`; ``population`` a Series indexed by
     (fips, year). Agencies with no county (city police, state prisons) add nothing, and a county
     with two agencies is counted once.
     """
@@ -251,7 +211,6 @@ def words_to_number(text: str) -> float:
 
 def coverage_display(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """:func:`coverage_by_capture` (indexed by capture) formatted for a Markdown table."""
-    from .report import fmt_millions
 
     out = table.reset_index()
     return pd.DataFrame(
@@ -287,7 +246,6 @@ def offense_counts(categories: pd.DataFrame, claimed: dict[str, float]) -> pd.Da
 
     ``claimed`` maps each claim id to the article's value (from the ledger).
     """
-    from .report import fmt_int
 
     return pd.DataFrame(
         {
@@ -303,7 +261,8 @@ def offense_counts(categories: pd.DataFrame, claimed: dict[str, float]) -> pd.Da
 def population_ranks(population: pd.DataFrame, year: int, fips: Iterable[str]) -> dict[str, int]:
     """Rank by population (1 = most populous) among all counties in ``year``, for some counties.
 
-    ``population`` has columns fips, year, population (:func:`factcheck.loaders.county_population`).
+    ``population`` has columns fips, year, population
+    (:func:`factcheck.data.loaders.county_population`).
     """
     that_year = population[population["year"] == year].drop_duplicates("fips").set_index("fips")
     ranks = that_year["population"].rank(ascending=False, method="min").astype(int)
@@ -323,37 +282,6 @@ def span_in_quote(quote: str) -> float:
     return words_to_number(match.group(1))
 
 
-def figures_restated(
-    claimed: dict[str, float], quote: str, population: pd.Series, jail: str, year: int = 2019
-) -> tuple[float, dict[str, str]]:
-    """An article's per-year and total figures for one jail, restated in each other's terms.
-
-    ``claimed`` maps ``per_year``, ``people`` and ``parts`` (the sum of the category figures) to
-    the article's values; ``quote`` gives the period ("over the past 3½ years"); ``population``
-    is indexed by (fips, year) and the jail's counties come from the committed crosswalk.
-    Returns the period in years and the texts the prose glues, keyed ``span-years``,
-    ``claim-per-year``, ``claim-people``, ``pw-implied`` (per year times the period),
-    ``pw-per-year`` (the total over the period), ``pw-parts``, ``pw-pop`` (the jail's catchment
-    in ``year``) and ``pw-rate`` (per year per 100,000 residents).
-    """
-    from .rates import per_100k
-    from .report import fmt_int, fmt_num
-
-    span = span_in_quote(quote)
-    implied, yearly = per_year_vs_total(claimed["per_year"], claimed["people"], span)
-    catchment = sum(population[(code, year)] for code in crosswalk_fips(jail))
-    return span, {
-        "span-years": fmt_num(span),
-        "claim-per-year": fmt_int(claimed["per_year"]),
-        "claim-people": fmt_int(claimed["people"]),
-        "pw-implied": fmt_int(implied),
-        "pw-per-year": fmt_int(yearly),
-        "pw-parts": fmt_int(claimed["parts"]),
-        "pw-pop": fmt_int(catchment),
-        "pw-rate": fmt_num(per_100k(claimed["per_year"], catchment), 0),
-    }
-
-
 def capture_texts(counts: pd.DataFrame, after: pd.Series, event: pd.Timestamp) -> dict[str, str]:
     """Texts for the prose on the roster captures either side of ``event`` (the inauguration).
 
@@ -362,7 +290,6 @@ def capture_texts(counts: pd.DataFrame, after: pd.Series, event: pd.Timestamp) -
     last} (ISO dates), agencies-{after,before,last}, n-captures, days-after (days from the event
     to the capture after it), states-after and models (the support types, in lower case).
     """
-    from .report import fmt_int
 
     before = counts[counts["capture_date"] < event].iloc[-1]
     texts = {}
@@ -375,13 +302,3 @@ def capture_texts(counts: pd.DataFrame, after: pd.Series, event: pd.Timestamp) -
         "states-after": fmt_int(after["states"]),
         "models": after["support_types"].lower(),
     }
-
-
-def official_growth_text(counts: dict[str, float]) -> str:
-    """The program's growth by the official counts (:func:`official_counts`): the DHS inspector
-    general's agencies of January 2017 and ICE's of 8 July 2020, as the ledger records it."""
-    first, last = int(counts["oig-2017"]), int(counts["ice-jul-2020"])
-    return (
-        f"{last - first} more agencies: {first} in January 2017 (DHS inspector general), "
-        f"{last} in July 2020 (ICE)"
-    )

@@ -17,7 +17,7 @@ Mirror resolution, in order:
 Downloads go to ``FACTCHECK_DATA_CACHE`` (default: ``~/.cache/factcheck-287g``; relative paths
 are taken relative to the project root too).
 
-``python -m factcheck.registry --check`` is the build's pre-flight: it checks every registered
+``python -m factcheck.data.registry --check`` is the build's pre-flight: it checks every registered
 file at once (a size and mtime fingerprint per file is cached; a file whose fingerprint changed
 is hashed in full) and reports all the bad files in one short message. ``make html`` runs it
 before any chapter.
@@ -39,7 +39,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # factcheck/data/registry.py -> the checkout
 REGISTRY_PATH = PROJECT_ROOT / "data" / "registry.yml"
 MIRROR_ENV = "FACTCHECK_DATA_MIRROR"
 CACHE_ENV = "FACTCHECK_DATA_CACHE"

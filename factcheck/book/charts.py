@@ -15,7 +15,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import NullFormatter
 
-from . import report, style
+from factcheck.base import fmt
+from factcheck.book import style
+from factcheck.book.style import PALETTE, mark_event
+from factcheck.data.agreements import agency_order, segment_colour_key
 
 
 class Published:
@@ -52,7 +55,7 @@ def roster_counts(counts: pd.DataFrame, event, key=None, name=None):
     ax.plot(counts["capture_date"], counts["agencies"], marker="o", color=style.PALETTE["kept"])
     for _, row in counts.iterrows():
         ax.annotate(
-            report.fmt_int(row["agencies"]),
+            fmt.fmt_int(row["agencies"]),
             (row["capture_date"], row["agencies"]),
             textcoords="offset points",
             xytext=(0, 6),
@@ -78,7 +81,7 @@ def agencies_per_year(per_year: pd.Series, key=None, name=None):
 
 
 def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None):
-    """Range of a ratio under each adjustment (rows of :func:`factcheck.ratios.sensitivity`).
+    """Range of a ratio under each adjustment (rows of :func:`factcheck.stats.ratios.sensitivity`).
 
     Each bar runs from the ratio at one end of the adjustment's range to the other, on a log
     scale, so that halving and doubling look alike; the reported value and parity are marked.
@@ -106,7 +109,7 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
             )
         if row.lowest < reported:
             ax.annotate(
-                report.fmt_num(row.lowest, 1) + "\u00d7",
+                fmt.fmt_num(row.lowest, 1) + "\u00d7",
                 (row.lowest, yi),
                 textcoords="offset points",
                 xytext=(-4, 0),
@@ -116,7 +119,7 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
             )
         if row.highest > reported:
             ax.annotate(
-                report.fmt_num(row.highest, 1) + "\u00d7",
+                fmt.fmt_num(row.highest, 1) + "\u00d7",
                 (row.highest, yi),
                 textcoords="offset points",
                 xytext=(4, 0),
@@ -128,7 +131,7 @@ def ratio_sensitivity(reported: float, table: pd.DataFrame, key=None, name=None)
     ax.axvline(1, color="#888888", linestyle=":", linewidth=1)
     ax.set_xscale("log")
     ticks = [1, 2, 4, 8]
-    ax.set_xticks(ticks, [f"{report.fmt_int(t)}\u00d7" for t in ticks])
+    ax.set_xticks(ticks, [f"{fmt.fmt_int(t)}\u00d7" for t in ticks])
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlim(0.8, 12)
     ax.set_yticks(
@@ -180,7 +183,7 @@ def change_intervals(
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(np.arange(len(rows)), [labels[c] for c in rows])
     ax.invert_yaxis()
-    ax.set_xlabel(f"change from 2018 to 2019, % ({report.fmt_pct(100 * level, 0)} interval)")
+    ax.set_xlabel(f"change from 2018 to 2019, % ({fmt.fmt_pct(100 * level, 0)} interval)")
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     return fig
 
@@ -306,4 +309,88 @@ def two_bases(
     style.date_axis(right)
     right.legend(frameon=False, fontsize=8, loc="center left")
     fig.tight_layout()
+    return fig
+
+
+RATIO_TICKS = [0.67, 0.8, 0.9, 1, 1.1, 1.25, 1.5]  # for a narrow range of ratios
+
+
+RATIO_TICKS_WIDE = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
+
+
+def event_figure(tables: Sequence[pd.DataFrame], labels: Sequence[str] | None = None):
+    """Event-study figure: each treated unit's quarterly coefficients (points, no model error
+    bars: the quasi-Poisson intervals are too narrow to be read as inference) over a grey band:
+    the middle 95% of the first unit's comparison agencies' own placebo coefficients (what
+    agencies without the change showed), which is the inference.
+
+    ``tables``: outputs of :func:`event_table` (same offense and window). Returns the
+    matplotlib figure (not shown, not closed). Colours from ``style.PALETTE``; the vertical
+    line marks January 2019 with :func:`factcheck.book.style.mark_event`.
+    """
+    import matplotlib.pyplot as plt
+
+    colours = [PALETTE["ended"], PALETTE["highlight"], PALETTE["kept"], PALETTE["never"]]
+    labels = list(labels) if labels is not None else [t["unit"].iloc[0] for t in tables]
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    def ratio(pct):
+        return 1 + pct / 100
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    first = tables[0]
+    ax.fill_between(
+        first["quarter"],
+        ratio(first["band_low"].fillna(0)),
+        ratio(first["band_high"].fillna(0)),
+        color="#DDDDDD",
+        label=f"{labels[0]}'s comparison agencies, middle 95%",
+    )
+    offsets = np.linspace(-0.12, 0.12, len(tables)) if len(tables) > 1 else [0.0]
+    for table, label, colour, offset in zip(tables, labels, colours, offsets, strict=False):
+        ax.plot(
+            table["quarter"] + offset,
+            ratio(table["pct"]),
+            "o",
+            color=colour,
+            markersize=5,
+            label=label,
+        )
+    ax.axhline(1, color="#333333", linewidth=0.8)
+    ax.set_yscale("log")  # ratios: a halving and a doubling are the same distance from 0%
+    low, high = ax.get_ylim()
+    ax.yaxis.set_major_locator(FixedLocator(RATIO_TICKS if high / low < 3 else RATIO_TICKS_WIDE))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda r, _: f"{(r - 1) * 100:+.0f}%"))
+    mark_event(ax, -0.5, "January 2019")
+    ticks = first["quarter"].to_numpy()
+    ax.set_xticks(ticks, [f"{s.year} Q{(s.month - 1) // 3 + 1}" for s in first["start"]])
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    offense = str(first["offense"].iloc[0]).replace("_", " ")
+    ax.set_ylabel(f"{offense}, % vs Oct-Dec 2018,\nbeyond comparison agencies")
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
+    return fig
+
+
+def timeline_figure(segments: pd.DataFrame, highlight: tuple[str, ...], event=None, event_label=""):
+    """A horizontal bar per segment on one row per agency; returns the Matplotlib figure.
+
+    Highlighted agencies are drawn in the "ended" colour, other agreements in force in "kept",
+    the rest in "never"; a segment with no recorded end is drawn as its start point only.
+    """
+    import matplotlib.pyplot as plt
+
+    order = agency_order(segments)
+    row_of = {agency: i for i, agency in enumerate(order)}
+    fig, ax = plt.subplots(figsize=(7.8, 3.9))
+    for r in segments.itertuples():
+        colour = style.PALETTE[segment_colour_key(r.agency, r.how, highlight)]
+        y = row_of[r.agency]
+        if pd.notna(r.end):
+            ax.plot([r.start, r.end], [y, y], color=colour, linewidth=5, solid_capstyle="butt")
+        ax.plot(r.start, y, "o", color=colour, markersize=4)
+    ax.set_yticks(range(len(order)), order, fontsize=8)
+    if event is not None:
+        style.mark_event(ax, pd.Timestamp(event), event_label)
+    style.date_axis(ax)
     return fig

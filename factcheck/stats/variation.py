@@ -44,20 +44,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .design import changed_agencies, holm
-from .loaders import VIOLENT
+from factcheck.data.loaders import RTCI_AGGREGATE, VIOLENT
+from factcheck.stats.design import changed_agencies, holm
 
 OFFENSES = [*VIOLENT, "violent"]
 TREATED = ("Charlotte, NC", "Raleigh, NC")
-AGGREGATE_STATE = "Nationwide"  # RTCI rows that are sums of agencies, not agencies
+AGGREGATE_STATE = RTCI_AGGREGATE  # RTCI rows that are sums of agencies, not agencies
 
 
 # ---------------------------------------------------------------------------- data
 def annual_counts(monthly: pd.DataFrame, offense: str) -> pd.DataFrame:
     """Agency-years with all twelve months of ``offense`` reported, summed.
 
-    ``monthly`` is :func:`factcheck.loaders.rtci_monthly`. The index's nationwide aggregate rows
-    (``state_abbr == "Nationwide"``) are dropped: they are sums of agencies, not agencies. A
+    ``monthly`` is :func:`factcheck.data.loaders.rtci_monthly`. The index's nationwide aggregate
+    rows (``state_abbr == "Nationwide"``) are dropped: they are sums of agencies, not agencies. A
     year with any month of ``offense`` missing is left out (nothing is imputed), so the set of
     agencies can differ between offenses. Columns: agency, state_abbr, year, count.
     """
@@ -438,7 +438,7 @@ def assess(
     complete (``exclude`` left out, the nationwide aggregates too), ``trend`` their common
     change that year. By default ``exclude`` is the treated units and every agency in a county
     whose sheriff changed 287(g) or detainer policy in the two years
-    (:func:`factcheck.design.changed_agencies`): their change is not ordinary variation.
+    (:func:`factcheck.stats.design.changed_agencies`): their change is not ordinary variation.
     Main test: ``alpha`` is the NB2 dispersion estimated locally, on the pairs within a factor
     ``factor`` of the agency's own ``year`` count (:func:`local_pairs`), and its
     sampling error (``n_draws`` parametric bootstrap draws, :func:`alpha_draws`) is carried into
@@ -654,7 +654,7 @@ def rtm_check(
     """How much of ``agency``'s rise from ``year`` to the next regression to the mean explains.
 
     ``series``: the agency's longer annual series of ``offense`` from one source (year -> count,
-    e.g. the FBI summary counts of :func:`factcheck.loaders.cmpd_fbi_annual`), covering the
+    e.g. the FBI summary counts of :func:`factcheck.data.loaders.cmpd_fbi_annual`), covering the
     ``prior`` years before ``year`` and ``year`` itself. Steps:
 
     1. the slope: :func:`rtm_slope` on the index's other agencies (:func:`rtm_panel` with
@@ -704,12 +704,12 @@ def rtm_check(
 def with_agency(
     monthly: pd.DataFrame, extra: pd.DataFrame, agency: str, state: str
 ) -> pd.DataFrame:
-    """The index's months (``monthly``, :func:`factcheck.loaders.rtci_monthly`) with one more
+    """The index's months (``monthly``, :func:`factcheck.data.loaders.rtci_monthly`) with one more
     agency's months appended, so that :func:`assess` can judge an agency outside the index
     against the index's agencies.
 
     ``extra`` holds the agency's months in the FBI's monthly format
-    (:func:`factcheck.loaders.kaplan_full_monthly`: date and the violent categories); it is
+    (:func:`factcheck.data.loaders.kaplan_full_monthly`: date and the violent categories); it is
     labelled ``agency`` (as "<name>, <state>") in ``state``. Its columns are cut to the index's.
     """
     if agency in set(monthly["agency"]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .registry import PROJECT_ROOT, SchemaMismatchError
+from factcheck.data.registry import PROJECT_ROOT, SchemaMismatchError
 
 SHORT_NAMES = PROJECT_ROOT / "data" / "agency_short_names.csv"
 SEGMENT_COLUMNS = ["agency", "start", "end", "how"]
@@ -46,9 +46,10 @@ def agreement_segments(
     """One row per known period of an agreement: agency label, start, end and how it stands.
 
     ``agreements``: one row per agency with ``agency``, ``first_signed_best``, ``active_to`` and
-    ``terminated`` (as :func:`factcheck.loaders.nc_agreements`). ``flags``: yearly participation
-    flags with ``agency`` and ``year`` (as :func:`factcheck.loaders.wapo_flags`). ``listed``:
-    agencies on ICE's list of ``list_date``, with ``law enforcement agency`` and ``signed``.
+    ``terminated`` (as :func:`factcheck.data.loaders.nc_agreements`). ``flags``: yearly
+    participation flags with ``agency`` and ``year`` (as
+    :func:`factcheck.data.loaders.wapo_flags`). ``listed``: agencies on ICE's list of
+    ``list_date``, with ``law enforcement agency`` and ``signed``.
     ``how`` is "ended", "in force" (listed on ``list_date``) or "end not recorded" (end NaT).
     """
     names = short_names() if names is None else names
@@ -87,29 +88,3 @@ def segment_colour_key(agency: str, how: str, highlight: tuple[str, ...]) -> str
 def years_between(start: pd.Timestamp, end: pd.Timestamp) -> float:
     """Elapsed years from ``start`` to ``end`` (days / 365.25)."""
     return (pd.Timestamp(end) - pd.Timestamp(start)).days / 365.25
-
-
-def timeline_figure(segments: pd.DataFrame, highlight: tuple[str, ...], event=None, event_label=""):
-    """A horizontal bar per segment on one row per agency; returns the Matplotlib figure.
-
-    Highlighted agencies are drawn in the "ended" colour, other agreements in force in "kept",
-    the rest in "never"; a segment with no recorded end is drawn as its start point only.
-    """
-    import matplotlib.pyplot as plt
-
-    from . import style
-
-    order = agency_order(segments)
-    row_of = {agency: i for i, agency in enumerate(order)}
-    fig, ax = plt.subplots(figsize=(7.8, 3.9))
-    for r in segments.itertuples():
-        colour = style.PALETTE[segment_colour_key(r.agency, r.how, highlight)]
-        y = row_of[r.agency]
-        if pd.notna(r.end):
-            ax.plot([r.start, r.end], [y, y], color=colour, linewidth=5, solid_capstyle="butt")
-        ax.plot(r.start, y, "o", color=colour, markersize=4)
-    ax.set_yticks(range(len(order)), order, fontsize=8)
-    if event is not None:
-        style.mark_event(ax, pd.Timestamp(event), event_label)
-    style.date_axis(ax)
-    return fig

@@ -13,13 +13,13 @@ import re
 
 import pandas as pd
 
-from .report import fmt_int
+from factcheck.base.fmt import fmt_int
 
 
 def foia_rows(foia: pd.DataFrame, counties: list[str]) -> pd.DataFrame:
     """Rows of ICE's FOIA identifications for agencies naming one of ``counties``.
 
-    ``foia`` as :func:`factcheck.loaders.nc_identified_removed`; rows with no identification
+    ``foia`` as :func:`factcheck.data.loaders.nc_identified_removed`; rows with no identification
     figure (no agreement that year) are dropped. A ``county`` column holds the first word of
     the agency name.
     """

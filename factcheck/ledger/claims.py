@@ -5,10 +5,10 @@ Chapters show a claim with :func:`show_claim` and give its verdict with :func:`v
 and raises :class:`LedgerMismatchError` when they differ, so the book cannot be built with a
 ledger that disagrees with its chapters. The scorecard chapter renders the whole ledger.
 
-Every status has a rule (:mod:`factcheck.rules`); :func:`validate` checks each claim against
+Every status has a rule (:mod:`factcheck.ledger.rules`); :func:`validate` checks each claim against
 it, so a status that breaks its rule stops the build with a message naming the claim and rule.
 
-Run ``python -m factcheck.claims --csv PATH [--json PATH]`` to export the ledger as CSV (with
+Run ``python -m factcheck.ledger.claims --csv PATH [--json PATH]`` to export the ledger as CSV (with
 each claim's sources) and as JSON (articles, claims and resolved sources).
 """
 
@@ -25,22 +25,20 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import rules
-from .prose import find_numbers
-from .registry import PROJECT_ROOT, DataRegistryError, DuplicateKeyError, load_yaml
+from factcheck.data.registry import PROJECT_ROOT, DataRegistryError, DuplicateKeyError, load_yaml
+from factcheck.ledger import rules
+from factcheck.ledger.prose import find_numbers
 
 LEDGER_PATH = PROJECT_ROOT / "data" / "claims.yml"
 CHAPTERS = PROJECT_ROOT / "chapters"
 # The articles under review (shared with the other worktrees, read-only), named by the ledger.
 ARTICLES_DIR = PROJECT_ROOT.parent / "shared" / "articles"
 
-# Statuses, their rules, the tolerance and the source resolution live in factcheck.rules.
+# Statuses, their rules, the tolerance and the source resolution live in factcheck.ledger.rules.
 STATUSES = rules.STATUSES
 TOLERANCE = rules.TOLERANCE
 UNSCORED = rules.UNSCORED
 WEIGHTS = rules.WEIGHTS
-claim_sources = rules.claim_sources
-rule_problems = rules.rule_problems
 KINDS = {
     "number",
     "comparison",
@@ -115,7 +113,7 @@ def validate(
     """Every problem with a parsed ledger, as messages (empty when valid).
 
     Besides the fields, every claim is checked against its status's rule
-    (:func:`factcheck.rules.rule_problems`); ``sources`` defaults to the project's registry,
+    (:func:`factcheck.ledger.rules.rule_problems`); ``sources`` defaults to the project's registry,
     published figures and bibliography, with the ledger's own articles.
     """
     problems: list[str] = []
@@ -224,6 +222,27 @@ def word_count(text: str, word: str) -> int:
 
 
 @cache
+def source_index() -> rules.SourceIndex:
+    """The project's sources (registry, published figures, bibliography) with the ledger's
+    articles: what a claim's ``sources`` resolve against."""
+    base = rules.project_sources()
+    return rules.SourceIndex(base.registry, base.published, base.bib, ledger().articles)
+
+
+def claim_sources(claim: dict[str, Any], index: rules.SourceIndex | None = None) -> list[dict]:
+    """A claim's sources resolved (:func:`factcheck.ledger.rules.claim_sources`), by default
+    against the project's own (:func:`source_index`)."""
+    return rules.claim_sources(claim, index or source_index())
+
+
+def rule_problems(
+    claim: dict[str, Any], index: rules.SourceIndex | None = None, tolerance: float = TOLERANCE
+) -> list[str]:
+    """Every rule the claim's status breaks (:func:`factcheck.ledger.rules.rule_problems`), by
+    default against the project's own sources (:func:`source_index`)."""
+    return rules.rule_problems(claim, index or source_index(), tolerance)
+
+
 def ledger() -> Ledger:
     """The project's ledger (parsed once per process)."""
     return read_ledger()
@@ -277,92 +296,6 @@ def check_status(claim: dict[str, Any], status: str | None) -> None:
             "chapter together: if the finding changed, rewrite the chapter's argument and its "
             "status= pin; otherwise restore the ledger."
         )
-
-
-def claim_markdown(claim: dict[str, Any], article: dict[str, Any] | None = None) -> str:
-    """The claim as a quote block (see :func:`factcheck.render.claim_markdown`)."""
-    from . import render
-
-    return render.claim_markdown(claim, article)
-
-
-def show_claim(claim_id: str) -> None:
-    """Display a claim from the ledger as a quote block (used in chapters)."""
-    from .report import show_markdown
-
-    show_markdown(claim_markdown(ledger().claim(claim_id)))
-
-
-def verdict_markdown(claim: dict[str, Any]) -> str:
-    """The verdict box (see :func:`factcheck.render.verdict_markdown`)."""
-    from . import render
-
-    return render.verdict_markdown(claim)
-
-
-def verdict(claim_id: str, rebuilt: Any = None, status: str | None = None) -> None:
-    """Check the chapter's value and status against the ledger, glue it, show the verdict.
-
-    ``rebuilt`` is the value the chapter computed (None when nothing can be rebuilt). The
-    value is glued as ``<claim id>-rebuilt`` so the build tests can compare it with the
-    ledger independently. ``status`` is the status the chapter argues for (see
-    :func:`check_status`; every chapter call carries one, ``scripts/pin_statuses.py`` adds it).
-    """
-    from .report import glue_text, show_markdown
-
-    claim = ledger().claim(claim_id)
-    check_status(claim, status)
-    check_rebuilt(claim, rebuilt)
-    glue_text(f"{claim_id}-rebuilt", "" if rebuilt is None else str(rebuilt))
-    show_markdown(verdict_markdown(claim))
-
-
-def article_claims_markdown(article: str, book: Ledger | None = None) -> str:
-    """The table of one article's claims (see :func:`factcheck.render.article_claims_markdown`)."""
-    from . import render
-
-    return render.article_claims_markdown(article, book)
-
-
-def check(claim_id: str, rebuilt: Any = None, status: str | None = None) -> None:
-    """Show a claim as worded, then its verdict: the pair each claim gets in its chapter.
-
-    Same as :func:`show_claim` followed by :func:`verdict` (``rebuilt`` and ``status`` as
-    there); both are checked before anything is shown.
-    """
-    claim = ledger().claim(claim_id)
-    check_status(claim, status)
-    check_rebuilt(claim, rebuilt)
-    show_claim(claim_id)
-    verdict(claim_id, rebuilt, status)
-
-
-def show_article_claims(article: str, at_a_glance: bool = True) -> None:
-    """The opening of an article's main chapter in one call: its verdict card, then the claims
-    checked on the page (see :func:`show_opening` and :func:`show_page_claims`)."""
-    show_opening(article)
-    show_page_claims(article)
-
-
-def show_at_a_glance(article: str, chapter: str | None = None) -> None:
-    """The claims checked on this page (kept for chapters written before the verdict card)."""
-    show_page_claims(article, chapter)
-
-
-def show_opening(article: str, chapter: str | None = None) -> None:
-    """Display the chapter's verdict card (see :func:`factcheck.render.verdict_card_markdown`)."""
-    from . import render
-    from .report import show_markdown
-
-    show_markdown(render.verdict_card_markdown(article, chapter))
-
-
-def show_page_claims(article: str, chapter: str | None = None) -> None:
-    """Display the claims checked on this page (:func:`factcheck.render.page_claims_markdown`)."""
-    from . import render
-    from .report import show_markdown
-
-    show_markdown(render.page_claims_markdown(article, chapter))
 
 
 def scorecard_frame(book: Ledger | None = None) -> pd.DataFrame:
@@ -453,7 +386,7 @@ def tolerance_sensitivity(
     tolerances: tuple[float, ...] = rules.SENSITIVITY_TOLERANCES,
 ) -> pd.DataFrame:
     """How many numeric verdicts of the ledger would change status at other tolerances
-    (one row per tolerance; see :func:`factcheck.rules.tolerance_sensitivity`)."""
+    (one row per tolerance; see :func:`factcheck.ledger.rules.tolerance_sensitivity`)."""
     book = ledger()
     claims_list = [book.claim(cid) for cid in book.claims["id"]]
     return pd.DataFrame(rules.tolerance_sensitivity(claims_list, tolerances))

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import report
-from .counts import county_total
+from factcheck.base import fmt
+from factcheck.base.fmt import and_join
+from factcheck.data import counts, loaders
+from factcheck.data.counts import county_total
 
 
 def display_name(name: str, county: str, fixes: Mapping[str, str]) -> str:
@@ -61,7 +63,7 @@ def coverage_table(
         row = {
             "county": r.county,
             "agency": display_name(r.name, r.county, fixes),
-            "population (2017 FBI file)": report.fmt_int(pop) if pop > 0 else "",
+            "population (2017 FBI file)": fmt.fmt_int(pop) if pop > 0 else "",
         }
         for year in years:
             row[f"own records {year}"] = months_reported(own_annual, own, year) if own else 0
@@ -86,7 +88,7 @@ def gap_notes(
 ) -> dict[str, str]:
     """Why FBI-format months of ``years`` are missing, by ORI, for a coverage table's last column.
 
-    ``gaps`` are the masked months of :func:`factcheck.loaders.kaplan_annual` (ori, date,
+    ``gaps`` are the masked months of :func:`factcheck.data.loaders.kaplan_annual` (ori, date,
     reason); an agency with no row from a monthly file in ``fbi_annual`` is marked as having
     none. Months are named when there are at most three of one kind in a year.
     """
@@ -126,8 +128,8 @@ def county_total_attempts(
 
     ``exclude`` lists ORIs left out of the county (the departments judged on their own records),
     so the total is that of the county's other agencies. A total is built only when every
-    agency counted has twelve months that year (:func:`factcheck.counts.county_total`). Each row
-    names the agencies that stopped it, marking those whose months the source does not record.
+    agency counted has twelve months that year (:func:`factcheck.data.counts.county_total`). Each
+    row names the agencies that stopped it, marking those whose months the source does not record.
     Columns: county, year, agencies with 12 months, total, missing or incomplete, n_complete.
     """
     known = fbi_annual.assign(months=fbi_annual["months"].fillna(0))
@@ -150,7 +152,7 @@ def county_total_attempts(
                     "county": county,
                     "year": row.year,
                     "agencies with 12 months": f"{len(have)} of {len(group)}",
-                    "total": report.fmt_int(row.violent) if row.complete else "not built",
+                    "total": fmt.fmt_int(row.violent) if row.complete else "not built",
                     "missing or incomplete": ", ".join(
                         names[o] + (" (months not recorded)" if o in unknown else "") for o in short
                     ),
@@ -214,26 +216,9 @@ def completeness_grid(
                 row[str(year)] = "0"
             else:
                 months = table.loc[(r.ori, year), "months"]
-                row[str(year)] = "year" if pd.isna(months) else report.fmt_int(months)
+                row[str(year)] = "year" if pd.isna(months) else fmt.fmt_int(months)
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def agency_year_table(
-    annual: pd.DataFrame, labels: Mapping[str, str], population: str = "population"
-) -> pd.DataFrame:
-    """One agency's counts by year, formatted, with the violent rate where a population exists.
-
-    ``annual`` is indexed by year; ``labels`` maps count columns to their headings.
-    """
-    from .rates import per_100k
-
-    out = pd.DataFrame({"year": annual.index})
-    for column, label in labels.items():
-        out[label] = annual[column].map(report.fmt_int).to_numpy()
-    rate = per_100k(annual["violent"], annual[population])
-    out["violent per 100,000"] = [report.fmt_num(v, 0) if pd.notna(v) else "" for v in rate]
-    return out
 
 
 def remainder_bound(
@@ -317,7 +302,7 @@ def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) 
                     "change in its records": signed(r.change),
                     "change in the other agencies with both years": signed(r.others_change),
                     "combined change": signed(r.combined),
-                    "other agencies' last full-year count": report.fmt_int(r.bound),
+                    "other agencies' last full-year count": fmt.fmt_int(r.bound),
                     "county direction settled": "yes" if r.settled else "no",
                 }
             )
@@ -353,14 +338,14 @@ def bound_texts(bounds: Mapping[str, pd.DataFrame], keys: Mapping[str, str]) -> 
     out = {}
     for name, table in bounds.items():
         first = table.iloc[0]
-        out[f"{keys[name]}-with-data"] = report.fmt_int(first["with_data"])
-        out[f"{keys[name]}-bounded"] = report.fmt_int(first["agencies"])
+        out[f"{keys[name]}-with-data"] = fmt.fmt_int(first["with_data"])
+        out[f"{keys[name]}-bounded"] = fmt.fmt_int(first["agencies"])
         for r in table.itertuples():
             stem = f"{keys[name]}-{r.offense.replace('_', '-')}"
-            out[f"{stem}-change"] = report.fmt_int(abs(r.change))
+            out[f"{stem}-change"] = fmt.fmt_int(abs(r.change))
             out[f"{stem}-others"] = signed(r.others_change)
-            out[f"{stem}-combined"] = report.fmt_int(abs(r.combined))
-            out[f"{stem}-bound"] = report.fmt_int(r.bound)
+            out[f"{stem}-combined"] = fmt.fmt_int(abs(r.combined))
+            out[f"{stem}-bound"] = fmt.fmt_int(r.bound)
     return out
 
 
@@ -384,8 +369,6 @@ def coverage_texts(
     reason), ``unrep-share`` and ``unrep-chance`` (the near-empty test's thresholds) and
     ``stricter`` (agency-years the FBI's 2014-2015 tables list as whole years that hold a month
     the rule sets aside)."""
-    from . import counts, loaders
-    from .compare import and_join
 
     names = agency_names(agencies, fixes)
     monthly = fbi_annual[fbi_annual["source"] == "FBI monthly file"]
@@ -398,14 +381,14 @@ def coverage_texts(
     reasons = gaps["reason"].value_counts()
     no_file = [names[o] for o in agencies["ori"] if notes.get(o, "").startswith("no monthly file")]
     return {
-        "n-full": report.fmt_int(monthly["ori"].nunique()),
+        "n-full": fmt.fmt_int(monthly["ori"].nunique()),
         "no-file": and_join(no_file),
         "stricter": and_join(stricter),
         **{
-            f"gaps-{r.replace(' ', '-')}": report.fmt_int(reasons.get(r, 0))
+            f"gaps-{r.replace(' ', '-')}": fmt.fmt_int(reasons.get(r, 0))
             for r in ("blank", "no card", "zero", "near empty")
         },
-        "unrep-share": report.fmt_pct(100 * counts.UNREPORTED_SHARE, 0),
+        "unrep-share": fmt.fmt_pct(100 * counts.UNREPORTED_SHARE, 0),
         "unrep-chance": f"1 in {round(1 / counts.UNREPORTED_CHANCE):,}",
     }
 
@@ -413,15 +396,14 @@ def coverage_texts(
 def matched_texts(matched: pd.DataFrame, keys: Mapping[str, str]) -> dict[str, str]:
     """Glue text for :func:`matched_totals` (violent): ``{key}-n``, ``-2018``/``-2019`` (the
     years' columns), ``-in`` and ``-out`` (the agencies summed and left out)."""
-    from .compare import and_join
 
     out = {}
     for _, row in matched.iterrows():
         key = keys[row["county"]]
-        out[f"{key}-n"] = report.fmt_int(row["n"])
+        out[f"{key}-n"] = fmt.fmt_int(row["n"])
         for column in row.index:
             if column.startswith("violent "):
-                out[f"{key}-{column.removeprefix('violent ')}"] = report.fmt_int(row[column])
+                out[f"{key}-{column.removeprefix('violent ')}"] = fmt.fmt_int(row[column])
         for name, column in (("in", "agencies"), ("out", "left out")):
             out[f"{key}-{name}"] = and_join(row[column].split(", ")) if row[column] else ""
     return out
@@ -454,7 +436,6 @@ def bound_sensitivity(
     """The thresholds of the near-empty test (``share``) at which the county rule would settle a
     different set of the ``judged`` claims than ``bounds`` do; an empty list when none does. The
     caps use the years from ``first_year`` on, as the chapter's do."""
-    from . import loaders
 
     def settled(table: Mapping[str, pd.DataFrame]) -> dict[str, bool]:
         return {
@@ -473,7 +454,6 @@ def bound_sensitivity(
 
 def unknown_text(table: pd.DataFrame, names: Mapping[str, str]) -> str:
     """Words for the agencies of a :func:`remainder_bound` table with no full year on file."""
-    from .compare import and_join
 
     unknown = [o for o in str(table.iloc[0]["unknown"]).split(", ") if o]
     if not unknown:
@@ -506,14 +486,13 @@ def county_coverage(
     grid_years: Sequence[int] = tuple(range(2014, 2025)),
 ) -> CountyCoverage:
     """Everything the county coverage section shows, built from the FBI-basis annual counts
-    (:func:`factcheck.loaders.fbi_agency_annual`), the masked months (``gaps``) and the
+    (:func:`factcheck.data.loaders.fbi_agency_annual`), the masked months (``gaps``) and the
     agencies' own records. ``judged`` lists the ORIs of the departments judged on their own
     records, left out of the totals. Texts (prefix them with the chapter's): ``n-{county}``
     (first four letters), ``both-years``, :func:`coverage_texts`, ``meck-best-years`` (the years
     in which Mecklenburg's other agencies come closest to a total), ``matched-...``
     (:func:`matched_texts`), ``wake-gap-month`` (Wake's most frequent unreported month of the
     compared years) and ``bound-alt-share`` (the other near-empty threshold tried)."""
-    from .compare import and_join
 
     first, last = years
     notes = gap_notes(gaps, fbi_annual, agencies, years)
@@ -531,10 +510,7 @@ def county_coverage(
     shown = gaps[gaps["ori"].isin(wake) & pd.to_datetime(gaps["date"]).dt.year.isin(list(years))]
     month = pd.to_datetime(shown.loc[shown["reason"] != "blank", "date"]).value_counts().idxmax()
     texts = {
-        **{
-            f"n-{c[:4].lower()}": report.fmt_int(n)
-            for c, n in table["county"].value_counts().items()
-        },
+        **{f"n-{c[:4].lower()}": fmt.fmt_int(n) for c, n in table["county"].value_counts().items()},
         "both-years": ", ".join(complete_on_one_basis(table, years)),
         **coverage_texts(fbi_annual, gaps, agencies, fixes, notes),
         "meck-best-years": and_join([str(y) for y in best["year"]]),
@@ -544,7 +520,7 @@ def county_coverage(
             for k, v in matched_texts(matched, {"Mecklenburg": "meck", "Wake": "wake"}).items()
         },
         "wake-gap-month": f"{month:%B %Y}",
-        "bound-alt-share": report.fmt_pct(100 * max(SENSITIVITY_SHARES), 0),
+        "bound-alt-share": fmt.fmt_pct(100 * max(SENSITIVITY_SHARES), 0),
     }
     words = ["both-years", "no-file", "stricter"] + [
         f"matched-{c}-{w}" for c in ("meck", "wake") for w in ("in", "out")
@@ -557,138 +533,3 @@ def county_coverage(
         texts=texts,
         words=words,
     )
-
-
-@dataclass
-class LowCheck:
-    """A "record low" checked against an agency's own series (:func:`record_low_check`)."""
-
-    table: pd.DataFrame  # both agencies' counts by year, formatted ("not reported" for gaps)
-    texts: dict[str, str]
-    values: dict[str, float]  # the numbers behind the prose's comparisons, for its asserts
-
-
-def record_low_check(
-    keys: Mapping[str, str],
-    population: pd.Series,
-    county_fips: str,
-    state_abbr: str,
-    year: int = 2019,
-    first: int = 2014,
-) -> LowCheck:
-    """Where ``year`` stands in the complete monthly series of a sheriff's office and of a
-    second agency, with the base rate of lows among the states.
-
-    ``keys`` maps the texts' prefix ("so" for the sheriff's office, first; then the other
-    agency) to a registry key of :data:`factcheck.loaders.KAPLAN_FULL`. Only years with twelve
-    reported months count. ``population`` is the Census county series indexed by (fips, year),
-    for the office's share of the county's residents in 2017 (the FBI's 2017 agency file gives
-    the office's). Texts: ``{prefix}-{year}-rank`` and ``so-violent-rank`` (rank words),
-    ``so-{first|year|year+1}`` (offenses, violent and property together), ``so-years``,
-    ``so-share``, ``so-towns`` (the county's other agencies in the 2017 file), ``states-n`` and
-    ``states-low`` (jurisdictions of the FBI's state estimates, and those whose crime rate was
-    lowest of ``first`` to ``year`` in ``year``). ``values`` hold the comparisons the prose
-    states in words (the year after lower, the year after that missing, the state ``state_abbr``
-    among the lows, national and the other agency's violent offenses rising the year after).
-    """
-    from . import loaders, registry, trends
-    from .compare import and_join
-    from .counts import lowest_in_year
-
-    annual, _ = loaders.kaplan_annual(list(keys.values()))
-    annual = annual[annual["months"] == 12].assign(offenses=lambda f: f["violent"] + f["property"])
-    series = {
-        prefix: annual[annual["agency"] == loaders.KAPLAN_FULL[key]].set_index("year")
-        for prefix, key in keys.items()
-    }
-    so = series["so"]
-    texts = {
-        f"{p}-{year}-rank": trends.rank_phrase(trends.rank_from_lowest(s["offenses"], year, year))
-        for p, s in series.items()
-    }
-    texts["so-violent-rank"] = trends.rank_phrase(
-        trends.rank_from_lowest(so["violent"], year, year)
-    )
-    for y in (first, year, year + 1):
-        texts[f"so-{y}"] = report.fmt_int(so.loc[y, "offenses"])
-    texts["so-years"] = report.fmt_int(len(so.loc[first:year]))
-    ucr = registry.load("ucr_agencies_2017").set_index("ori")
-    ori = so["ori"].iloc[0]
-    towns = ucr[ucr.index.str.startswith(ori[:5]) & (ucr.index != ori)]["agency_name"]
-    texts["so-towns"] = and_join(list(towns.str.title().str.replace(" De ", " de ")))
-    share = ucr.loc[ori, "population"] / population[(county_fips, 2017)]
-    texts["so-share"] = report.fmt_pct(100 * share, 0)
-    est = loaders.fbi_estimates().query("state_abbr != 'US'")
-    est = est.assign(rate=(est["violent"] + est["property_crime"]) / est["population"])
-    n_states, n_low = lowest_in_year(est, "state_abbr", "rate", year, first)
-    texts |= {"states-n": report.fmt_int(n_states), "states-low": report.fmt_int(n_low)}
-    us = loaders.fbi_estimates().query("state_abbr == 'US'").set_index("year")["violent"]
-    other = [p for p in series if p != "so"][0]
-    values = {
-        "so-next-lower": float(so.loc[year + 1, "offenses"] < so.loc[year, "offenses"]),
-        "so-gap-after": float(year + 2 not in so.index),
-        "states-n": n_states,
-        "states-low": n_low,
-        "us-violent-rose-next": float(us.loc[year + 1] > us.loc[year]),
-        "other-violent-rose-next": float(
-            series[other].loc[year + 1, "violent"] > series[other].loc[year, "violent"]
-        ),
-        "has-dc": float("DC" in set(est["state_abbr"])),
-        "state-lowest": float(
-            lowest_in_year(est[est["state_abbr"] == state_abbr], "state_abbr", "rate", year, first)[
-                1
-            ]
-        ),
-    }
-    table = pd.DataFrame({"year": range(first, int(annual["year"].max()) + 1)})
-    for prefix, frame in series.items():
-        label = loaders.KAPLAN_FULL[keys[prefix]]
-        for column, what in [("violent", "violent"), ("offenses", "violent and property")]:
-            table[f"{label}: {what}"] = [
-                report.fmt_int(frame.loc[y, column]) if y in frame.index else "not reported"
-                for y in table["year"]
-            ]
-    return LowCheck(table=table, texts=texts, values=values)
-
-
-def program_scale(
-    key: str, agency: str, state: str, landmark: str, aor: str, year: int = 2018
-) -> LowCheck:
-    """A jail's 287(g) program set beside its sheriff's office's violent offenses.
-
-    ``key`` is the office's complete FBI monthly file (:data:`factcheck.loaders.KAPLAN_FULL`),
-    ``agency`` its label for the index ("<name>, <state>"), ``landmark`` and ``aor`` the
-    pattern and ICE area of the jail's landmark in ICE's FOIA arrest records for FY2016-FY2019
-    (:mod:`factcheck.foia`). Texts: ``violent-{year-1|year|year+1}``, ``violent-fall`` (from
-    ``year`` to the next), ``foia-arrests``, and the change judged against ordinary year-to-year
-    variation of the index's agencies (:func:`factcheck.variation.assess`): ``fall-pct``,
-    ``fall-ci`` (its interval) and ``fall-pairs`` (the agencies of similar size). Values:
-    ``arrests``, ``fall``, ``earlier-fall`` (from ``year - 1`` to ``year``) and ``beyond`` and
-    ``agree`` (the test's verdict, and whether the nearest agencies agree).
-    """
-    from . import foia, loaders, variation
-
-    monthly = loaders.kaplan_full_monthly([key])
-    violent = variation.annual_counts(monthly.assign(state_abbr=state), "violent")
-    violent = violent.set_index("year")["count"].astype(int)
-    arrests = foia.landmark_total(foia.tallies(foia.ARRESTS_FY2016_2019), landmark, aor)
-    index = variation.with_agency(loaders.rtci_monthly(), monthly, agency, state)
-    fall = variation.assess(index, agency, year=year, offenses=["violent"]).loc["violent"]
-    pct = lambda v: report.fmt_pct(v, 1, signed=True)  # noqa: E731
-    texts = {f"violent-{y}": report.fmt_int(violent[y]) for y in (year - 1, year, year + 1)}
-    texts |= {
-        "violent-fall": report.fmt_int(violent[year] - violent[year + 1]),
-        "foia-arrests": report.fmt_int(arrests),
-        "fall-pct": pct(fall["pct"]),
-        "fall-ci": f"{pct(fall['low'])} to {pct(fall['high'])}",
-        "fall-pairs": report.fmt_int(fall["local_pairs"]),
-    }
-    values = {
-        "arrests": float(arrests),
-        "fall": float(violent[year] - violent[year + 1]),
-        "earlier-fall": float(violent[year - 1] - violent[year]),
-        "beyond": float(fall["beyond"]),
-        "agree": float(fall["agree"]),
-    }
-    table = violent.rename("violent").reset_index()
-    return LowCheck(table, texts, values)

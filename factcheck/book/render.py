@@ -2,15 +2,15 @@
 
 Every function here returns MyST Markdown (or HTML for the interactive scorecard) built from the
 claims ledger, so the HTML and the PDF say the same thing. Chapters call the thin wrappers in
-:mod:`factcheck.claims` (``claims.show_claim``, ``claims.verdict``,
+:mod:`factcheck.ledger.claims` (``claims.show_claim``, ``claims.verdict``,
 ``claims.show_opening``, ``claims.show_page_claims``); the landing page and the scorecard call
 this module directly.
 
 Each claim gets an anchor equal to its id (``(a000-04)=``) on the first thing a chapter shows of
 it (the quote, or the verdict box when the quote is not shown), so ``{ref}`` links from the claim
 tables and the scorecard land on it in HTML and PDF alike. Each status has its own box class
-(``verdict-<status>``), colour (:data:`factcheck.style.STATUS_COLOURS`, shared with the charts),
-icon (HTML) and label.
+(``verdict-<status>``), colour (:data:`factcheck.book.style.STATUS_COLOURS`, shared with the
+charts), icon (HTML) and label.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import claims as _claims
-from .palette import STATUS_COLOURS, STATUS_TEXT
-from .report import escape_myst as esc
-from .report import json_for_html, safe_url
+from factcheck.book.palette import STATUS_COLOURS, STATUS_TEXT
+from factcheck.book.report import escape_myst as esc
+from factcheck.book.report import json_for_html, md_table, safe_url
+from factcheck.data.registry import PROJECT_ROOT
+from factcheck.ledger import claims as _claims
 
 REPORT_NAME = "287(g), detainers and crime: checking the articles' claims"
 UNSCORED = _claims.UNSCORED
@@ -134,8 +135,6 @@ def claim_url(claim: dict[str, Any]) -> str:
 def site_url() -> str:
     """The published book's address (``html.baseurl`` in _config.yml), or '' when not set."""
     import yaml
-
-    from .registry import PROJECT_ROOT
 
     config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
     return str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
@@ -542,7 +541,7 @@ def status_colour(status: str) -> str:
     return STATUS_COLOURS[status]
 
 
-# What each status means, for readers (the rules themselves: factcheck.claims and the methods
+# What each status means, for readers (the rules themselves: factcheck.ledger.claims and the methods
 # chapter, section "How claims are rated").
 STATUS_MEANINGS = {
     "accurate": "Public data or a documented record confirm it; a number is within the report's "
@@ -567,7 +566,6 @@ STATUS_MEANINGS = {
 def statuses_markdown(book: _claims.Ledger | None = None) -> str:
     """The table of statuses (badge and meaning) for the introduction; "not yet checked" only
     while some claim is pending."""
-    from .report import md_table
 
     book = book or _claims.ledger()
     pending = (book.claims["status"] == "pending").any()
@@ -776,7 +774,6 @@ def minor_mask(frame: pd.DataFrame) -> pd.Series:
 
 def reasons(path=None) -> dict[str, str]:
     """The one-line reason of each scored claim (data/claim_reasons.csv: claim,reason)."""
-    from .registry import PROJECT_ROOT
 
     path = path or PROJECT_ROOT / "data" / "claim_reasons.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -786,7 +783,6 @@ def reasons(path=None) -> dict[str, str]:
 def corrections(path=None) -> pd.DataFrame:
     """Every change to a published verdict (data/corrections.csv: date,claim,change,reason),
     newest first."""
-    from .registry import PROJECT_ROOT
 
     path = path or PROJECT_ROOT / "data" / "corrections.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -20,7 +20,8 @@ Covered as well:
   allowed;
 - the ledger's verdicts and other text fields (:func:`ledger_findings`).
 
-Run ``python -m factcheck.prose chapters/*.md [data/claims.yml]`` to check files from the shell.
+Run ``python -m factcheck.ledger.prose chapters/*.md [data/claims.yml]`` to check files from the
+shell.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Detainer arithmetic for lists of declined detainers: shares and scale-ups, stated openly.
 
-(Detainer counts and their sources live in :mod:`factcheck.detainers`; this module holds only
+(Detainer counts and their sources live in :mod:`factcheck.data.detainers`; this module holds only
 the small computations the declined-detainer chapter makes with them.)
 """
 

@@ -1,0 +1,1 @@
+"""Lowest layer: formatting shared by every other layer; imports nothing from ``factcheck``."""
