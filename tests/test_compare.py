@@ -204,14 +204,6 @@ def test_prose_texts():
     }
 
 
-def test_edition_table_shows_revisions():
-    old = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [100]})
-    new = pd.DataFrame({"state_abbr": ["NC"], "year": [2019], "violent": [110]})
-    table = wording.edition_table({"2019": old, "2020": new}, "NC", [2019], ["violent"])
-    assert table["violent"].tolist() == ["100", "110"]
-    assert table["edition"].tolist() == ["2019", "2020"]
-
-
 def test_state_without_its_parts():
     state = pd.Series({2018: 1000, 2019: 1100})
     parts = {"city": pd.Series({2018: 200, 2019: 300})}

@@ -37,8 +37,6 @@ def test_foia_table_formats():
 def test_rates_and_floors():
     assert detainers.per_month(200, 13) == pytest.approx(15.385, abs=1e-3)
     assert detainers.months_between("2019-01-01", "2020-02-14") == 13
-    assert detainers.below_floor(2, 200)
-    assert not detainers.below_floor(250, 200)
     assert detainers.fall_factor(1600, 200) == 8
     with pytest.raises(ValueError):
         detainers.per_month(1, 0)

@@ -61,20 +61,6 @@ def test_pct_change():
     np.testing.assert_allclose(rates.pct_change([100, 50], [90, 100]), [-10.0, 100.0])
 
 
-def test_year_over_year_skips_gaps_and_ties_do_not_rise():
-    frame = pd.DataFrame(
-        {
-            "agency": ["a", "a", "a", "a", "b", "b"],
-            "year": [2015, 2016, 2018, 2019, 2015, 2016],
-            "violent": [10, 12, 11, 11, 5, 4],
-        }
-    )
-    out = rates.year_over_year(frame, "agency", "year", "violent")
-    # a: 2015->2016 rises; 2016->2018 is a gap (skipped); 2018->2019 tie. b: falls.
-    assert out[["agency", "year"]].values.tolist() == [["a", 2016], ["a", 2019], ["b", 2016]]
-    assert out["rose"].tolist() == [True, False, False]
-
-
 def test_dispersion_is_one_for_pure_poisson_noise():
     rng = np.random.default_rng(20181201)
     means = rng.uniform(20, 500, size=4000)

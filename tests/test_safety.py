@@ -159,7 +159,6 @@ def test_tables_and_at_a_glance_show_payloads_as_text(payload, monkeypatch):
     book = payload_ledger(payload)
     monkeypatch.setattr(claims, "ledger", lambda: book)
     for markdown in (
-        render.article_claims_markdown("001", book),
         render.scorecard_markdown(book),
         render.verdict_card_markdown("001", "a001_fy2020_results", book),
         render.bottom_line_table(book),

@@ -1,10 +1,10 @@
 """How the ledger is shown to readers: claim quotes, verdict boxes, claim tables, the scorecard.
 
 Every function here returns MyST Markdown (or HTML for the interactive scorecard) built from the
-claims ledger, so the HTML and the PDF say the same thing. Chapters call the thin wrappers in
-:mod:`factcheck.ledger.claims` (``claims.show_claim``, ``claims.verdict``,
-``claims.show_opening``, ``claims.show_page_claims``); the landing page and the scorecard call
-this module directly.
+claims ledger, so the HTML and the PDF say the same thing. Chapters call
+:mod:`factcheck.book.verdicts` (``verdicts.check``, ``verdicts.verdict``,
+``verdicts.show_opening``, ``verdicts.show_page_claims``), which checks the ledger first and
+renders with this module; the landing page and the scorecard call this module directly.
 
 Each claim gets an anchor equal to its id (``(a000-04)=``) on the first thing a chapter shows of
 it (the quote, or the verdict box when the quote is not shown), so ``{ref}`` links from the claim
@@ -290,25 +290,6 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
 
 
-def article_claims_markdown(article: str, book: _claims.Ledger | None = None) -> str:
-    """A table of one article's claims: number (linked to its anchor), status, quote, kind.
-
-    A long table with fixed widths, so that in the PDF it breaks across pages instead of
-    jumping whole to the next one."""
-    book = book or _claims.ledger()
-    rows = book.claims[book.claims["article"] == article].sort_values("id")  # in number order
-    table = pd.DataFrame(
-        {
-            # The number alone: a hyphenated id breaks badly in narrow PDF table columns.
-            "no.": [claim_link(i, i.split("-")[1]) for i in rows["id"]],
-            "status": rows["status"].map(badge),
-            "as worded": "“" + rows["quote"].map(esc) + "”",
-            "kind": rows["kind"].map(esc),
-        }
-    )
-    return list_table(table, (7, 24, 55, 14), css_class="claims-table longtable")
-
-
 def severity_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Claims from the most serious finding to the least (:data:`SEVERITY`), minor slips after
     the findings of their status, then in number order."""
@@ -535,10 +516,6 @@ def claimreview_blocks(rows: list[dict[str, Any]], book: _claims.Ledger) -> list
             text = json_for_html(json.dumps(data, ensure_ascii=False))
             blocks.append(f'<script type="application/ld+json">{text}</script>')
     return blocks
-
-
-def status_colour(status: str) -> str:
-    return STATUS_COLOURS[status]
 
 
 # What each status means, for readers (the rules themselves: factcheck.ledger.claims and the methods

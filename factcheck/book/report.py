@@ -1,7 +1,9 @@
-"""Helpers for chapters: format numbers, glue them into prose, show Markdown tables.
+"""Helpers for chapters: glue numbers and texts into prose, show Markdown, build Markdown
+tables, escape text for MyST and HTML.
 
 Every number in a chapter's prose is computed in a code cell and inserted with myst-nb's
-``glue``; these helpers keep the formatting the same across chapters.
+``glue``; these helpers, with the formatting of :mod:`factcheck.base.fmt`, keep it the same
+across chapters.
 """
 
 from __future__ import annotations

@@ -48,13 +48,6 @@ def check(claim_id: str, rebuilt: Any = None, status: str | None = None) -> None
     verdict(claim_id, rebuilt, status)
 
 
-def show_article_claims(article: str, at_a_glance: bool = True) -> None:
-    """The opening of an article's main chapter in one call: its verdict card, then the claims
-    checked on the page (see :func:`show_opening` and :func:`show_page_claims`)."""
-    show_opening(article)
-    show_page_claims(article)
-
-
 def show_opening(article: str, chapter: str | None = None) -> None:
     """Display the chapter's verdict card (:func:`factcheck.book.render.verdict_card_markdown`)."""
 

@@ -1,8 +1,9 @@
-"""Comparison sets and base rates: against what is a change judged?
+"""The chapters' words and tables: text builders keyed for glue, and the display tables of
+comparison sets, base rates, the ordinary-variation and design results, counting bases, county
+rates, record lows and official program counts.
 
-Every comparison set here is computed by a stated rule from the data, never hand-picked:
-the agencies with complete records for both years, those of one state, the counties that kept
-or ended an agreement. Base rates say how common a rise is among them.
+The statistics these show are computed in :mod:`factcheck.stats` (comparison-set rules in
+:mod:`factcheck.stats.comparison`); this module only assembles and words them for a chapter.
 """
 
 from __future__ import annotations
@@ -398,25 +399,6 @@ def estimate_texts(series: pd.DataFrame, place: str, start: int, end: int) -> di
         "count-pct": fmt.fmt_pct(pct_change(s["violent"], start, end), signed=True),
         f"murder-{end}": fmt.fmt_pct(pct_change(s["murder"], start, end), signed=True),
     }
-
-
-def edition_table(
-    editions: Mapping[str, pd.DataFrame], place: str, years: Sequence[int], columns: Sequence[str]
-) -> pd.DataFrame:
-    """The same estimates from several editions side by side: one row per edition and year.
-
-    ``editions`` maps an edition label to ``loaders.fbi_estimates(edition)``. Columns: edition,
-    year and ``columns`` (formatted), so a revision between editions is visible.
-    """
-    rows = []
-    for label, est in editions.items():
-        part = est[(est["state_abbr"] == place) & est["year"].isin(list(years))].set_index("year")
-        for year in years:
-            rows.append(
-                {"edition": label, "year": year}
-                | {c: fmt.fmt_int(part.loc[year, c]) for c in columns}
-            )
-    return pd.DataFrame(rows)
 
 
 def state_without(

@@ -1,8 +1,8 @@
-"""Aggregating crime counts honestly: completeness, county totals, changes and base rates.
+"""Aggregating crime counts honestly: completeness, months into years, county totals.
 
 Nothing here imputes. A year's total is reported with the number of months behind it, a
-county total exists only when every agency of the county reported every month, and a change
-between two counts comes with an exact interval.
+county total exists only when every agency of the county reported every month. (Changes between
+counts, with their intervals, are :mod:`factcheck.stats.rates`.)
 """
 
 from __future__ import annotations

@@ -58,15 +58,6 @@ def months_between(start, end) -> int:
     return (end.year - start.year) * 12 + end.month - start.month
 
 
-def below_floor(claimed: float, floor: float) -> bool:
-    """True when a claimed count is below a documented minimum for the same jail and months.
-
-    Declined detainers are a floor under detainers lodged: a claimed count of detainers lodged
-    that is below the count declined cannot be right.
-    """
-    return claimed < floor
-
-
 def floor_lodged_after(declined: float, held_before: float) -> float:
     """A floor under the detainers lodged after a date, from the detainers declined since.
 

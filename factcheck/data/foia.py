@@ -21,7 +21,6 @@ from factcheck.data.registry import load
 
 # Registry keys of the landmark tallies.
 ARRESTS_FY2016_2019 = "uwchr_arrests_fy16_19"
-ARRESTS_FY2012_2023 = "uwchr_arrests_fy12_23"
 ENCOUNTERS_FY2016_2019 = "uwchr_encounters_fy16_19"
 
 # Half an order of magnitude: a figure is "of the same order" as a yearly average when it lies

@@ -1,9 +1,12 @@
 """The claims ledger (``data/claims.yml``): every checkable claim of the five articles.
 
-Chapters show a claim with :func:`show_claim` and give its verdict with :func:`verdict`.
-``verdict`` compares the value the chapter just computed with the ledger's ``rebuilt_value``
-and raises :class:`LedgerMismatchError` when they differ, so the book cannot be built with a
-ledger that disagrees with its chapters. The scorecard chapter renders the whole ledger.
+This module owns the ledger as data: reading and validating it (:func:`read_ledger`,
+:func:`validate`), resolving claims' sources, the checks a chapter's call must pass
+(:func:`check_rebuilt`: the value the chapter just computed equals the ledger's
+``rebuilt_value``; :func:`check_status`: the status the chapter argues for is the ledger's) and
+the CSV/JSON exports. Showing a claim and its verdict is the book layer's
+(:mod:`factcheck.book.verdicts`), so a book cannot be built with a ledger that disagrees with
+its chapters.
 
 Every status has a rule (:mod:`factcheck.ledger.rules`); :func:`validate` checks each claim against
 it, so a status that breaks its rule stops the build with a message naming the claim and rule.

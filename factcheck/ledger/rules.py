@@ -500,13 +500,6 @@ def _is_total_of(number: float, values: list[float]) -> bool:
     )
 
 
-def all_rule_problems(
-    claims: Iterable[Mapping[str, Any]], index: SourceIndex, tolerance: float = TOLERANCE
-) -> list[str]:
-    """:func:`rule_problems` over many claims."""
-    return [p for claim in claims for p in rule_problems(claim, index, tolerance)]
-
-
 def numeric_outcomes(claims: Iterable[Mapping[str, Any]], tolerance: float) -> dict[str, bool]:
     """For each scored numeric claim with a number to compare: does it pass at ``tolerance``?"""
     out = {}

@@ -1,4 +1,4 @@
-"""Rates, exact Poisson intervals and year-over-year changes.
+"""Rates, exact Poisson intervals, and changes between counts (tables of changes, rises).
 
 Crime counts are small for some offenses (murder in a mid-sized city is tens a year), so a
 change from one year to the next is read against its sampling noise. The intervals here are
@@ -153,22 +153,6 @@ def pct_change(before, after):
             before != 0, (np.asarray(after, dtype=float) - before) / before * 100, np.nan
         )
     return float(result) if result.ndim == 0 else result
-
-
-def year_over_year(frame: pd.DataFrame, group: str, year: str, value: str) -> pd.DataFrame:
-    """Each group's change from one year to the next, only between consecutive years.
-
-    Returns columns ``group``, ``year`` (the later year), ``before``, ``after`` and ``rose``
-    (True, False; ties count as not rising). A gap year breaks the chain: no change is computed
-    across it.
-    """
-    data = frame[[group, year, value]].dropna().sort_values([group, year])
-    data = data.assign(
-        before=data.groupby(group)[value].shift(), prev_year=data.groupby(group)[year].shift()
-    )
-    data = data[data["prev_year"] == data[year] - 1]
-    out = data.rename(columns={value: "after"})[[group, year, "before", "after"]]
-    return out.assign(rose=out["after"] > out["before"]).reset_index(drop=True)
 
 
 def change_table(
