@@ -6,7 +6,9 @@ Each ``{code-cell}`` block of ``chapters/*.md`` (or of the files named) is passe
 ``ruff format`` on stdin, with the settings of ``pyproject.toml`` (line length 100); the cell's
 options (``:tags: [...]`` lines or a ``---`` block) and its fences are kept as they are. Cells
 that are already formatted are left byte for byte. ``--check`` writes nothing and exits 1 when a
-chapter would change, naming it. ``--lines`` also prints each chapter's code lines after
+chapter would change, naming it. A chapter that would be over the code-line limit of
+``scripts/check_chapters.py`` once formatted is left as it is, with a message (the build would
+refuse it; ``--force`` formats it anyway). ``--lines`` also prints each chapter's code lines after
 formatting (non-blank lines, as ``scripts/check_chapters.py`` counts them) and flags those over
 its limit: such a chapter needs its logic moved into ``factcheck/``, not its lines packed.
 """
@@ -99,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("chapters", nargs="*", type=Path)
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 on a change")
     parser.add_argument("--lines", action="store_true", help="print code lines per chapter")
+    parser.add_argument(
+        "--force", action="store_true", help="also format chapters that end up over the limit"
+    )
     args = parser.parse_args(argv)
     paths = args.chapters or sorted((ROOT / "chapters").glob("*.md"))
     changed, failed = [], False
@@ -110,9 +115,16 @@ def main(argv: list[str] | None = None) -> int:
             print(err, file=sys.stderr)
             failed = True
             continue
+        over = code_lines(new) > MAX_CODE_LINES
         if new != text:
             changed.append(path)
-            if not args.check:
+            if over and not args.check and not args.force:
+                print(
+                    f"left {path.name} unformatted: {code_lines(new)} code lines once formatted, "
+                    f"over the limit of {MAX_CODE_LINES} (move logic into factcheck/; --force)"
+                )
+                changed.pop()
+            elif not args.check:
                 path.write_text(new, encoding="utf-8")
         if args.lines:
             n = code_lines(new)

@@ -25,11 +25,11 @@ _spec.loader.exec_module(fc)
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
 # Over the cap once formatted (code lines as formatted, 2026-12-02): move logic into the package.
 OVER_THE_CAP = {
-    "a000_agreements_detainers": 254,
-    "a000_mecklenburg_wake": 392,
-    "a000_note_coverage": 185,
-    "a000_note_design": 204,
-    "a004_expansion_prince_william": 310,
+    "a000_agreements_detainers": 206,
+    "a000_mecklenburg_wake": 336,
+    "a000_note_coverage": 162,
+    "a000_note_design": 175,
+    "a004_expansion_prince_william": 247,
 }
 
 
@@ -90,3 +90,15 @@ def test_check_mode_writes_nothing_and_fails(tmp_path):
     assert fc.main([str(path)]) == 0
     assert path.read_text() == "```{code-cell} ipython3\nx = 1\n```\n"
     assert fc.main(["--check", str(path)]) == 0
+
+
+def test_a_chapter_that_would_go_over_the_cap_is_left_alone(tmp_path, capsys):
+    packed = "```{code-cell} ipython3\n" + "x = [" + ",".join(["1"] * 60) + "]\n" * 1 + "```\n"
+    body = "```{code-cell} ipython3\n" + "f(a=1,b=2)\n" * fc.MAX_CODE_LINES + "```\n"
+    path = tmp_path / "long.md"
+    path.write_text(packed + body)
+    assert fc.main([str(path)]) == 0
+    assert path.read_text() == packed + body
+    assert "left long.md unformatted" in capsys.readouterr().out
+    assert fc.main(["--force", str(path)]) == 0
+    assert fc.code_lines(path.read_text()) > fc.MAX_CODE_LINES
