@@ -44,11 +44,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .design import changed_agencies, holm
+from .comparison import ComparisonRule
+from .counts import annual_from_monthly
+from .design import TREATED, holm
 from .loaders import VIOLENT
+from .policies import changed_agencies
 
 OFFENSES = [*VIOLENT, "violent"]
-TREATED = ("Charlotte, NC", "Raleigh, NC")
 AGGREGATE_STATE = "Nationwide"  # RTCI rows that are sums of agencies, not agencies
 
 
@@ -62,9 +64,8 @@ def annual_counts(monthly: pd.DataFrame, offense: str) -> pd.DataFrame:
     agencies can differ between offenses. Columns: agency, state_abbr, year, count.
     """
     data = monthly[monthly["state_abbr"] != AGGREGATE_STATE]
-    data = data.assign(year=data["date"].dt.year)
-    grouped = data.groupby(["agency", "state_abbr", "year"])[offense]
-    out = grouped.agg(count="sum", months="count").reset_index()
+    out = annual_from_monthly(data, ["agency", "state_abbr"], "date", [offense])
+    out = out.rename(columns={offense: "count"})
     out = out[out["months"] == 12].drop(columns="months")
     return out.reset_index(drop=True)
 
@@ -202,7 +203,7 @@ def local_pairs(
     falling with size inside the equal-count bands, so a band's alpha is not the alpha of a
     unit at the top of its band.
     """
-    window = pairs[pairs["before"].between(size / factor, size * factor)]
+    window = pairs[pairs["before"].between(*ComparisonRule("size", factor).window(size))]
     return window if len(window) >= min_pairs else neighbours(pairs, size, k)
 
 
