@@ -28,6 +28,7 @@ from .rates import count_change
 OFFENSES = ("violent", *VIOLENT)
 PRE_MONTHS = 12  # default pre window: the twelve months before the policy date
 POST_MONTHS = 14  # default post window: the book's (January 2019 to February 2020)
+COVID = pd.Timestamp("2020-03-01")  # a default window that starts before it ends before it
 MIN_PLACEBOS = 19  # with fewer, a two-sided placebo test at 5% can never reject
 
 
@@ -219,8 +220,8 @@ def check(
       2018);
     - ``offense``: ``violent`` (the total) or one of murder, rape, robbery, aggravated_assault;
     - ``start``/``end``: the design's window (default: the twelve months before ``since``,
-      not before the index starts, and fourteen months from ``since``, not beyond its last
-      month);
+      not before the index starts, and fourteen months from ``since``, not beyond the index's
+      last month, nor beyond February 2020 when ``since`` is before the pandemic);
     - ``size_year``: the calendar year whose count measures size (default: the year ``start``
       falls in);
     - ``rule``: the comparison rule (a :class:`~factcheck.comparison.ComparisonRule`,
@@ -245,9 +246,11 @@ def check(
     start = (
         _month(start) if start is not None else max(first, since - pd.DateOffset(months=PRE_MONTHS))
     )
-    end = (
-        _month(end) if end is not None else min(last, since + pd.DateOffset(months=POST_MONTHS - 1))
-    )
+    if end is None:
+        end = min(last, since + pd.DateOffset(months=POST_MONTHS - 1))
+        if since < COVID:
+            end = min(end, COVID - pd.DateOffset(months=1))
+    end = _month(end)
     size_year = int(size_year if size_year is not None else start.year)
     rule = ComparisonRule.named(rule)
     warnings: list[str] = []

@@ -56,8 +56,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--end",
         default=None,
-        help="last month of the design window, YYYY-MM (default: "
-        "fourteen months from --since, not beyond the index)",
+        help="last month of the design window, YYYY-MM (default: fourteen months from "
+        "--since, not beyond the index, nor beyond 2020-02 when --since is earlier)",
     )
     sub.add_argument(
         "--size-year",
