@@ -345,9 +345,14 @@ def check(
         )
 
     # the comparison design
-    members = design.comparison_members(
-        clean, rule, agency, offense, end, treated=(), start=start, post=since, size_year=size_year
-    )
+    try:
+        members = design.comparison_members(
+            clean, rule, agency, offense, end, treated=(), start=start, post=since,
+            size_year=size_year,
+        )  # fmt: skip
+    except ValueError as err:  # no complete size year: the size rule cannot be applied
+        warnings.append(f"No comparison set: {err}; pass another size year or the state rule.")
+        members = pd.DataFrame(columns=["agency", "state_abbr", "size", "reason"])
     comparison = [
         Member(r.agency, r.state_abbr, None if pd.isna(r.size) else float(r.size), r.reason)
         for r in members.itertuples(index=False)

@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             size_year=args.size_year,
             rule=rule,
         )
-    except checking.UnknownAgencyError as err:
+    except ValueError as err:  # an unknown agency (with suggestions), a date outside the window
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(report(result, args.members))

@@ -86,9 +86,12 @@ def membership(
 
 def outside_window(sizes: pd.Series, unit: str, factor: float, units: Iterable[str]) -> list[str]:
     """Those of ``units`` whose size is not within a factor ``factor`` of ``unit``'s own
-    (``sizes``: unit -> size; a unit without a size is outside)."""
-    own = sizes[unit]
-    return [u for u in units if not own / factor <= sizes.get(u, float("nan")) <= own * factor]
+    (``sizes``: unit -> size; a unit without a size is outside): the size rule of
+    :class:`~factcheck.comparison.ComparisonRule`."""
+    from .comparison import ComparisonRule
+
+    low, high = ComparisonRule("size", factor).window(sizes[unit])
+    return [u for u in units if not low <= sizes.get(u, float("nan")) <= high]
 
 
 def policy_texts(table: pd.DataFrame) -> dict[str, str]:

@@ -158,6 +158,16 @@ def test_real_agencies_on_two_policy_dates(rtci, clean, agency, since):
     json.loads(result.to_json())
 
 
+def test_an_agency_without_a_complete_size_year_gets_a_warning_not_an_error(rtci, clean):
+    unit = "Baton Rouge, LA"
+    assert unit not in design.size_2018(clean, year=2018).index
+    result = check(unit, since="2019-01", monthly=rtci)
+    assert result.design is None and result.members == []
+    assert any(w.startswith("No comparison set") for w in result.warnings)
+    state = check(unit, since="2019-01", monthly=rtci, rule="nc")
+    assert {m.state for m in state.comparison if m.included} <= {"NC"}
+
+
 def test_no_agency_is_in_its_own_comparison_set_whatever_the_date(clean):
     """Every agency of the index, two policy dates: the unit is always out, as 'the unit itself'."""
     agencies = sorted(clean["agency"].unique())
@@ -195,6 +205,11 @@ def test_the_command_writes_json_and_markdown_and_documents_every_option(tmp_pat
         assert action.help, action.dest
     assert main(["check", "Durhm, NC"]) == 2
     assert "Durham, NC" in capsys.readouterr().err
+    assert main(["check", "Raleigh, NC", "--since", "2030-01"]) == 2
+    assert "policy date" in capsys.readouterr().err
+    assert main(["check", "Raleigh, NC", "--rule", "state", "--json", str(out_json)]) == 0
+    members = json.loads(out_json.read_text())["comparison"]
+    assert {m["state"] for m in members if m["reason"] == "in"} == {"NC"}
 
 
 @pytest.mark.build
