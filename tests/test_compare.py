@@ -42,16 +42,26 @@ def annual():
 def test_comparison_set_follows_the_rule():
     table = annual()
     monthly = pd.DataFrame({"agency": table["agency"], "state_abbr": table["agency"].str[-2:]})
-    chosen = comparison.comparison_agencies(table, [2018, 2019], CATS, exclude=["A, NC"])
+    chosen = comparison.ComparisonRule("all").members(table, [2018, 2019], CATS, ["A, NC"])
     assert chosen == ["D, VA", "E, NC"]
     # The rule, checked directly: twelve months and every value in both years, not excluded.
     for agency in chosen:
         rows = table[table["agency"] == agency]
         assert (rows["months"] == 12).all() and rows[CATS].notna().all().all()
-    nc = comparison.comparison_agencies(
-        table, [2018, 2019], CATS, ["A, NC"], comparison.in_state(monthly, "NC")
-    )
+    nc_rule = comparison.ComparisonRule("state", state="NC")
+    nc = nc_rule.members(table, [2018, 2019], CATS, ["A, NC"], monthly)
     assert nc == ["E, NC"]
+    assert nc_rule.among(monthly) == ["A, NC", "B, NC", "E, NC"]
+    with pytest.raises(ValueError, match="state"):
+        nc_rule.members(table, [2018, 2019], CATS)
+    # The size rule on the same records: within a factor 2 of A's 2018 total, both ends included.
+    sizes = table[table["year"] == 2018].set_index("agency")["violent"]
+    size_rule = comparison.ComparisonRule("size", 2)
+    low, high = size_rule.window(sizes["A, NC"])
+    expected = [a for a in ["D, VA", "E, NC"] if low <= sizes[a] <= high]
+    assert size_rule.members(table, [2018, 2019], CATS, ["A, NC"], unit="A, NC", sizes=sizes) == (
+        expected
+    )
     assert comparison.complete_in_years(table, [2018, 2019]) == ["A, NC", "B, NC", "D, VA", "E, NC"]
 
 
@@ -469,7 +479,8 @@ def test_membership_names_the_reason_and_checks_it_against_the_set():
 
 def test_outside_window_and_policy_texts():
     sizes = pd.Series({"U": 100.0, "A": 49.0, "B": 50.0, "C": 200.0, "D": 201.0})
-    assert comparison.outside_window(sizes, "U", 2, ["A", "B", "C", "D", "E"]) == ["A", "D", "E"]
+    rule = comparison.ComparisonRule("size", 2)
+    assert rule.outside(sizes, "U", ["A", "B", "C", "D", "E"]) == ["A", "D", "E"]
 
     texts = wording.policy_texts(policies.policy_changes())
     assert texts["Durham, NC"] == "Durham County: stopped honouring ICE detainers, December 2018"

@@ -98,7 +98,7 @@ def rule_holds(monthly, table, rule, unit, factor=2.0):
     months = pd.date_range(design.START, design.MAIN_END, freq="MS")
     expected = set()
     for agency, group in monthly.groupby("agency"):
-        changed = design.changed_agencies(design.START, design.MAIN_END)
+        changed = policies.changed_agencies(design.START, design.MAIN_END)
         if agency in {*design.TREATED, *changed} or group["state_abbr"].iloc[0] == "Nationwide":
             continue
         window = group.set_index("date")["violent"].reindex(months)
@@ -167,10 +167,10 @@ def test_policy_table_is_sourced_and_names_the_known_changes():
     table = policies.policy_changes()
     assert table["url"].str.startswith("http").all() and table["source"].str.len().gt(0).all()
     assert (table["change"] == "none").eq(table["date"].isna()).all()
-    changed = design.changed_agencies(design.START, design.MAIN_END)
+    changed = policies.changed_agencies(design.START, design.MAIN_END)
     assert {"Charlotte, NC", "Raleigh, NC", "Durham, NC", "Asheville, NC"} <= changed
     assert not {"Greensboro, NC", "Fayetteville, NC"} & changed
-    assert "Asheville, NC" not in design.changed_agencies(design.START, "2019-01-31")
+    assert "Asheville, NC" not in policies.changed_agencies(design.START, "2019-01-31")
 
 
 def test_policy_table_rejects_a_row_without_source_or_date(tmp_path):
@@ -354,13 +354,16 @@ def test_closed_form_equals_the_ipf_fit_and_the_placebo_loop():
     wide = design.panel(monthly, "robbery")
     controls = list(design.comparison_set(monthly, "size", "Charlotte, NC", "robbery")["agency"])
     fit = design.did(wide, "Charlotte, NC", controls)
-    post = (wide.columns >= design.POST).astype(int)
-    closed = design.block_estimates(wide, "Charlotte, NC", controls, post, 0)
+    # The closed form with the unit among the "controls": its own estimate against the rest.
+    closed = design.placebo_estimates(wide, ["Charlotte, NC", *controls])
     assert closed[0] == pytest.approx(fit.beta[0], abs=1e-7)
     quarters, event = design.event_study(wide, "Charlotte, NC", controls)
-    groups = design.relative_quarter(wide.columns)
-    closed = design.block_estimates(wide, "Charlotte, NC", controls, groups, -1)
-    assert closed == pytest.approx(event.beta, abs=1e-6)
+    closed = design.placebo_estimates(wide, ["Charlotte, NC", *controls], event=True)
+    assert closed[0] == pytest.approx(event.beta, abs=1e-6)
+    for i in (0, 5):
+        others = [c for c in controls if c != controls[i]]
+        loop = design.did(wide, controls[i], others, se=False).beta[0]
+        assert design.placebo_estimates(wide, controls)[i] == pytest.approx(loop, abs=1e-7)
     placebos = design.placebo_estimates(wide, controls, event=True)
     for i in (0, 5):
         others = [c for c in controls if c != controls[i]]
@@ -388,13 +391,8 @@ def test_break_check_finds_a_planted_january_step_and_not_its_absence():
     assert list(steps.index) == ["Charlotte, NC", "Town0, NC"] and np.isnan(steps.iloc[1])
 
 
-def test_robustness_variants_follow_their_rules():
+def test_size_set_matched_on_the_offense_follows_its_rule():
     monthly = synthetic(effect=1.3, seed=9)
-    table = design.robustness(monthly, "Charlotte, NC", "robbery")
-    assert list(table.index) == list(design.ROBUSTNESS)
-    assert table.loc["factor 1.5", "controls"] <= table.loc["main", "controls"]
-    assert table.loc["factor 3", "controls"] >= table.loc["main", "controls"]
-    assert (table["pct"] > 15).all(), "the planted +30% shows under every variant"
     own = design.size_2018(monthly, "robbery")["Charlotte, NC"]
     matched = design.comparison_set(monthly, "size", "Charlotte, NC", "robbery", size_by="offense")
     assert matched["size_2018"].between(own / 2, own * 2).all()

@@ -19,6 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "factcheck"
 LAYERS = ("base", "data", "stats", "ledger", "book")
 API = 2.5  # top-level modules (the public API): above stats, below ledger
+TOP_LEVEL = ("__init__", "__main__", "check", "cli")
 
 
 def layer_of(module: str) -> float:
@@ -91,6 +92,12 @@ def modules() -> list[tuple[str, Path]]:
 def test_every_subpackage_is_a_known_layer():
     subpackages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     assert subpackages == set(LAYERS)
+
+
+def test_the_top_level_holds_only_the_public_api():
+    """Only the check API and its command sit outside the layers (presentation such as the
+    API reference generator belongs to ``book``)."""
+    assert {p.stem for p in PACKAGE.glob("*.py")} == set(TOP_LEVEL)
 
 
 @pytest.mark.parametrize("module,path", modules(), ids=[m for m, _ in modules()])

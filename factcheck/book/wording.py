@@ -23,7 +23,7 @@ from factcheck.data.counts import count_columns, lowest_in_year
 from factcheck.data.programs import crosswalk_fips, per_year_vs_total, span_in_quote
 from factcheck.ledger.rules import within
 from factcheck.stats import design, trends, variation
-from factcheck.stats.comparison import in_state, membership, outside_window
+from factcheck.stats.comparison import ComparisonRule, membership
 from factcheck.stats.design import ALPHA, comparison_set, family_summary
 from factcheck.stats.rates import change_table, per_100k, rises
 
@@ -76,7 +76,7 @@ def state_table(
     agencies missing an offense series), missing (those offenses) and changed-pct (the
     changes of ``changed``).
     """
-    agencies = in_state(monthly, state)
+    agencies = ComparisonRule("state", state=state).among(monthly)
     rows = annual[annual["agency"].isin(agencies) & annual["year"].isin(list(years))]
     counts = rows.pivot(index="agency", columns="year", values=total)
     start, end = years
@@ -84,7 +84,10 @@ def state_table(
     offenses = [c for c in rows.columns if c not in ("agency", "year", "months", total)]
     gaps = sorted(rows.loc[rows[offenses].isna().any(axis=1), "agency"].unique())
     missing = and_join([o.replace("_", " ") for o in offenses if rows[o].isna().any()])
-    outside = {k: outside_window(sizes, unit, f, agencies) for k, (unit, f) in windows.items()}
+    outside = {
+        k: ComparisonRule("size", f).outside(sizes, unit, agencies)
+        for k, (unit, f) in windows.items()
+    }
     reasons = [
         ("judged", treated),
         ("policy changed", changed),

@@ -98,18 +98,36 @@ def mask_unreported_months(
 
 
 def annual_from_monthly(
-    monthly: pd.DataFrame, by: str, date: str, values: Sequence[str]
+    monthly: pd.DataFrame,
+    by: str | Sequence[str],
+    date: str,
+    values: Sequence[str],
+    months_of: str | None = None,
+    partial_missing: bool = False,
 ) -> pd.DataFrame:
     """Sum monthly counts to calendar years, with ``months``: how many months had data.
 
-    A month whose values are all missing does not count as reported; a year with no reported
-    month has missing totals, not zeros.
+    The one place where months become years (the index's annual table, the ordinary-variation
+    counts, the size of an agency and the FBI monthly files all call it). ``by``: a column or
+    a list of columns identifying the unit. A month whose values are all missing does not
+    count as reported (``months_of``: only that column decides); a year with no reported month
+    has missing totals, not zeros. With ``partial_missing``, a value's yearly total is missing
+    when the value is missing in a month that counts as reported (a partial sum would
+    understate it).
     """
+    keys = [by] if isinstance(by, str) else list(by)
     data = monthly.assign(year=pd.to_datetime(monthly[date]).dt.year)
-    reported = data[list(values)].notna().any(axis=1)
-    grouped = data.groupby([by, "year"])
+    if months_of is None:
+        reported = data[list(values)].notna().any(axis=1)
+    else:
+        reported = data[months_of].notna()
+    grouped = data.groupby([*keys, "year"])
     out = grouped[list(values)].sum(min_count=1)
-    out["months"] = reported.groupby([data[by], data["year"]]).sum().astype(int)
+    out["months"] = reported.groupby([data[k] for k in [*keys, "year"]]).sum().astype(int)
+    if partial_missing:
+        present = grouped[list(values)].count()
+        for value in values:
+            out.loc[present[value] < out["months"], value] = pd.NA
     return out.reset_index()
 
 

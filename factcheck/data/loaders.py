@@ -408,14 +408,8 @@ def rtci_annual(
     monthly = (rtci_monthly() if monthly is None else monthly).copy()
     if not aggregates:
         monthly = monthly[monthly["state_abbr"] != RTCI_AGGREGATE]
-    monthly["year"] = monthly["date"].dt.year
-    grouped = monthly.groupby(["agency", "year"])
-    out = grouped[[*VIOLENT, "violent"]].sum(min_count=1)
-    out["months"] = grouped["violent"].count()
-    present = grouped[VIOLENT].count()
-    for category in VIOLENT:
-        out.loc[present[category] < out["months"], category] = pd.NA
-    out = out.reset_index()
+    values = [*VIOLENT, "violent"]
+    out = annual_from_monthly(monthly, "agency", "date", values, "violent", partial_missing=True)
     return out[out["months"] == 12].reset_index(drop=True) if complete_only else out
 
 

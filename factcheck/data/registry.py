@@ -39,7 +39,12 @@ from typing import Any
 import pandas as pd
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # factcheck/data/registry.py -> the checkout
+# In a checkout (or an editable install) the project root holds data/registry.yml. An installed
+# package carries the committed data/ folder (registry and tables) as package data in
+# factcheck/_bundled/data, which then stands in for the project root.
+_PACKAGE = Path(__file__).resolve().parents[1]  # factcheck/data/registry.py -> factcheck/
+_CHECKOUT = (_PACKAGE.parent / "data" / "registry.yml").is_file()
+PROJECT_ROOT = _PACKAGE.parent if _CHECKOUT else _PACKAGE / "_bundled"
 REGISTRY_PATH = PROJECT_ROOT / "data" / "registry.yml"
 MIRROR_ENV = "FACTCHECK_DATA_MIRROR"
 CACHE_ENV = "FACTCHECK_DATA_CACHE"

@@ -4,10 +4,15 @@ inference.
 
 Design
 ------
-Treated units: Charlotte-Mecklenburg PD ("Charlotte, NC") and Raleigh PD ("Raleigh, NC"), each
-analysed on its own. Post period: from January 2019 (the sheriffs ended 287(g) in December 2018).
-Main window: January 2018 to February 2020 (before COVID-19); sensitivity window: to December
-2021. Comparison agencies come from stated rules (:func:`comparison_set`), never from a list:
+Every function takes the unit, the offense, the window (``start``, ``end``), the policy date
+(``post``, the first month after the change) and the size-matching year (``size_year``) as
+arguments; the defaults are the book's case. Treated units: the agencies whose sheriffs ended
+287(g) in 2018 in the sourced table ``data/policy_changes.csv`` (:mod:`factcheck.data.policies`):
+Charlotte-Mecklenburg PD ("Charlotte, NC") and Raleigh PD ("Raleigh, NC"), each analysed on its
+own. Post period: from January 2019 (the sheriffs ended 287(g) in December 2018). Main window:
+January 2018 to February 2020 (before COVID-19); sensitivity window: to December 2021.
+Comparison agencies come from stated rules (:func:`comparison_set`, a
+:class:`~factcheck.stats.comparison.ComparisonRule`), never from a list:
 
 - ``"size"``: every other agency of the index, nationwide aggregates excluded, whose 2018
   violent total (all twelve months reported) lies within a factor ``factor`` (default 2) of
@@ -16,7 +21,7 @@ Main window: January 2018 to February 2020 (before COVID-19); sensitivity window
 
 Both sets leave out every agency in a county whose sheriff changed 287(g) or ICE detainer policy
 between January 2018 and the end of the window (:func:`changed_agencies`, from the sourced table
-``data/nc_sheriff_policy_changes.csv``): such an agency received part of the treatment. Both
+``data/policy_changes.csv``): such an agency received part of the treatment. Both
 sets keep only agencies with every month of the outcome reported in the window (a month
 recorded as zero by an agency whose median month has 20 or more violent offenses counts as not
 reported, as in :func:`factcheck.data.counts.mask_implausible_zeros`) and with at least one offense
@@ -28,7 +33,7 @@ Model: ``y_it ~ Poisson(exp(a_i + d_t + beta * D_it))``, agency effects ``a_i``,
 beyond the comparison agencies' common month-by-month movement. The fit is maximum likelihood
 by iterative proportional fitting (:func:`fe_poisson`; each parameter is a 0/1 column, so
 cyclic rescaling to match its margin converges to the Poisson MLE); with one treated unit the
-estimates also have a closed form, a log ratio of ratios of totals (:func:`block_estimates`),
+estimates also have a closed form, a log ratio of ratios of totals (:func:`placebo_estimates`),
 which the placebo runs use (a few milliseconds for all of them). The event study replaces
 ``D`` by one indicator per quarter relative to January 2019 (reference: October to December
 2018).
@@ -76,16 +81,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from factcheck.data.loaders import VIOLENT
-from factcheck.data.policies import POLICY_CHANGES, policy_changes
+from factcheck.data.counts import annual_from_monthly
+from factcheck.data.loaders import RTCI_AGGREGATE, VIOLENT
+from factcheck.data.policies import changed_agencies, ended_287g
+from factcheck.stats.comparison import IN, ComparisonRule
 
-TREATED = ("Charlotte, NC", "Raleigh, NC")
+TREATED = ended_287g()  # from the sourced table: Charlotte, NC and Raleigh, NC
 OFFENSES = ["violent", *VIOLENT]
 START = pd.Timestamp("2018-01-01")
 POST = pd.Timestamp("2019-01-01")
 MAIN_END = pd.Timestamp("2020-02-01")
 SENSITIVITY_END = pd.Timestamp("2021-12-01")
 PRE_PLACEBO = pd.Timestamp("2018-07-01")
+SIZE_YEAR = 2018  # the year whose count measures size
+AGGREGATE_STATE = RTCI_AGGREGATE
 ALPHA = 0.05  # level of the two-sided placebo test, the book's one convention (placebo_summary)
 
 
@@ -109,25 +118,16 @@ def panel(
     return wide[(before > 0) & (after > 0)]
 
 
-def changed_agencies(start=START, end=MAIN_END, path=POLICY_CHANGES) -> set[str]:
-    """Agencies of the index in a county whose sheriff changed 287(g) or detainer policy from
-    ``start`` to ``end`` (both inclusive), from :func:`policy_changes`."""
-    table = policy_changes(path)
-    within = table["date"].between(pd.Timestamp(start), pd.Timestamp(end))
-    return {agency for agencies in table.loc[within, "agencies"] for agency in agencies}
-
-
-def size_2018(monthly: pd.DataFrame, by: str = "violent") -> pd.Series:
-    """Each agency's 2018 total of ``by``, for agencies with all twelve months reported."""
-    year = monthly[monthly["date"].dt.year == 2018]
-    grouped = year.groupby("agency")[by]
-    sums, months = grouped.sum(), grouped.count()
-    return sums[months == 12]
+def size_2018(monthly: pd.DataFrame, by: str = "violent", year: int = SIZE_YEAR) -> pd.Series:
+    """Each agency's ``year`` total of ``by``, for agencies with all twelve months reported."""
+    annual = annual_from_monthly(monthly[monthly["date"].dt.year == year], "agency", "date", [by])
+    complete = annual[annual["months"] == 12]
+    return complete.set_index("agency")[by].rename_axis("agency")
 
 
 def comparison_set(
     monthly: pd.DataFrame,
-    rule: str,
+    rule: str | ComparisonRule,
     unit: str,
     offense: str = "violent",
     end=MAIN_END,
@@ -136,40 +136,93 @@ def comparison_set(
     state: str = "NC",
     exclude_changed: bool = True,
     size_by: str = "violent",
+    start=START,
+    post=POST,
+    size_year: int = SIZE_YEAR,
 ) -> pd.DataFrame:
     """The comparison agencies for treated ``unit`` under a stated ``rule``.
 
     ``monthly`` as from :func:`clean_monthly`. Common to both rules: not ``unit`` itself and not
     a treated unit (a unit is never among its own placebos), not a nationwide aggregate, every
-    month of ``offense`` reported from January 2018 to ``end``, at least one offense before and
-    after January 2019 (:func:`panel`), and (``exclude_changed``)
-    not in a county whose sheriff changed 287(g) or detainer policy from January 2018 to ``end``
+    month of ``offense`` reported from ``start`` to ``end``, at least one offense before and
+    from ``post`` (:func:`panel`), and (``exclude_changed``)
+    not in a county whose sheriff changed 287(g) or detainer policy from ``start`` to ``end``
     (:func:`changed_agencies`; ``exclude_changed=False`` gives the contaminated set, for a
     sensitivity check only).
 
-    - ``"size"``: 2018 violent total (twelve months reported) between ``size / factor`` and
-      ``size * factor``, where ``size`` is ``unit``'s own 2018 violent total
-      (``size_by="offense"``: the 2018 total of ``offense`` itself, a robustness check);
-    - ``"nc"``: ``state_abbr == state`` (every other North Carolina agency of the index).
+    - ``"size"``: ``size_year`` violent total (twelve months reported) between ``size /
+      factor`` and ``size * factor``, where ``size`` is ``unit``'s own ``size_year`` violent
+      total (``size_by="offense"``: the total of ``offense`` itself, a robustness check);
+    - ``"nc"``: ``state_abbr == state`` (every other North Carolina agency of the index);
+    - a :class:`~factcheck.stats.comparison.ComparisonRule`: that rule (``factor``, ``state``,
+      ``exclude_changed`` and ``size_by`` are then the rule's own).
 
-    Returns agency, state_abbr and size_2018 (violent), sorted by agency.
+    Returns agency, state_abbr and size_2018 (the size in ``size_year``), sorted by agency.
+    :func:`comparison_members` gives every candidate with its reason.
     """
-    wide = panel(monthly, offense, end=end)
-    sizes = size_2018(monthly, offense if size_by == "offense" else size_by)
+    table = comparison_members(
+        monthly, rule, unit, offense, end, treated, factor, state, exclude_changed, size_by,
+        start, post, size_year,
+    )  # fmt: skip
+    chosen = table[table["reason"] == IN].rename(columns={"size": "size_2018"})
+    return chosen[["agency", "state_abbr", "size_2018"]].reset_index(drop=True)
+
+
+def comparison_members(
+    monthly: pd.DataFrame,
+    rule: str | ComparisonRule,
+    unit: str,
+    offense: str = "violent",
+    end=MAIN_END,
+    treated: Sequence[str] = TREATED,
+    factor: float = 2.0,
+    state: str = "NC",
+    exclude_changed: bool = True,
+    size_by: str = "violent",
+    start=START,
+    post=POST,
+    size_year: int = SIZE_YEAR,
+) -> pd.DataFrame:
+    """Every agency of ``monthly`` as a candidate for ``unit``'s comparison set (arguments as
+    in :func:`comparison_set`): agency, state_abbr, size (in ``size_year``) and reason:
+    ``"in"``, or the first of ``"the unit itself"``, ``"a treated unit"``, ``"policy change
+    in the window"``, ``"months missing in the window"`` (or no offense before or after
+    ``post``), and the rule's own (``"outside the size window"``, ``"no complete size
+    year"``, ``"another state"``). Sorted by agency."""
+    args = {"factor": factor, "size_by": size_by, "exclude_changed": exclude_changed}
+    rule = ComparisonRule.named(rule, **args, **({"state": state} if rule == "nc" else {}))
+    wide = panel(monthly, offense, start=start, end=end, post=post)
+    sizes = size_2018(monthly, rule.size_column(offense), year=size_year)
     states = monthly.groupby("agency")["state_abbr"].first()
-    candidates = pd.DataFrame({"agency": wide.index})
-    dropped = {unit, *treated} | (changed_agencies(START, end) if exclude_changed else set())
-    candidates = candidates[~candidates["agency"].isin(dropped)]
-    candidates["state_abbr"] = candidates["agency"].map(states)
-    candidates["size_2018"] = candidates["agency"].map(sizes)  # of ``size_by``
-    if rule == "size":
-        own = sizes[unit]
-        keep = candidates["size_2018"].between(own / factor, own * factor)
-    elif rule == "nc":
-        keep = candidates["state_abbr"] == state
-    else:
-        raise ValueError(f"unknown rule {rule!r}: use 'size' or 'nc'")
-    return candidates[keep].sort_values("agency").reset_index(drop=True)
+    states = states[states != AGGREGATE_STATE].sort_index()
+    table = pd.DataFrame({"agency": states.index, "state_abbr": states.to_numpy()})
+    table["size"] = table["agency"].map(sizes)
+    changed = changed_agencies(start, end) if rule.exclude_changed else set()
+    if rule.kind == "size" and unit not in sizes.index:
+        raise ValueError(f"{unit} has no complete {size_year} to measure its size")
+    by_rule = rule.reasons(
+        table.set_index("agency")["size"],
+        table.set_index("agency")["state_abbr"],
+        sizes.get(unit, np.nan),
+        states.get(unit, ""),
+    ).to_numpy()
+    agency = table["agency"]
+    table["reason"] = np.select(
+        [
+            agency == unit,
+            agency.isin(list(treated)),
+            agency.isin(changed),
+            ~agency.isin(wide.index),
+        ],
+        [
+            "the unit itself",
+            "a treated unit",
+            "policy change in the window",
+            "months missing in the window",
+        ],
+        default=by_rule,
+    )
+    return table
 
 
 # ---------------------------------------------------------------------------- estimator
@@ -422,41 +475,17 @@ def holm(p_values) -> np.ndarray:
     return out
 
 
-def block_estimates(
-    wide: pd.DataFrame, unit: str, controls: Sequence[str], groups, reference
-) -> np.ndarray:
-    """The closed form of the one-treated-unit fixed-effects Poisson estimates.
-
-    With one treated unit, a complete panel, and one indicator for each group of the treated
-    unit's months except the ``reference`` group (the groups partitioning its row), the Poisson
-    MLE of the indicator for group ``g`` is the log ratio of ratios of totals
-
-        beta_g = log(Y_unit,g / Y_controls,g) - log(Y_unit,ref / Y_controls,ref),
-
-    because within each group of months the fitted table is the independence fit, which meets
-    every margin (the controls enter only through their month totals). ``groups``: one label
-    per month (0/1 for before/after in the DiD, the relative quarter in the event study).
-    Returns one value per non-reference group, in sorted order (``-inf`` or NaN where a group
-    or the reference holds no event). :func:`fe_poisson` gives the same numbers (tested) and
-    the standard errors.
-    """
-    groups = np.asarray(groups)
-    labels = [g for g in np.unique(groups) if g != reference]
-    own = wide.loc[unit].to_numpy(dtype=float)
-    rest = wide.loc[[c for c in controls if c != unit]].to_numpy(dtype=float).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ref = np.log(own[groups == reference].sum() / rest[groups == reference].sum())
-        return np.array(
-            [np.log(own[groups == g].sum() / rest[groups == g].sum()) - ref for g in labels]
-        )
-
-
 def placebo_estimates(
     wide: pd.DataFrame, controls: Sequence[str], post=POST, event: bool = False
 ) -> np.ndarray:
     """The DiD (or event-study) estimate for every control as if treated, from the others.
 
-    Uses the closed form of :func:`block_estimates`, vectorised over the controls. Returns one
+    With one treated unit, a complete panel, and one indicator for each group of the treated
+    unit's months except the reference group, the Poisson MLE of group ``g``'s indicator is the
+    log ratio of ratios of totals, ``log(Y_unit,g / Y_rest,g) - log(Y_unit,ref / Y_rest,ref)``
+    (within each group the fitted table is the independence fit, which meets every margin);
+    :func:`fe_poisson` gives the same numbers (tested). This closed form, vectorised over the
+    controls, takes a few milliseconds for all of them. Returns one
     value per control (DiD) or a controls-by-quarters array (event study; quarters as in
     :func:`event_study`), ``-inf``/NaN where an agency has no event in a quarter or in the
     reference quarter.
@@ -478,10 +507,12 @@ def placebo_estimates(
 def design_data(
     monthly: pd.DataFrame, unit: str, offense: str, rule: str, end=MAIN_END, **rule_args
 ) -> tuple[pd.DataFrame, list[str]]:
-    """The panel of ``offense`` to ``end`` (:func:`panel`) and ``unit``'s comparison agencies
-    under ``rule`` (:func:`comparison_set`)."""
+    """The panel of ``offense`` from ``start`` to ``end`` (:func:`panel`) and ``unit``'s
+    comparison agencies under ``rule`` (:func:`comparison_set`; ``rule_args`` may set
+    ``start``, ``post`` and ``size_year`` too)."""
     controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
-    return panel(monthly, offense, end=end), controls
+    window = {k: rule_args[k] for k in ("start", "post") if k in rule_args}
+    return panel(monthly, offense, end=end, **window), controls
 
 
 def estimate(
@@ -493,7 +524,7 @@ def estimate(
     alpha: float = ALPHA,
     **rule_args,
 ) -> dict:
-    """The DiD estimate for ``unit`` with its placebo inference and the 2018 pre-check.
+    """The DiD estimate for ``unit`` with its placebo inference and the pre-period check.
 
     ``monthly`` from :func:`clean_monthly`. Main test (the one the verdicts use): the
     studentised placebo test (:func:`studentise`), two-sided at level ``alpha`` (the book's one
@@ -512,16 +543,21 @@ def estimate(
       on the raw estimates: ``p_raw`` (two-sided), ``rank_raw``, ``p_rise_raw``,
       ``raw_low``/``raw_high``;
     - ``pre_pct``, ``pre_p`` (two-sided: a pre-trend in either direction matters), ``pre_rank``:
-      the pre-period check on 2018 alone with a placebo start in July 2018 (:func:`pre_check`).
+      the pre-period check on the months before ``post`` alone with a placebo start half way
+      (2018 and July 2018 by default, :func:`pre_check`).
+
+    ``rule_args`` (passed to :func:`comparison_set`) may also set the window ``start``, the
+    policy date ``post`` and the ``size_year``; the defaults are the book's.
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    beta = float(did(wide, unit, controls, se=False).beta[0])
-    placebos = placebo_estimates(wide, controls)
-    variance, placebo_variances = poisson_variances(wide, unit, controls)
+    start, post = rule_args.get("start", START), rule_args.get("post", POST)
+    beta = float(did(wide, unit, controls, post, se=False).beta[0])
+    placebos = placebo_estimates(wide, controls, post)
+    variance, placebo_variances = poisson_variances(wide, unit, controls, post)
     scale, scales, extra = studentise(placebos, variance, placebo_variances)
     main = placebo_summary(beta, placebos, scale, scales, alpha)
     raw = placebo_summary(beta, placebos, alpha=alpha)
-    pre = pre_check(monthly, unit, controls, offense)
+    pre = pre_check(monthly, unit, controls, offense, start=start, post=post)
     finite = placebos[np.isfinite(placebos)]
     return {
         "unit": unit,
@@ -564,16 +600,24 @@ def pre_check(
     unit: str,
     controls: Sequence[str],
     offense: str = "violent",
-    placebo_post=PRE_PLACEBO,
+    placebo_post=None,
+    start=START,
+    post=POST,
 ) -> dict:
-    """The DiD on the twelve months of 2018 alone, as if treatment began at ``placebo_post``.
+    """The DiD on the months from ``start`` to the month before ``post`` alone (the twelve
+    months of 2018 by default), as if treatment began at ``placebo_post`` (default: half way,
+    July 2018 by default).
 
     A real pre-trend or a level shift in 2018 shows up as an estimate that is extreme among the
     comparison agencies' own (placebo) estimates, in either direction. Returns beta, pct, the
     :func:`placebo_summary` fields on the raw estimates (rank = two-sided rank), ``p`` (=
     ``p_two``: two-sided, since a pre-trend either way matters) and ``flag`` (``p < 0.05``).
     """
-    wide = panel(monthly, offense, START, pd.Timestamp("2018-12-01"), post=placebo_post)
+    start, post = pd.Timestamp(start), pd.Timestamp(post)
+    months = (post.year - start.year) * 12 + post.month - start.month
+    if placebo_post is None:
+        placebo_post = start + pd.DateOffset(months=months // 2)
+    wide = panel(monthly, offense, start, post - pd.DateOffset(months=1), post=placebo_post)
     controls = [c for c in controls if c in wide.index]
     fit = did(wide, unit, controls, placebo_post, se=False)
     beta = float(fit.beta[0])
@@ -596,9 +640,11 @@ def event_table(
     level: float = 0.95,
     **rule_args,
 ) -> pd.DataFrame:
-    """Event-study coefficients for ``unit`` by quarter relative to January 2019.
+    """Event-study coefficients for ``unit`` by quarter relative to ``post`` (January 2019 by
+    default; ``rule_args`` may set ``start``, ``post`` and ``size_year``).
 
-    One row per quarter (the reference quarter, October-December 2018, included as 0): quarter,
+    One row per quarter (the reference quarter, the three months before ``post``, included as
+    0): quarter,
     start (first month), pct (``100 * (exp(beta) - 1)``), placebo_low/placebo_high (the
     interval that inverts the two-sided raw placebo test, :func:`placebo_summary`, as
     percentages), band_low/band_high (the middle ``level`` range of the placebo agencies' own
@@ -607,10 +653,11 @@ def event_table(
     quarters are nine tests).
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    quarters, fit = event_study(wide, unit, controls, se=False)
+    post = pd.Timestamp(rule_args.get("post", POST))
+    quarters, fit = event_study(wide, unit, controls, post, se=False)
     if fit is None:
         raise ValueError(f"{unit} has no {offense} in the reference quarter")
-    placebos = placebo_estimates(wide, controls, event=True)
+    placebos = placebo_estimates(wide, controls, post, event=True)
     tail = (1 - level) / 2
     rows = []
     for k, q in enumerate(quarters):
@@ -634,7 +681,7 @@ def event_table(
     for column in [c for c in out.columns if c not in ("quarter", "p_rise")]:
         out[column] = 100 * (np.exp(out[column]) - 1)
     out = out.rename(columns={"beta": "pct"})
-    out.insert(1, "start", [POST + pd.DateOffset(months=3 * q) for q in out["quarter"]])
+    out.insert(1, "start", [post + pd.DateOffset(months=3 * q) for q in out["quarter"]])
     return out.assign(unit=unit, offense=offense, rule=rule, controls=len(controls))
 
 
@@ -693,7 +740,7 @@ def break_check(
     """
     controls = list(comparison_set(monthly, rule, unit, offense, end, **rule_args)["agency"])
     month = pd.Timestamp(month)
-    years = range(START.year + 1, monthly["date"].max().year + 1)
+    years = range(monthly["date"].min().year + 1, monthly["date"].max().year + 1)
     steps = pd.DataFrame(
         {
             y: month_steps(monthly, unit, controls, offense, f"{y}-{month.month:02d}-01")
@@ -728,7 +775,8 @@ def lead_check(
     end=MAIN_END,
     **rule_args,
 ) -> dict:
-    """Joint check of the event study's leads (the quarters of 2018 before the reference).
+    """Joint check of the event study's leads (the quarters before the reference quarter: those
+    of 2018 by default; ``rule_args`` may set ``start``, ``post`` and ``size_year``).
 
     Statistic: the sum of the squared lead coefficients (log scale), for ``unit`` and for every
     comparison agency as if treated. Returns ``statistic``, ``placebos``, ``rank`` (1 = largest)
@@ -738,10 +786,13 @@ def lead_check(
     evidence of a pre-trend, with low power", never evidence that trends were parallel.
     """
     wide, controls = design_data(monthly, unit, offense, rule, end, **rule_args)
-    quarters, fit = event_study(wide, unit, controls, se=False)
+    post = pd.Timestamp(rule_args.get("post", POST))
+    quarters, fit = event_study(wide, unit, controls, post, se=False)
+    if fit is None:
+        raise ValueError(f"{unit} has no {offense} in the reference quarter")
     leads = quarters < -1
     own = float(np.sum(fit.beta[leads] ** 2))
-    placebo = np.sum(placebo_estimates(wide, controls, event=True)[:, leads] ** 2, axis=1)
+    placebo = np.sum(placebo_estimates(wide, controls, post, event=True)[:, leads] ** 2, axis=1)
     placebo = placebo[np.isfinite(placebo)]
     return {
         "statistic": own,
@@ -782,28 +833,6 @@ def run(
     out["p_holm"] = np.nan
     out.loc[main, "p_holm"] = holm(out.loc[main, "p"])
     return out
-
-
-ROBUSTNESS = {
-    "main": {},
-    "factor 1.5": {"factor": 1.5},
-    "factor 3": {"factor": 3.0},
-    "matched on the offense": {"size_by": "offense"},
-    "with the changed counties": {"exclude_changed": False},
-}
-
-
-def robustness(
-    monthly: pd.DataFrame, unit: str, offense: str = "violent", end=MAIN_END
-) -> pd.DataFrame:
-    """:func:`estimate` for ``unit`` under each size-set variant of ``ROBUSTNESS`` (narrower and
-    wider size windows, matching on the offense's own 2018 count, and the set that keeps the
-    agencies whose sheriffs changed policy): one row per variant, indexed by its name."""
-    rows = {
-        name: estimate(monthly, unit, offense, "size", end, **args)
-        for name, args in ROBUSTNESS.items()
-    }
-    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def family_summary(table: pd.DataFrame, alpha: float = ALPHA) -> dict:

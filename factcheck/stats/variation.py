@@ -44,11 +44,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from factcheck.data.counts import annual_from_monthly
 from factcheck.data.loaders import RTCI_AGGREGATE, VIOLENT
-from factcheck.stats.design import changed_agencies, holm
+from factcheck.data.policies import changed_agencies
+from factcheck.stats.comparison import ComparisonRule
+from factcheck.stats.design import TREATED, holm
 
 OFFENSES = [*VIOLENT, "violent"]
-TREATED = ("Charlotte, NC", "Raleigh, NC")
 AGGREGATE_STATE = RTCI_AGGREGATE  # RTCI rows that are sums of agencies, not agencies
 
 
@@ -62,9 +64,8 @@ def annual_counts(monthly: pd.DataFrame, offense: str) -> pd.DataFrame:
     agencies can differ between offenses. Columns: agency, state_abbr, year, count.
     """
     data = monthly[monthly["state_abbr"] != AGGREGATE_STATE]
-    data = data.assign(year=data["date"].dt.year)
-    grouped = data.groupby(["agency", "state_abbr", "year"])[offense]
-    out = grouped.agg(count="sum", months="count").reset_index()
+    out = annual_from_monthly(data, ["agency", "state_abbr"], "date", [offense])
+    out = out.rename(columns={offense: "count"})
     out = out[out["months"] == 12].drop(columns="months")
     return out.reset_index(drop=True)
 
@@ -202,7 +203,7 @@ def local_pairs(
     falling with size inside the equal-count bands, so a band's alpha is not the alpha of a
     unit at the top of its band.
     """
-    window = pairs[pairs["before"].between(size / factor, size * factor)]
+    window = pairs[pairs["before"].between(*ComparisonRule("size", factor).window(size))]
     return window if len(window) >= min_pairs else neighbours(pairs, size, k)
 
 
@@ -438,7 +439,7 @@ def assess(
     complete (``exclude`` left out, the nationwide aggregates too), ``trend`` their common
     change that year. By default ``exclude`` is the treated units and every agency in a county
     whose sheriff changed 287(g) or detainer policy in the two years
-    (:func:`factcheck.stats.design.changed_agencies`): their change is not ordinary variation.
+    (:func:`factcheck.data.policies.changed_agencies`): their change is not ordinary variation.
     Main test: ``alpha`` is the NB2 dispersion estimated locally, on the pairs within a factor
     ``factor`` of the agency's own ``year`` count (:func:`local_pairs`), and its
     sampling error (``n_draws`` parametric bootstrap draws, :func:`alpha_draws`) is carried into
