@@ -1,9 +1,9 @@
-"""Rates, exact Poisson intervals, and changes between counts (tables of changes, rises).
+"""Rates per 100,000, and changes between counts with their intervals (tables of changes, rises).
 
 Crime counts are small for some offenses (murder in a mid-sized city is tens a year), so a
-change from one year to the next is read against its sampling noise. The intervals here are
-exact: the Garwood interval for one Poisson count and the conditional (binomial) interval for
-the ratio of two counts.
+change from one year to the next is read against its sampling noise: the exact conditional
+(binomial) interval for the ratio of two Poisson counts, or a wider one when the counts are
+overdispersed.
 """
 
 from __future__ import annotations
@@ -35,20 +35,6 @@ def per_100k(count, population):
     if isinstance(count, pd.Series):
         return pd.Series(result, index=count.index, name=count.name)
     return float(result) if np.ndim(result) == 0 else result
-
-
-def poisson_ci(count: float, level: float = 0.95) -> tuple[float, float]:
-    """Exact (Garwood) confidence interval for the mean of a Poisson count.
-
-    >>> poisson_ci(0)[0]
-    0.0
-    """
-    if count < 0:
-        raise ValueError("a count cannot be negative")
-    alpha = 1.0 - level
-    lower = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
-    upper = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
-    return float(lower), float(upper)
 
 
 @dataclass(frozen=True)
@@ -121,38 +107,6 @@ def overdispersed_change(before: int, after: int, phi: float, level: float = 0.9
     ratio = after / before
     half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(phi * (1 / before + 1 / after))
     return Change(before, after, ratio, float(ratio * np.exp(-half)), float(ratio * np.exp(half)))
-
-
-def rate_ratio(count_a: float, pop_a: float, count_b: float, pop_b: float) -> float:
-    """Ratio of two rates: (count_a / pop_a) / (count_b / pop_b)."""
-    if min(pop_a, pop_b) <= 0 or count_b <= 0:
-        raise ValueError("populations and the second count must be positive")
-    return (count_a / pop_a) / (count_b / pop_b)
-
-
-def adjusted_ratio(
-    reported: float, counts_per_person: float = 1.0, population_factor: float = 1.0
-) -> float:
-    """A reported ratio of rates after two common corrections.
-
-    ``counts_per_person``: how many more charges (or counts) each person of group A carries than
-    each person of group B; counting people instead of charges divides the ratio by it.
-    ``population_factor``: how much larger group A's true population is than the estimate used;
-    a larger denominator divides the ratio by it.
-    """
-    if counts_per_person <= 0 or population_factor <= 0:
-        raise ValueError("factors must be positive")
-    return reported / counts_per_person / population_factor
-
-
-def pct_change(before, after):
-    """Percentage change from ``before`` to ``after`` (NaN when ``before`` is zero)."""
-    before = np.asarray(before, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.where(
-            before != 0, (np.asarray(after, dtype=float) - before) / before * 100, np.nan
-        )
-    return float(result) if result.ndim == 0 else result
 
 
 def change_table(

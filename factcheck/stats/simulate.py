@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -30,21 +29,6 @@ def expected_listed(n_released: float, p_reoffend: float, p_detected: float) -> 
     _check("p_reoffend", p_reoffend)
     _check("p_detected", p_detected)
     return n_released * p_reoffend * p_detected
-
-
-def listed_distribution(n_released: int, p_reoffend: float, p_detected: float) -> np.ndarray:
-    """Exact probabilities of listing 0..n people, by summing over the re-arrested count.
-
-    P(listed = k) = sum over m of Binom(m; n, p) * Binom(k; m, q). Written out in full (not
-    via the identity) so that tests can check the identity against it.
-    """
-    _check("p_reoffend", p_reoffend)
-    _check("p_detected", p_detected)
-    m = np.arange(n_released + 1)
-    reoffended = stats.binom.pmf(m, n_released, p_reoffend)
-    k = np.arange(n_released + 1)
-    listed = stats.binom.pmf(k[:, None], m[None, :], p_detected)  # [k, m]
-    return listed @ reoffended
 
 
 def equal_product_cases(
