@@ -12,6 +12,7 @@
   no page loads MathJax from a CDN.
 - HTML: no live-code (thebe) scripts, and no script twice (a console error otherwise).
 - HTML: the theme's download menu offers the book's PDF (``book.pdf``, copied by the Makefile).
+- PDF: the landing page's bottom-line table has ragged-right cells and keeps dates whole.
 - PDF: the bibliography is printed inside the "References" chapter (one references chapter, not
   an empty one plus Sphinx's own "Bibliography" at the end).
 - HTML, the reader's edition: verdict titles are headings for screen readers (``role="heading"``);
@@ -81,6 +82,20 @@ def widen_tables(app, doctree: nodes.document, docname: str) -> None:
             spec["colwidth"] = width
         table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"]
         table["classes"].append("colwidths-given")
+
+
+def ragged_bottom_line(app, doctree: nodes.document, docname: str) -> None:
+    """PDF: the landing page's bottom-line table (class ``bottom-line``) in the environment
+    ``fcbottomline`` of _latex/factcheck.sty: ragged-right cells, no break inside a date."""
+    if app.builder.name != "latex":
+        return
+    for table in list(doctree.findall(nodes.table)):
+        if "bottom-line" not in table.get("classes", []):
+            continue
+        parent = table.parent
+        at = parent.index(table)
+        parent.insert(at + 1, nodes.raw("", "\\end{fcbottomline}\n", format="latex"))
+        parent.insert(at, nodes.raw("", "\\begin{fcbottomline}\n", format="latex"))
 
 
 def description(doctree: nodes.document | None) -> str:
@@ -458,6 +473,7 @@ def setup(app) -> dict[str, Any]:
         "mathml", (visit_math_mathml, None), (visit_displaymath_mathml, None)
     )
     app.connect("doctree-resolved", widen_tables)
+    app.connect("doctree-resolved", ragged_bottom_line)
     app.connect("config-inited", status_styles_into_latex)
     app.connect("build-finished", status_styles_into_html)
     app.add_css_file(STATUS_CSS)

@@ -33,12 +33,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker("build")
 
 
-def toc_files() -> list[str]:
-    """Every document in _toc.yml, e.g. 'chapters/intro'."""
+def toc_files(caption: str | None = None) -> list[str]:
+    """Every document in _toc.yml, e.g. 'chapters/intro'; with ``caption``, only the documents
+    of the part so captioned (e.g. "The articles")."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
+    files = [toc["root"]] if caption is None else []
     for part in toc.get("parts", []):
-        files += [c["file"] for c in part["chapters"]]
+        if caption is None or part.get("caption") == caption:
+            files += [c["file"] for c in part["chapters"]]
     return files
 
 

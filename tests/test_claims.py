@@ -211,7 +211,7 @@ def test_traced_without_an_official_published_row_fails(raw):
 
 
 def test_needs_context_without_omitted_context_fails(raw):
-    _names(_edit(raw, "a002-05", omitted_context=None), "a002-05", "names omitted_context")
+    _names(_edit(raw, "a002-08", omitted_context=None), "a002-08", "names omitted_context")
 
 
 def test_verdict_not_opening_with_its_label_fails(raw):

@@ -25,11 +25,13 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 SAMPLE_BASE = "https://example.org/287g-check/"
 # Module and function names never reach a reader ("factcheck.stats.variation.rtm_check").
 MODULE_NAME = re.compile(r"\bfactcheck\.\w+|\b\w+\.py\b")
-# The long crime chapter keeps its specialist passages until they move to the technical notes
-# (issue 15 point 3, a separate branch); its verdict card comes first all the same.
 # Technical notes may name the functions that compute them ("How it is computed" lines); the
 # API reference is made of them.
 TECHNICAL_NOTE = re.compile(r"^chapters/(a\d{3}_note_|api$)")
+# Short reader chapters (issue 15 point 3): the words a reader sees in an article chapter's body,
+# verdict boxes and source lists included; the rest goes to the technical notes.
+MAX_ARTICLE_WORDS = 4000
+ARTICLE_BODY = re.compile(r'<article class="bd-article"[^>]*>(.*?)</article>', re.S)
 
 
 def _ext():
@@ -331,6 +333,27 @@ def page_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
+def built_words(html: str) -> int:
+    """Words a reader sees in a built page's article body: not the sidebars, the navigation,
+    the footer or code (see :func:`page_text`)."""
+    body = ARTICLE_BODY.search(html)
+    assert body, "no article body in the page"
+    return render.words(page_text(body.group(1)))
+
+
+def test_built_words_count_the_article_body_only():
+    page = (
+        '<nav class="bd-links">Sidebar words that do not count</nav>'
+        '<article class="bd-article" role="main"><h1>Two words</h1>'
+        '<div class="admonition verdict-box"><p>Three more <a href="#x">here</a></p></div>'
+        '<pre>code = "not read"</pre><script>var hidden = 1;</script></article>'
+        '<footer class="bd-footer">Footer words</footer>'
+    )
+    assert built_words(page) == 5
+    with pytest.raises(AssertionError):
+        built_words("<main>no article element</main>")
+
+
 def built_pages(built: Path) -> dict[str, str]:
     return {d: (built / "html" / f"{d}.html").read_text(encoding="utf-8") for d in toc_files()}
 
@@ -345,6 +368,17 @@ def test_no_module_names_in_reader_text(built):
         if names:
             found[doc] = names
     assert found == {}, f"module names in reader text: {found}"
+
+
+@pytest.mark.build
+def test_article_chapters_are_short(built):
+    """No article chapter over MAX_ARTICLE_WORDS built words; the detail a specialist needs is
+    in the technical notes."""
+    chapters = toc_files("The articles")
+    assert len(chapters) >= 5, "no 'The articles' part in _toc.yml"
+    pages = built_pages(built)
+    long = {d: built_words(pages[d]) for d in chapters if built_words(pages[d]) > MAX_ARTICLE_WORDS}
+    assert long == {}, f"article chapters over {MAX_ARTICLE_WORDS} built words: {long}"
 
 
 @pytest.mark.build

@@ -96,6 +96,21 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
     assert "Rebuilt value: **150** agencies" in text
 
 
+def test_two_figures_from_one_publication_are_listed_once(monkeypatch):
+    one = {
+        "kind": "published",
+        "label": "Fig a. ICE release",
+        "url": "https://ice.gov/r",
+        "key": "a",
+    }
+    other = {**one, "label": "Fig b. ICE release", "key": "b"}
+    elsewhere = {**one, "url": "https://ice.gov/s", "key": "c"}
+    sources_stub(monkeypatch, [one, other, elsewhere])
+    text = render.verdict_markdown(claim(status="accurate", verdict="Accurate: as published."))
+    assert text.count("[ICE release](https://ice.gov/r)") == 1  # same label, same address: once
+    assert "[ICE release](https://ice.gov/s)" in text  # another address stays
+
+
 def test_a_value_read_from_a_publication_is_not_called_rebuilt(monkeypatch):
     sources_stub(
         monkeypatch, [{"kind": "published", "label": "ICE release", "url": None, "key": "p"}]

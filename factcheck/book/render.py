@@ -285,7 +285,10 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
             lines += [f"*{REASONS[field]}:* {esc(claim[field])}", ""]
     found = [s for s in resolved if s.get("kind") != "article"]
     if found:
-        lines += ["*Sources:* " + "; ".join(source_markdown(s) for s in found) + ".", ""]
+        shown = list(
+            dict.fromkeys(source_markdown(s) for s in found)
+        )  # one entry per link text and address
+        lines += ["*Sources:* " + "; ".join(shown) + ".", ""]
     lines += [":::", "::::"]
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
 
