@@ -96,7 +96,8 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
 
 
 def test_two_figures_from_one_publication_are_listed_once(monkeypatch):
-    one = {"kind": "published", "label": "Fig a. ICE release", "url": "https://ice.gov/r", "key": "a"}
+    url = "https://ice.gov/r"
+    one = {"kind": "published", "label": "Fig a. ICE release", "url": url, "key": "a"}
     other = {**one, "label": "Fig b. ICE release", "key": "b"}
     elsewhere = {**one, "url": "https://ice.gov/s", "key": "c"}
     sources_stub(monkeypatch, [one, other, elsewhere])
