@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.book import render, style
-from factcheck.ledger import claims
+from factcheck import claims, render, style
 
 from .conftest import CHAPTERS, ROOT
 
 STY = ROOT / "_latex" / "factcheck.sty"
-CALL = re.compile(r"verdicts\.(?:verdict|show_claim|check)\(\s*\"(a\d{3}-\d{2})\"")
+CALL = re.compile(r"claims\.(?:verdict|show_claim|check)\(\s*\"(a\d{3}-\d{2})\"")
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
@@ -97,12 +96,8 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
 
 
 def test_two_figures_from_one_publication_are_listed_once(monkeypatch):
-    one = {
-        "kind": "published",
-        "label": "Fig a. ICE release",
-        "url": "https://ice.gov/r",
-        "key": "a",
-    }
+    url = "https://ice.gov/r"
+    one = {"kind": "published", "label": "Fig a. ICE release", "url": url, "key": "a"}
     other = {**one, "label": "Fig b. ICE release", "key": "b"}
     elsewhere = {**one, "url": "https://ice.gov/s", "key": "c"}
     sources_stub(monkeypatch, [one, other, elsewhere])
@@ -318,7 +313,7 @@ def test_pages_have_meta_description_and_open_graph_tags(built):
 
 @pytest.mark.build
 def test_methods_sources_table_links_every_file_and_names_its_licence(built):
-    from factcheck.data import registry
+    from factcheck import registry
 
     page = (built / "html" / "chapters" / "methods.html").read_text(encoding="utf-8")
     import html as html_lib
