@@ -285,14 +285,8 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
             lines += [f"*{REASONS[field]}:* {esc(claim[field])}", ""]
     found = [s for s in resolved if s.get("kind") != "article"]
     if found:
-<<<<<<< HEAD:factcheck/book/render.py
-        shown = list(
-            dict.fromkeys(source_markdown(s) for s in found)
-        )  # one entry per link text and address
-=======
         # One entry per link text and address: two figures of one publication show it once.
         shown = list(dict.fromkeys(source_markdown(s) for s in found))
->>>>>>> wt/int:factcheck/render.py
         lines += ["*Sources:* " + "; ".join(shown) + ".", ""]
     lines += [":::", "::::"]
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
