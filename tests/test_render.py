@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from factcheck import claims, render, style
+from factcheck.book import render, style
+from factcheck.ledger import claims
 
 from .conftest import CHAPTERS, ROOT
 
 STY = ROOT / "_latex" / "factcheck.sty"
-CALL = re.compile(r"claims\.(?:verdict|show_claim|check)\(\s*\"(a\d{3}-\d{2})\"")
+CALL = re.compile(r"verdicts\.(?:verdict|show_claim|check)\(\s*\"(a\d{3}-\d{2})\"")
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
@@ -313,7 +314,7 @@ def test_pages_have_meta_description_and_open_graph_tags(built):
 
 @pytest.mark.build
 def test_methods_sources_table_links_every_file_and_names_its_licence(built):
-    from factcheck import registry
+    from factcheck.data import registry
 
     page = (built / "html" / "chapters" / "methods.html").read_text(encoding="utf-8")
     import html as html_lib
