@@ -103,8 +103,9 @@ def test_two_figures_from_one_publication_are_listed_once(monkeypatch):
     elsewhere = {**one, "url": "https://ice.gov/s", "key": "c"}
     sources_stub(monkeypatch, [one, other, elsewhere])
     text = render.verdict_markdown(claim(status="accurate", verdict="Accurate: as published."))
-    assert text.count("[ICE release](https://ice.gov/r)") == 1  # same label, same address: once
-    assert "[ICE release](https://ice.gov/s)" in text  # another address stays
+    # Same label: shown once; a second address of the same label becomes a numbered link.
+    assert text.count("[ICE release]") == 1
+    assert "[ICE release](https://ice.gov/r) [2](https://ice.gov/s)" in text
 
 
 def test_a_value_read_from_a_publication_is_not_called_rebuilt(monkeypatch):

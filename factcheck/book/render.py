@@ -169,6 +169,30 @@ def source_markdown(source: dict[str, Any]) -> str:
     return f"[{text}]({safe_url(source['url'])})" if source.get("url") else text
 
 
+def source_list(found: list[dict[str, Any]]) -> list[str]:
+    """A verdict box's sources, each link text once: two figures of one publication show it
+    once, and files that share a label (one dataset's yearly files) show it once, followed by
+    numbered links to the others ("Kaplan, J., … [2] [3]"), so no address is lost."""
+    groups: dict[str, list[str]] = {}
+    for source in found:
+        if source.get("kind") == "bib" or not source.get("url"):
+            groups.setdefault(source_markdown(source), [])
+            continue
+        text = esc(short_label(source).replace("[", "(").replace("]", ")"))
+        urls = groups.setdefault(f"\0{text}", [])
+        if safe_url(source["url"]) not in urls:
+            urls.append(safe_url(source["url"]))
+    shown = []
+    for key, urls in groups.items():
+        if not key.startswith("\0"):
+            shown.append(key)
+            continue
+        first, *more = urls
+        extra = "".join(f" [{n}]({url})" for n, url in enumerate(more, start=2))
+        shown.append(f"[{key[1:]}]({first})" + extra)
+    return shown
+
+
 SHORT_WORDS = 7  # a source's link text: at most this many words (a phone line or two)
 
 
@@ -285,9 +309,7 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
             lines += [f"*{REASONS[field]}:* {esc(claim[field])}", ""]
     found = [s for s in resolved if s.get("kind") != "article"]
     if found:
-        # One entry per link text and address: two figures of one publication show it once.
-        shown = list(dict.fromkeys(source_markdown(s) for s in found))
-        lines += ["*Sources:* " + "; ".join(shown) + ".", ""]
+        lines += ["*Sources:* " + "; ".join(source_list(found)) + ".", ""]
     lines += [":::", "::::"]
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
 
