@@ -18,7 +18,7 @@ from factcheck.base import fmt
 from factcheck.base.fmt import and_join, fmt_int, fmt_num
 from factcheck.book import report
 from factcheck.book.report import glue_value
-from factcheck.data import foia, loaders, policies, registry
+from factcheck.data import detainers, foia, loaders, policies, registry
 from factcheck.data.counts import count_columns, lowest_in_year
 from factcheck.data.programs import crosswalk_fips, per_year_vs_total, span_in_quote
 from factcheck.ledger.rules import within
@@ -1127,3 +1127,139 @@ def program_scale(
     }
     table = violent.rename("violent").reset_index()
     return LowCheck(table, texts, values)
+
+
+# ---------------------------------------------------------------------------- a000 chapters'
+# glue (issue 17: chapters under the code cap): agreements and detainers, the two notes
+
+
+def wake_detainer_figures(ledger, published) -> tuple[dict[str, str], dict[str, float]]:
+    """Wake's detainers before and after December 2018, beside Mecklenburg's, as glue texts.
+
+    ``ledger`` gives claims by id (``.claim(id)["claimed_value"]``: a000-12 and a000-14 are
+    Mecklenburg's detainers after and in FY2018, a000-15 and a000-16 Wake's); ``published`` gives
+    a published figure's value by id. Wake's lodged detainers after December 2018 have a floor:
+    those declined minus those not honoured in December 2018
+    (:func:`factcheck.data.detainers.floor_lodged_after`), set per month beside FY2018's.
+    Texts (int unless said): ``wake-{fy2018, after, declined, months, transfers-2018,
+    transfers-2019, not-honoured, floor, floor-per-month, fy2018-per-month}``, ``wake-fall``
+    (the fall factor, one decimal) and ``{wake, meck}-fall-share`` (percent, no decimals; Wake's
+    is an upper bound since the floor is a minimum). Values: the same keys, unformatted, and
+    ``meck-fy2018``.
+    """
+    claimed = lambda claim_id: ledger.claim(claim_id)["claimed_value"]  # noqa: E731
+    values = {
+        "wake-fy2018": claimed("a000-15"),
+        "wake-after": claimed("a000-16"),
+        "wake-declined": published("wake_detainers_declined_2019_2020"),
+        "wake-months": published("wake_detainers_declined_window_months"),
+        "wake-transfers-2018": published("irli_wake_transfers_2018"),
+        "wake-transfers-2019": published("irli_wake_transfers_2019"),
+        "wake-not-honoured": published("wake_detainers_not_honored_dec2018"),
+        "meck-fy2018": claimed("a000-14"),
+    }
+    values["wake-floor"] = detainers.floor_lodged_after(
+        values["wake-declined"], values["wake-not-honoured"]
+    )
+    before = detainers.per_month(values["wake-fy2018"], 12)
+    after = detainers.per_month(values["wake-floor"], values["wake-months"])
+    values |= {
+        "wake-floor-per-month": after,
+        "wake-fy2018-per-month": before,
+        "wake-fall": detainers.fall_factor(before, after),
+        "wake-fall-share": detainers.share_fallen(before, after),
+        "meck-fall-share": detainers.share_fallen(values["meck-fy2018"], claimed("a000-12")),
+    }
+    texts = {k: fmt_int(v) for k, v in values.items() if k.startswith("wake-")}
+    texts["wake-fall"] = fmt_num(values["wake-fall"])
+    for key in ("wake-fall-share", "meck-fall-share"):
+        texts[key] = fmt.fmt_pct(100 * values[key], 0)
+    return texts, values
+
+
+def agency_year_texts(annual: pd.DataFrame, agency: str, year: int, key: str) -> dict[str, str]:
+    """One agency's violent offenses in one year of an FBI annual table, with its months.
+
+    ``annual`` has columns agency, year, violent and months (months reported). Texts: ``key``
+    (the count), ``{key}-months`` and ``{key}-gaps`` (the months missing from twelve).
+    """
+    row = annual[(annual["agency"] == agency) & (annual["year"] == year)].iloc[0]
+    return {
+        key: fmt_int(row["violent"]),
+        f"{key}-months": fmt_int(row["months"]),
+        f"{key}-gaps": fmt_int(12 - row["months"]),
+    }
+
+
+def homicide_reconciliation(
+    news: tuple[float, float], records: tuple[float, float], first_2018: float
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """CMPD's homicides in 2018 and 2019 by news year-end totals beside its own crime records.
+
+    ``news`` and ``records`` are (2018, 2019) counts; ``first_2018`` the first reported 2018
+    total. Returns the side-by-side table (:func:`source_comparison`) and texts: the news row's
+    ``2018``, ``2019`` and ``pct``, ``gap`` (news minus records in 2019) and ``2018-first``.
+    Raises ValueError unless what the chapter says holds: the two agree on 2018, the news
+    total is higher in 2019, so its rise is the larger.
+    """
+    if not (news[0] == records[0] and news[1] > records[1]):
+        raise ValueError(f"news totals {news} no longer agree on 2018 and exceed {records} in 2019")
+    table = source_comparison(
+        {
+            "CMPD year-end homicide totals (news reports)": news,
+            "CMPD records in the Real-Time Crime Index (murder)": records,
+        },
+        2018,
+        2019,
+    )
+    texts = dict(zip(["2018", "2019", "pct"], table.iloc[0, 1:], strict=True))
+    texts |= {"gap": fmt_int(news[1] - records[1]), "2018-first": fmt_int(first_2018)}
+    return table, texts
+
+
+def did_findings(
+    did: pd.DataFrame, unit: str, lowest: Sequence[str], alpha: float = ALPHA
+) -> tuple[pd.DataFrame, list[str]]:
+    """The size-matched design results of the main window, and what the chapter says of them.
+
+    ``did`` holds ``design.run`` rows (rule, end, unit, offense, p, p_raw, rank, p_holm, pre_p,
+    pct, controls); the main window is the earliest end, the late one the latest. Returns the
+    main window's rows indexed by (unit, offense) and the list of statements that fail (empty
+    when all hold): of all tests only ``unit``'s first offense of ``lowest`` is at or below
+    ``alpha``, ranked first, and none is on the raw estimates; ``lowest`` are ``unit``'s
+    smallest p-values in order; no Holm-adjusted p and no 2018 check is at or below ``alpha``;
+    ``unit``'s ``lowest`` estimates are smaller in the late window; and the smallest placebo p
+    the comparison agencies allow is above the Bonferroni level of the family.
+    """
+    size = did[did["rule"] == "size"]
+    main, late = (
+        size[size["end"] == end].set_index(["unit", "offense"])
+        for end in (size["end"].min(), size["end"].max())
+    )
+    first, lowest = (unit, lowest[0]), list(lowest)
+    checks = {
+        f"only {first} at or below alpha": main.index[main["p"] <= alpha].tolist() == [first],
+        "none below alpha raw": not (main["p_raw"] <= alpha).any(),
+        f"{first} ranked first": main.loc[first, "rank"] == 1,
+        f"{lowest} the smallest p": main.loc[unit, "p"].nsmallest(len(lowest)).index.tolist()
+        == lowest,
+        "no Holm p at or below alpha": (main["p_holm"] > alpha).all(),
+        "no 2018 check at or below alpha": did["pre_p"].min() > alpha,
+        f"{lowest} smaller late": (late.loc[unit, "pct"] < main.loc[unit, "pct"])[lowest].all(),
+        "placebo floor above Bonferroni": 1 / (main["controls"].max() + 1) > alpha / len(main),
+    }
+    return main, [name for name, holds in checks.items() if not holds]
+
+
+def urban_county_rates(groups: Mapping[str, str], ever: set[str]) -> list[tuple[pd.DataFrame, str]]:
+    """The Urban Institute's county violent crime rates, UCR-based (2015, 2017) and NIBRS-based
+    (2021-2023), each with its label and each county's 287(g) group (:func:`county_rates`)."""
+    editions = [
+        ("urban_county_crime_2015_2017", "violent_crime_rate", "crime_rate_quality"),
+        ("urban_county_crime_2021_2023", "rate_crime_violent", "rate_crime_violent_quality"),
+    ]
+    labels = ["UCR-based (2015, 2017)", "NIBRS-based (2021-2023)"]
+    return [
+        (county_rates(registry.load(key), rate, quality, groups, ever), label)
+        for (key, rate, quality), label in zip(editions, labels, strict=True)
+    ]
