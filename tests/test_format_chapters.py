@@ -25,10 +25,7 @@ _spec.loader.exec_module(fc)
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
 # Over the cap once formatted (code lines as formatted, 2026-12-02): move logic into the package.
 OVER_THE_CAP = {
-    "a000_agreements_detainers": 206,
     "a000_mecklenburg_wake": 336,
-    "a000_note_coverage": 162,
-    "a000_note_design": 175,
     "a004_expansion_prince_william": 247,
 }
 
