@@ -29,7 +29,6 @@ OVER_THE_CAP = {
     "a000_mecklenburg_wake": 336,
     "a000_note_coverage": 162,
     "a000_note_design": 175,
-    "a004_expansion_prince_william": 247,
 }
 
 
