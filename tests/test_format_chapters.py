@@ -24,10 +24,7 @@ _spec.loader.exec_module(fc)
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
 # Over the cap once formatted (code lines as formatted, 2026-12-02): move logic into the package.
-OVER_THE_CAP = {
-    "a000_mecklenburg_wake": 336,
-    "a004_expansion_prince_william": 247,
-}
+OVER_THE_CAP: dict[str, int] = {}
 
 
 def _cases():

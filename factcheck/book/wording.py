@@ -20,7 +20,24 @@ from factcheck.book import report
 from factcheck.book.report import glue_value
 from factcheck.data import detainers, foia, loaders, policies, registry
 from factcheck.data.counts import count_columns, lowest_in_year
-from factcheck.data.programs import crosswalk_fips, per_year_vs_total, span_in_quote
+from factcheck.data.programs import (
+    AgreementCount,
+    RosterChange,
+    agency_flags,
+    coverage_by_capture,
+    crosswalk_fips,
+    first_match,
+    flagged_years,
+    growth_factor,
+    last_year_flagged,
+    not_counted,
+    per_year_vs_total,
+    population_covered,
+    population_ranks,
+    roster_change,
+    span_in_quote,
+    spans_text,
+)
 from factcheck.ledger.rules import within
 from factcheck.stats import design, trends, variation
 from factcheck.stats.comparison import ComparisonRule, membership
@@ -1263,3 +1280,227 @@ def urban_county_rates(groups: Mapping[str, str], ever: set[str]) -> list[tuple[
         (county_rates(registry.load(key), rate, quality, groups, ever), label)
         for (key, rate, quality), label in zip(editions, labels, strict=True)
     ]
+
+
+# ------------------------------------------------------------------------ 287(g) program figures
+# Texts the 287(g) chapters glue (prefix "a004"): the population a roster capture covers, ICE's
+# counts of 2020, agencies that left and joined, one jail's years, the news reports' figures, an
+# agreement's date and a state's violent crime rate. Each raises when the prose's words no longer
+# hold. (Appended as one block, 2026-12-02.)
+
+
+def coverage_texts(
+    joined: pd.DataFrame,
+    population: pd.Series,
+    capture,
+    drop_capture: str,
+    drop_pattern: str,
+    drop_fips: str,
+    year: int = 2016,
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The population a roster capture covers, and the fall at a later capture one county explains.
+
+    ``joined`` and ``population`` are as for :func:`factcheck.data.programs.coverage_by_capture`.
+    Returns that table indexed by capture, and texts ``pop-2017`` (residents in ``year`` at
+    ``capture``), ``pop-2017-alt`` (in ``year + 1``), ``n-counties``, ``not-counted`` and
+    ``harris-drop`` (the fall at ``drop_capture``). Raises ValueError unless the agency matching
+    ``drop_pattern`` is off ``drop_capture`` and its county ``drop_fips`` has at least as many
+    residents as the fall.
+    """
+
+    coverage = coverage_by_capture(joined, population, year).set_index("capture")
+    drop = coverage["residents"].diff().loc[drop_capture] * -1
+    still_on = agency_flags(joined[joined["capture_date"] == drop_capture], drop_pattern)
+    if not still_on.empty or population[(drop_fips, year)] < drop:
+        raise ValueError(f"the fall at {drop_capture} is no longer explained by {drop_fips}")
+    return coverage, {
+        "pop-2017": fmt.fmt_millions(coverage.loc[capture, "residents"]),
+        "pop-2017-alt": fmt.fmt_millions(population_covered(joined, population, capture, year + 1)),
+        "n-counties": fmt_int(coverage.loc[capture, "counties"]),
+        "not-counted": not_counted(joined, capture),
+        "harris-drop": fmt.fmt_millions(drop),
+    }
+
+
+def agreements_2020_texts(
+    jul: AgreementCount, aug: AgreementCount, crs: float, roster: float, claimed: float
+) -> dict[str, str]:
+    """ICE's counts of mid-2020 by model, and growth from the roster of January 2017.
+
+    ``jul`` and ``aug`` are ICE's monthly counts, ``crs`` the research service's count of
+    September 2020, ``roster`` the agencies on the roster after the inauguration and ``claimed``
+    the article's later figure. Keys: ``jem-2020``, ``wso-2020``, ``all-2020``, ``crs-2020``
+    (August's counts and the research service's), ``wso-share`` (July's share of the warrant
+    service model), ``jem-growth`` (July's jail agreements over the roster) and
+    ``claimed-growth`` (the article's figure over the roster).
+    """
+
+    return {
+        "jem-2020": fmt_int(aug.jail),
+        "wso-2020": fmt_int(aug.warrant_service),
+        "all-2020": fmt_int(aug.total),
+        "crs-2020": fmt_int(crs),
+        "wso-share": fmt.fmt_pct(100 * jul.warrant_service / jul.total, digits=0),
+        "jem-growth": fmt_num(growth_factor(jul.jail, roster)),
+        "claimed-growth": fmt_num(growth_factor(claimed, roster)),
+    }
+
+
+def roster_change_texts(
+    flags: pd.DataFrame, named: Sequence[str], before: int, after: int, state: str
+) -> tuple[RosterChange, dict[str, str]]:
+    """Agencies flagged in ``after`` and not ``before`` and the reverse, with texts.
+
+    ``named`` are :func:`factcheck.data.programs.flag_keys` keys the article says left; raises
+    ValueError unless all are among those lost. Keys: ``added``, ``lost``, ``added-tx`` (added in
+    ``state``), ``lost-list`` (sorted, '; ') and ``named-last`` (the last year each named one
+    was flagged).
+    """
+
+    change = roster_change(flags, before, after)
+    if not set(named) <= change.lost:
+        raise ValueError(f"not all of {list(named)} left between {before} and {after}")
+    last = last_year_flagged(flags, named)
+    return change, {
+        "added": fmt_int(len(change.added)),
+        "lost": fmt_int(len(change.lost)),
+        "added-tx": fmt_int(change.added_in(state)),
+        "lost-list": "; ".join(sorted(change.lost)),
+        "named-last": "; ".join(f"{k}: {y}" for k, y in last.items()),
+    }
+
+
+def roster_change_rebuilt(change: RosterChange, state: str, before: int, after: int) -> str:
+    """The ledger's rebuilt value for a :class:`RosterChange`: agencies added and lost, and added
+    in ``state``."""
+    return (
+        f"{len(change.added)} added, {len(change.lost)} lost nationally; "
+        f"{change.added_in(state)} added in {state} ({before} to {after} flags)"
+    )
+
+
+def county_rank_summary(
+    population: pd.DataFrame, counties: Mapping[str, str], year: int
+) -> tuple[dict[str, str], str]:
+    """Where some counties rank by population in ``year`` among all counties.
+
+    ``population`` has columns fips, year, population; ``counties`` maps a name to its FIPS code.
+    Returns texts ``big-ranks`` ('<name>: <rank>', '; ') and ``n-counties-<year>``, and the
+    ledger's rebuilt value ('ranks 1, 3 of 3,143 counties (2019)').
+    """
+
+    ranks = population_ranks(population, year, counties.values())
+    n = population.query("year == @year")["fips"].nunique()
+    texts = {
+        "big-ranks": "; ".join(f"{name}: {ranks[code]}" for name, code in counties.items()),
+        f"n-counties-{year}": fmt_int(n),
+    }
+    rebuilt = f"ranks {', '.join(str(r) for r in ranks.values())} of {n:,} counties ({year})"
+    return texts, rebuilt
+
+
+def jail_years_texts(
+    flags: pd.DataFrame, pattern: str, jail: str, until: int
+) -> tuple[list[int], dict[str, str]]:
+    """One jail's unbroken run of yearly flags, and the other agencies matching ``pattern``.
+
+    Returns the jail's years and texts ``pw-others`` (the other agencies' spans), ``pw-first``,
+    ``pw-last``, ``pw-note`` (the jail's first note) and ``pw-span`` (years from the first to
+    ``until``). Raises ValueError if the jail's run has a gap.
+    """
+
+    matching = agency_flags(flags, pattern)
+    own = matching[matching["agency"] == jail]
+    years = flagged_years(own)
+    return years, {
+        "pw-others": spans_text(matching[matching["agency"] != jail]),
+        "pw-first": str(years[0]),
+        "pw-last": str(years[-1]),
+        "pw-note": str(own["NOTES"].iloc[0]),
+        "pw-span": fmt_int(until - years[0]),
+    }
+
+
+NEWS_FIGURES = ("since_2017", "homicide", "sex_assault", "dwi")
+
+
+def news_figures(per_year: float, span: float, published=None) -> dict[str, int]:
+    """News reports' figures for Prince William (published ids ``pw_flagged_<key>`` for
+    :data:`NEWS_FIGURES`), with ``per_year``: those since 2017 spread over ``span`` years, and
+    ``trained`` and ``deported``. ``published`` looks a figure up by id (for tests)."""
+
+    get = loaders.published if published is None else published
+    news = {key: int(get(f"pw_flagged_{key}")) for key in NEWS_FIGURES}
+    news["per_year"] = round(per_year_vs_total(per_year, news["since_2017"], span)[1])
+    news["trained"] = int(get("pw_deputies_trained_since_2007"))
+    news["deported"] = int(get("pw_deported_fy2018_2020"))
+    return news
+
+
+def agreement_texts(
+    agreements: pd.DataFrame, flags: pd.DataFrame, wapo: pd.DataFrame, county: str, pattern: str
+) -> dict[str, str]:
+    """A county's agreement: ``harford-signed`` (its date in ICE's list ``agreements``),
+    ``harford-first`` (first year flagged) and ``harford-sheriff`` (the Post's list ``wapo``)."""
+
+    signed = first_match(agreements, "law enforcement agency", county)["signed"]
+    return {
+        "harford-signed": f"{signed:%Y-%m-%d}",
+        "harford-first": str(agency_flags(flags, pattern)["year"].min()),
+        "harford-sheriff": first_match(wapo, "County", county)["Sheriff"],
+    }
+
+
+def state_rate_texts(estimates: pd.DataFrame, state: str, year: int) -> dict[str, str]:
+    """A state's violent crime rate in ``year`` and the next, and where ``year`` ranks.
+
+    Keys, prefixed by the state in lower case: ``first`` (first year), ``<year>-rank`` (from the
+    lowest, up to ``year``), ``low-year`` (lowest up to ``year``), ``<year>`` and ``<year+1>``
+    (rates). Raises ValueError unless ``year + 1`` is the lowest of all.
+    """
+
+    rate = trends.violent_rate(estimates, state)
+    if rate.idxmin() != year + 1:
+        raise ValueError(f"{state}'s lowest violent rate is no longer {year + 1}")
+    rank = trends.rank_phrase(trends.rank_from_lowest(rate, year, upto=year))
+    p = state.lower()
+    return {
+        f"{p}-first": str(rate.index.min()),
+        f"{p}-{year}-rank": rank,
+        f"{p}-low-year": str(rate.loc[:year].idxmin()),
+        f"{p}-{year}": fmt_num(rate.loc[year]),
+        f"{p}-{year + 1}": fmt_num(rate.loc[year + 1]),
+    }
+
+
+def record_low_as_stated(values: Mapping[str, float]) -> bool:
+    """Whether :func:`record_low_check`'s values bear out the prose: the office's next year lower
+    and the one after missing, national violence rising, the District counted, the state among
+    the lows, and more than half of the jurisdictions at their low."""
+    keys = ("so-next-lower", "so-gap-after", "us-violent-rose-next", "has-dc", "state-lowest")
+    return all(values[k] for k in keys) and values["states-low"] > values["states-n"] / 2
+
+
+def program_scale_as_stated(values: Mapping[str, float]) -> bool:
+    """Whether :func:`program_scale`'s values bear out the prose: ICE's arrests fewer than the
+    fall, the earlier fall smaller, and the change within ordinary variation by both tests."""
+    smaller = values["arrests"] < values["fall"] and values["earlier-fall"] < values["fall"]
+    return bool(smaller and values["agree"] and not values["beyond"])
+
+
+def claims_restated(
+    claim, per_year_id: str, people_id: str, part_ids: Sequence[str], population, jail: str
+) -> tuple[float, float, dict[str, str]]:
+    """:func:`figures_restated` for the article's claims: ``claim`` looks a claim up by id (the
+    ledger's ``claim``); the per-year figure is ``per_year_id``'s, the total ``people_id``'s (its
+    quote gives the period) and the parts the sum of ``part_ids``'. Returns the per-year figure,
+    the period in years and the texts."""
+
+    per_year = claim(per_year_id)["claimed_value"]
+    claimed = {
+        "per_year": per_year,
+        "people": claim(people_id)["claimed_value"],
+        "parts": sum(claim(c)["claimed_value"] for c in part_ids),
+    }
+    span, texts = figures_restated(claimed, claim(people_id)["quote"], population, jail)
+    return per_year, span, texts
