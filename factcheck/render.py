@@ -1092,7 +1092,7 @@ def verdict_card_markdown(
     where = "" if claim["chapter"] == chapter else f" ({claim_link(claim['id'], 'its verdict')})"
     lines = [
         "::::{container} verdict-card",
-        f":::{{admonition}} The verdict on {esc(short_outlet(article))}'s headline",
+        f":::{{admonition}} The verdict on {possessive(esc(short_outlet(article)))} headline",
         f":class: verdict-card verdict-{css_key(claim['status'])}",
         f"**{esc(article['outlet'])}**, {esc(article_date(article))}: {title}. *{dates}*",
         "",
