@@ -159,7 +159,8 @@ def test_net_status_changes_leave_out_there_and_back_and_keep_log_order_in_a_dat
     path.write_text(
         "date,claim,change,reason\n"
         # a000-05 goes there and back in one row: no net change
-        f'2027-01-02,a000-05,"status {lab["a000-05"]} -> Accurate (earlier) -> {lab["a000-05"]}",r\n'
+        f'2027-01-02,a000-05,"status {lab["a000-05"]} -> Accurate (earlier) -> '
+        f'{lab["a000-05"]}",r\n'
         # a001-15 changes twice on one date: the table shows the first status -> the ledger's
         f'2027-01-03,a001-15,"status: Zeroth -> {other}",r\n'
         f'2027-01-03,a001-15,"status: {other} -> {lab["a001-15"]}",r\n'
