@@ -185,26 +185,59 @@ def source_markdown(source: dict[str, Any]) -> str:
 
 def source_list(found: list[dict[str, Any]]) -> list[str]:
     """A verdict box's sources, each link text once: two figures of one publication show it
-    once, and files that share a label (one dataset's yearly files) show it once, followed by
-    numbered links to the others ("Kaplan, J., … [2] [3]"), so no address is lost."""
-    groups: dict[str, list[str]] = {}
+    once, and files that share a label (one dataset's files, one per agency) show it once, each
+    file linked by the part of its full label that tells it apart ("Kaplan, J., … (Raleigh PD),
+    Apex PD, Cary PD"), or numbered when the full labels are the same, so no address is
+    lost."""
+    groups: dict[str, list[tuple[str, str]]] = {}
     for source in found:
         if source.get("kind") == "bib" or not source.get("url"):
             groups.setdefault(source_markdown(source), [])
             continue
         text = esc(short_label(source).replace("[", "(").replace("]", ")"))
-        urls = groups.setdefault(f"\0{text}", [])
-        if safe_url(source["url"]) not in urls:
-            urls.append(safe_url(source["url"]))
+        files = groups.setdefault(f"\0{text}", [])
+        if safe_url(source["url"]) not in [url for url, _ in files]:
+            files.append((safe_url(source["url"]), str(source.get("label") or "")))
     shown = []
-    for key, urls in groups.items():
+    for key, files in groups.items():
         if not key.startswith("\0"):
             shown.append(key)
             continue
-        first, *more = urls
-        extra = "".join(f" [{n}]({url})" for n, url in enumerate(more, start=2))
+        parts = distinguishing_parts([full for _, full in files])
+        (first, _), *more = files
+        if len(files) > 1 and all(parts):
+            named = [esc(p.replace("[", "(").replace("]", ")")) for p in parts]
+            extra = "".join(f", [{p}]({url})" for p, (url, _) in zip(named[1:], more, strict=True))
+            shown.append(f"[{key[1:]} ({named[0]})]({first})" + extra)
+            continue
+        extra = "".join(f" [{n}]({url})" for n, (url, _) in enumerate(more, start=2))
         shown.append(f"[{key[1:]}]({first})" + extra)
     return shown
+
+
+PART_WORDS = 3  # a file's distinguishing link text: at most this many words
+
+
+def distinguishing_parts(labels: list[str]) -> list[str]:
+    """What tells each of several full labels apart: the words left once the words they all
+    share at the start and at the end are dropped ('Raleigh PD', 'Apex PD'), at most
+    :data:`PART_WORDS` words; '' for every label when they do not all differ."""
+    split = [label.split() for label in labels]
+    if len(split) < 2 or len({tuple(w) for w in split}) < len(split):
+        return [""] * len(split)
+    start = 0
+    while all(len(w) > start for w in split) and len({w[start] for w in split}) == 1:
+        start += 1
+    end = 0
+    shortest = min(len(w) for w in split) - start
+    while end < shortest and len({w[len(w) - 1 - end] for w in split}) == 1:
+        end += 1
+    parts = []
+    for w in split:
+        words = w[start : len(w) - end]
+        text = " ".join(words[:PART_WORDS]).strip(",;:() ")
+        parts.append(text + ("…" if len(words) > PART_WORDS else "") if text else "")
+    return parts if all(parts) else [""] * len(split)
 
 
 SHORT_WORDS = 7  # a source's link text: at most this many words (a phone line or two)
