@@ -497,7 +497,8 @@ def scorecard_html(book: _claims.Ledger | None = None) -> str:
     return (
         '<div class="scorecard-static" tabindex="0" role="region" aria-label="Scorecard table">'
         '<table id="scorecard-table" class="scorecard-table">'
-        "<caption>Every claim, most serious finding first; select a heading to sort.</caption>"
+        "<caption>Every claim, most serious finding first"
+        '<span class="sort-hint">; select a heading to sort</span>.</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
     )
 
