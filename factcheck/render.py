@@ -837,8 +837,9 @@ def number_word(n: int) -> str:
 
 
 def is_minor(claim: dict[str, Any]) -> bool:
-    """True when the ledger marks a claim ``weight: minor`` (a trivial slip, such as a
-    misnamed word): it is counted apart from the findings that matter."""
+    """True when the ledger marks a claim ``weight: minor`` (a side detail, such as a name or a
+    title, that does not bear on the argument): it is counted apart from the findings that
+    matter, and called a slip only when contradicted (:func:`is_slip`)."""
     weight = claim.get("weight")
     return not blank(weight) and str(weight).strip().lower() == "minor"
 
