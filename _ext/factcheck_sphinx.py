@@ -481,6 +481,7 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", tidy_scripts, priority=900)
     app.connect("html-page-context", book_pdf_in_download_menu, priority=600)
     app.add_config_value("factcheck_contact_email", "", "env")
+    app.add_config_value("factcheck_first_edition", "", "env")  # read by factcheck.book.render
     app.connect("config-inited", contact_substitution)
     app.connect("html-page-context", reader_html)
     app.connect("doctree-read", colophon)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.book import render
 from factcheck.ledger import claims
 
 from . import axe
@@ -168,6 +169,9 @@ def test_the_first_screen_carries_the_finding(browser, server):
     )
     assert top < browser.execute_script("return window.innerHeight"), "bottom line below the fold"
     book = claims.ledger()
+    lead = browser.execute_script("return document.querySelector('.bottom-line-lead').innerText")
+    for article in book.articles.values():  # each outlet's headline verdict on the first screen
+        assert render.short_outlet(article) in lead, render.short_outlet(article)
     for article in book.articles.values():
         for chapter in article.get("chapters") or [article["chapter"]]:
             load(browser, f"{server}/chapters/{chapter}.html")

@@ -103,7 +103,7 @@ def test_corrections_are_shown_newest_first_and_date_the_change(tmp_path, monkey
     text = render.corrections_markdown(log)
     assert text.index("2027-03-01") < text.index("2027-01-05")
     assert "<b>" not in text and "{ref}`a002-02 <a002-02>`" in text
-    assert render.last_changed(["a002-02", "a002-01"], log) == "2027-03-01"
+    assert render.last_changed(["a002-02", "a002-01"], log, edition="2026-12-02") == "2027-03-01"
     bad = tmp_path / "bad.csv"
     bad.write_text("when,claim,change,reason\n", encoding="utf-8")
     with pytest.raises(ValueError):
@@ -113,30 +113,101 @@ def test_corrections_are_shown_newest_first_and_date_the_change(tmp_path, monkey
     review = render.claimreview(book.claim("a002-02"), book)
     assert review["dateModified"] == "2027-03-01"
     assert review["datePublished"] == book.articles["002"]["review_published"]
-    assert "a verdict last changed on 2027-03-01" in render.verdict_card_markdown("002")
+    assert "verdicts last changed on 2027-03-01" in render.verdict_card_markdown("002")
+
+
+def test_only_changes_after_the_first_edition_count_as_changes(tmp_path, monkeypatch):
+    """A row dated after the first edition is a change to a published verdict; a row dated on
+    the first edition's date belongs to the review before publication."""
+    assert render.first_edition() == "2026-12-02"  # the setting in _config.yml
+    book = claims.ledger()
+    now = {c: render.label(book.claim(c)["status"]) for c in ("a002-01", "a002-02")}
+    was = {c: next(v for v in ("Contradicted", "Accurate") if v != now[c]) for c in now}
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        "date,claim,change,reason\n"
+        f'2026-12-02,a002-01,"status: {was["a002-01"]} -> {now["a002-01"]}",r\n'
+        f'2027-02-01,a002-02,"status: {was["a002-02"]} -> {now["a002-02"]}",r\n',
+        encoding="utf-8",
+    )
+    log = render.corrections(path)
+    after, before = render.split_log(log)
+    assert list(after["claim"]) == ["a002-02"] and list(before["claim"]) == ["a002-01"]
+    assert render.last_changed(["a002-01"], log) is None  # on the date: not a change
+    assert render.last_changed(["a002-02"], log) == "2027-02-01"  # after it: a change
+    since = render.changes_since_markdown(log, book)
+    assert "a002-02 <a002-02>" in since and "a002-01 <a002-01>" not in since
+    review = render.review_markdown(log, book)
+    assert "a002-01 <a002-01>" in review.split("full log")[0]
+    monkeypatch.setattr(render, "corrections", lambda path=None: log)
+    assert "Published " in render.verdict_card_markdown("002")
+    assert "verdicts last changed on 2027-02-01" in render.verdict_card_markdown("002")
+    assert render.claimreview(book.claim("a002-02"), book)["dateModified"] == "2027-02-01"
+    assert "dateModified" not in render.claimreview(book.claim("a002-01"), book)
+    # with nothing after the first edition, the page says so plainly
+    only = render.corrections(path).iloc[[1]]
+    assert render.changes_since_markdown(only, book, edition="2026-12-02").startswith(
+        "No verdict has changed and no figure has been corrected since the first edition"
+    )
+
+
+def test_net_status_changes_leave_out_there_and_back_and_keep_log_order_in_a_date(tmp_path):
+    book = claims.ledger()
+    lab = {cid: render.label(book.claim(cid)["status"]) for cid in ("a000-05", "a001-15")}
+    other = next(v for v in claims.STATUSES.values() if v != lab["a001-15"])
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        "date,claim,change,reason\n"
+        # a000-05 goes there and back in one row: no net change
+        f'2027-01-02,a000-05,"status {lab["a000-05"]} -> Accurate (earlier) -> '
+        f'{lab["a000-05"]}",r\n'
+        # a001-15 changes twice on one date: the table shows the first status -> the ledger's
+        f'2027-01-03,a001-15,"status: Zeroth -> {other}",r\n'
+        f'2027-01-03,a001-15,"status: {other} -> {lab["a001-15"]}",r\n'
+        f'2027-01-03,a002-05,"status: Accurate -> Contradicted",r\n',
+        encoding="utf-8",
+    )
+    log = render.corrections(path)
+    assert list(log["claim"]) == ["a002-05", "a001-15", "a001-15", "a000-05"]  # newest first
+    changes = render.status_changes(log, book)
+    assert "a000-05" not in set(changes["claim"])
+    assert changes["claim"].tolist() == ["a002-05", "a001-15"]
+    row = changes.set_index("claim").loc["a001-15"]
+    assert (row["old"], row["new"]) == ("Zeroth", lab["a001-15"])
+    now = render.label(book.claim("a002-05")["status"])
+    assert changes.set_index("claim").loc["a002-05", "new"] == now  # the ledger, not the log
 
 
 # ------------------------------------------------------------------ the bottom line
-def test_bottom_line_follows_the_headline_statuses():
+def test_bottom_line_names_each_outlet_with_its_headline_verdict():
     book = claims.ledger()
-    text = render.bottom_line(book)
-    assert text.startswith(
-        ("None of the five", "All five", "One of", "Two of", "Three of", "Four of")
+    text = render.headline_sentence(book)
+    for article in book.articles.values():  # every outlet is named in the first sentence
+        assert report.escape_myst(render.short_outlet(article)) in text
+    assert "hold up" not in text and text.count(".") >= 1
+    ids = {art: a["headline"] for art, a in book.articles.items()}
+    planted = with_claims(
+        book,
+        **{ids["000"]: {"status": "unsupported"}, ids["001"]: {"status": "unsupported"}},
+        **{ids["002"]: {"status": "accurate"}, ids["003"]: {"status": "unsupported"}},
+        **{ids["004"]: {"status": "needs_context"}},
     )
-    rerated = with_claims(book, **{book.articles["003"]["headline"]: {"status": "unverifiable"}})
-    statuses = [rerated.claim(a["headline"])["status"] for a in rerated.articles.values()]
-    if statuses.count("unverifiable") == 1 and statuses.count("unsupported") == 4:
-        assert render.headline_sentence(rerated) == (
-            "None of the five articles' headline claims holds up: **four** do not follow from the "
-            "evidence and **one** cannot be settled by any public record."
-        )
-    held = with_claims(
-        book, **{a["headline"]: {"status": "accurate"} for a in book.articles.values()}
+    name = {art: render.short_outlet(a) for art, a in book.articles.items()}
+    assert render.headline_sentence(planted) == (
+        f"**Three** of the five articles' headline claims do not follow from the evidence "
+        f"({name['000']}, {name['001']}, {name['003']}); "
+        f"{render.possessive(name['004'])} is accurate but needs context, and "
+        f"{render.possessive(name['002'])} is accurate."
     )
-    assert (
-        render.headline_sentence(held)
-        == "All five articles' headline claims hold up: all **five** are accurate."
+    held = with_claims(book, **{a: {"status": "accurate"} for a in ids.values()})
+    assert render.headline_sentence(held) == "All **five** articles' headline claims are accurate."
+    one = with_claims(book, **{ids["000"]: {"status": "contradicted"}})
+    assert render.headline_sentence(one).startswith(
+        f"{render.possessive(name['000'])} headline claim is contradicted by the record; "
     )
+    assert render.possessive("The Epoch Times") == "The Epoch Times'"
+    assert render.possessive("NumbersUSA") == "NumbersUSA's"
+    assert render.bottom_line_markdown(book).count(text) == 1
 
 
 def test_facts_line_counts_the_other_scored_claims_with_minor_slips_apart():
@@ -178,7 +249,7 @@ def test_verdict_card_names_outlet_date_link_claim_badge_ruling_and_dates():
             assert (article.get("url") or article.get("archive_url")) in card
             assert render.badge(claim["status"]) in card and esc(claim["quote"]) in card
             assert esc(article["ruling"]) in card
-            assert f"Checked {esc(article['review_published'])}" in card
+            assert f"Published {esc(article['review_published'])}" in card
 
 
 # ------------------------------------------------------------------ minor slips
@@ -207,6 +278,25 @@ def test_minor_slips_are_counted_apart_and_sorted_after_their_status():
     )
     assert "Minor slip." in render.scorecard_table(minor).set_index("claim").loc[cid, "why"]
     assert "*A minor slip:*" in render.verdict_markdown(minor.claim(cid))
+
+
+def test_a_side_detail_that_holds_is_not_called_a_slip():
+    book = claims.ledger()
+    free = book.claims.loc[~render.minor_mask(book.claims), "id"]
+    cid = book.claims.loc[
+        book.claims["id"].isin(free) & (book.claims["status"] == "accurate"), "id"
+    ].iloc[0]
+    side = with_claims(book, **{cid: {"weight": "minor"}})
+    box = render.verdict_markdown(side.claim(cid))
+    assert "slip" not in box and "*A side detail:* it does not bear on" in box
+    assert (
+        render.scorecard_table(side).set_index("claim").loc[cid, "why"].startswith("Side detail.")
+    )
+    listed = render.status_counts_markdown(side).splitlines()[-1]
+    slips = render.status_counts(side, minor=True).get("contradicted", 0)
+    assert listed.startswith("- Side details") and ("minor slips" in listed) == bool(slips)
+    assert f"{render.status_counts(side, minor=True)['accurate']} accurate" in listed
+    assert "accurate (minor slips)" not in listed
     # Without the field, nothing is minor.
     assert not render.minor_mask(book.claims.drop(columns=["weight"], errors="ignore")).any()
 
@@ -434,9 +524,9 @@ def test_landing_page_leads_with_the_bottom_line(built):
     lead = body.index("bottom-line-lead")
     assert lead < body.index('<table class="bottom-line')
     assert lead < body.index("What we found")
-    assert "holds up" in page_text(body[lead : lead + 2000]) or "hold up" in page_text(
-        body[lead : lead + 2000]
-    )
+    lead_text = page_text(body[lead : lead + 2000])
+    for article in claims.ledger().articles.values():  # the first sentence names every outlet
+        assert render.short_outlet(article) in lead_text
 
 
 @pytest.mark.build

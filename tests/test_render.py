@@ -108,6 +108,18 @@ def test_two_figures_from_one_publication_are_listed_once(monkeypatch):
     assert "[ICE release](https://ice.gov/r) [2](https://ice.gov/s)" in text
 
 
+def test_files_sharing_a_label_are_linked_by_what_tells_them_apart():
+    prefix = "Kaplan, J., helper (commit 1):"
+    found = [
+        {"kind": "registry", "label": f"{prefix} {town} PD monthly offenses, 2014", "url": url}
+        for town, url in (("Raleigh", "https://x.org/r"), ("Apex", "https://x.org/a"))
+    ]
+    (text,) = render.source_list(found)
+    assert text == "[Kaplan, J., helper (Raleigh)](https://x.org/r), [Apex](https://x.org/a)"
+    assert render.distinguishing_parts(["a b c", "a b c"]) == ["", ""]  # same: numbered
+    assert render.distinguishing_parts(["a x y z w b", "a q b"]) == ["x y z…", "q"]
+
+
 def test_a_value_read_from_a_publication_is_not_called_rebuilt(monkeypatch):
     sources_stub(
         monkeypatch, [{"kind": "published", "label": "ICE release", "url": None, "key": "p"}]

@@ -140,6 +140,19 @@ def site_url() -> str:
     return str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
 
 
+def first_edition() -> str | None:
+    """The first edition's publication date (``factcheck_first_edition`` under sphinx.config in
+    _config.yml, ISO), or None when not set. Log rows dated on or before it record the review
+    before first publication; only later rows are changes to a published verdict."""
+    import yaml
+
+    from factcheck.data.registry import PROJECT_ROOT
+
+    config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    value = ((config.get("sphinx") or {}).get("config") or {}).get("factcheck_first_edition")
+    return None if blank(value) else str(value)
+
+
 def review_url(claim: dict[str, Any]) -> str:
     """A claim's verdict address for ClaimReview: absolute once the book's address is set in
     _config.yml (html.baseurl), else relative to the chapter page."""
@@ -171,26 +184,59 @@ def source_markdown(source: dict[str, Any]) -> str:
 
 def source_list(found: list[dict[str, Any]]) -> list[str]:
     """A verdict box's sources, each link text once: two figures of one publication show it
-    once, and files that share a label (one dataset's yearly files) show it once, followed by
-    numbered links to the others ("Kaplan, J., … [2] [3]"), so no address is lost."""
-    groups: dict[str, list[str]] = {}
+    once, and files that share a label (one dataset's files, one per agency) show it once, each
+    file linked by the part of its full label that tells it apart ("Kaplan, J., … (Raleigh PD),
+    Apex PD, Cary PD"), or numbered when the full labels are the same, so no address is
+    lost."""
+    groups: dict[str, list[tuple[str, str]]] = {}
     for source in found:
         if source.get("kind") == "bib" or not source.get("url"):
             groups.setdefault(source_markdown(source), [])
             continue
         text = esc(short_label(source).replace("[", "(").replace("]", ")"))
-        urls = groups.setdefault(f"\0{text}", [])
-        if safe_url(source["url"]) not in urls:
-            urls.append(safe_url(source["url"]))
+        files = groups.setdefault(f"\0{text}", [])
+        if safe_url(source["url"]) not in [url for url, _ in files]:
+            files.append((safe_url(source["url"]), str(source.get("label") or "")))
     shown = []
-    for key, urls in groups.items():
+    for key, files in groups.items():
         if not key.startswith("\0"):
             shown.append(key)
             continue
-        first, *more = urls
-        extra = "".join(f" [{n}]({url})" for n, url in enumerate(more, start=2))
+        parts = distinguishing_parts([full for _, full in files])
+        (first, _), *more = files
+        if len(files) > 1 and all(parts):
+            named = [esc(p.replace("[", "(").replace("]", ")")) for p in parts]
+            extra = "".join(f", [{p}]({url})" for p, (url, _) in zip(named[1:], more, strict=True))
+            shown.append(f"[{key[1:]} ({named[0]})]({first})" + extra)
+            continue
+        extra = "".join(f" [{n}]({url})" for n, (url, _) in enumerate(more, start=2))
         shown.append(f"[{key[1:]}]({first})" + extra)
     return shown
+
+
+PART_WORDS = 3  # a file's distinguishing link text: at most this many words
+
+
+def distinguishing_parts(labels: list[str]) -> list[str]:
+    """What tells each of several full labels apart: the words left once the words they all
+    share at the start and at the end are dropped ('Raleigh PD', 'Apex PD'), at most
+    :data:`PART_WORDS` words; '' for every label when they do not all differ."""
+    split = [label.split() for label in labels]
+    if len(split) < 2 or len({tuple(w) for w in split}) < len(split):
+        return [""] * len(split)
+    start = 0
+    while all(len(w) > start for w in split) and len({w[start] for w in split}) == 1:
+        start += 1
+    end = 0
+    shortest = min(len(w) for w in split) - start
+    while end < shortest and len({w[len(w) - 1 - end] for w in split}) == 1:
+        end += 1
+    parts = []
+    for w in split:
+        words = w[start : len(w) - end]
+        text = " ".join(words[:PART_WORDS]).strip(",;:() ")
+        parts.append(text + ("…" if len(words) > PART_WORDS else "") if text else "")
+    return parts if all(parts) else [""] * len(split)
 
 
 SHORT_WORDS = 7  # a source's link text: at most this many words (a phone line or two)
@@ -302,8 +348,10 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     }
     text = claim.get("verdict")
     lines += [default.get(status, "") if blank(text) else esc(without_status(text, status)), ""]
-    if is_minor(claim):
+    if is_slip(claim):
         lines += ["*A minor slip:* it does not change what the article argues.", ""]
+    elif is_minor(claim):
+        lines += ["*A side detail:* it does not bear on what the article argues.", ""]
     for field in SETTLES:
         if not blank(claim.get(field)):
             lines += [f"*{REASONS[field]}:* {esc(claim[field])}", ""]
@@ -347,7 +395,7 @@ def scorecard_table(book: _claims.Ledger | None = None, order: str = "number") -
             "quote": [short_quote(q) for q in frame["quote"]],
             "status": frame["status"].map(_claims.STATUSES),
             "why": [
-                ("Minor slip. " if is_minor(c) else "")
+                ("Minor slip. " if is_slip(c) else "Side detail. " if is_minor(c) else "")
                 + why.get(c["id"], default.get(c["status"], ""))
                 for c in records
             ],
@@ -429,7 +477,8 @@ def scorecard_html(book: _claims.Ledger | None = None) -> str:
     return (
         '<div class="scorecard-static" tabindex="0" role="region" aria-label="Scorecard table">'
         '<table id="scorecard-table" class="scorecard-table">'
-        "<caption>Every claim, most serious finding first; select a heading to sort.</caption>"
+        "<caption>Every claim, most serious finding first"
+        '<span class="sort-hint">; select a heading to sort</span>.</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
     )
 
@@ -592,8 +641,11 @@ def status_counts_markdown(book: _claims.Ledger | None = None) -> str:
     lines = [f"- {badge(s)} {n}" for s, n in status_counts(book).items()]
     minor = status_counts(book, minor=True)
     if minor.sum():
-        parts = ", ".join(f"{n} {COUNT_WORDS[s]}" for s, n in minor.items())
-        lines.append(f"- Minor slips (a misnamed word and the like), counted apart: {parts}")
+        parts = ", ".join(
+            f"{n} {COUNT_WORDS[s]}" + (" (minor slips)" if s == "contradicted" else "")
+            for s, n in minor.items()
+        )
+        lines.append(f"- Side details (a name, a title, a place), counted apart: {parts}")
     return "\n".join(lines)
 
 
@@ -760,10 +812,17 @@ def number_word(n: int) -> str:
 
 
 def is_minor(claim: dict[str, Any]) -> bool:
-    """True when the ledger marks a claim ``weight: minor`` (a trivial slip, such as a
-    misnamed word): it is counted apart from the findings that matter."""
+    """True when the ledger marks a claim ``weight: minor`` (a side detail, such as a name or a
+    title, that does not bear on the argument): it is counted apart from the findings that
+    matter, and called a slip only when contradicted (:func:`is_slip`)."""
     weight = claim.get("weight")
     return not blank(weight) and str(weight).strip().lower() == "minor"
+
+
+def is_slip(claim: dict[str, Any]) -> bool:
+    """A minor slip: a side detail (``weight: minor``) that the record contradicts. A side
+    detail that holds is not a slip."""
+    return is_minor(claim) and claim.get("status") == "contradicted"
 
 
 def minor_mask(frame: pd.DataFrame) -> pd.Series:
@@ -789,7 +848,23 @@ def corrections(path=None) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     if list(frame.columns) != ["date", "claim", "change", "reason"]:
         raise ValueError(f"{path}: the header must be date,claim,change,reason")
-    return frame.sort_values(["date", "claim"], ascending=[False, True], kind="stable")
+    # The file is appended to: within a date, a later row is a later change.
+    frame = frame.iloc[::-1]
+    return frame.sort_values("date", ascending=False, kind="stable")
+
+
+def split_log(
+    log: pd.DataFrame | None = None, edition: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The log split at the first edition (:func:`first_edition`): (rows dated after it, rows
+    dated on or before it: the review before first publication). With no edition set, every row
+    counts as a change to a published verdict."""
+    log = corrections() if log is None else log
+    edition = first_edition() if edition is None else edition
+    if not edition:
+        return log, log.iloc[0:0]
+    before = log["date"] <= edition
+    return log[~before], log[before]
 
 
 STATUS_CHANGE = re.compile(
@@ -797,21 +872,58 @@ STATUS_CHANGE = re.compile(
 )
 
 
-def status_changes(log: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The log's changes of status (a row whose change reads "status: OLD -> NEW ..."):
-    date, claim, old and new status labels, newest first."""
+def status_changes(
+    log: pd.DataFrame | None = None,
+    book: _claims.Ledger | None = None,
+    later: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Each claim's net change of status over the log (rows "status: OLD -> NEW ..."): date of
+    its latest change, claim, the status before its first change in the log and its status at
+    the end (its status in the ledger, or, with ``later`` rows, the status before the first
+    of those). Newest first, log order within a date; a claim that ended where it began (there
+    and back) is left out."""
     log = corrections() if log is None else log
+    book = book or _claims.ledger()
+    columns = ["date", "claim", "old", "new"]
+    rows = status_changes_raw(log)
+    following = status_changes_raw(later) if later is not None else rows.iloc[0:0]
+    out = []
+    seen: set[str] = set()
+    for _, row in rows.iterrows():  # newest first: the first row seen is a claim's latest
+        cid = row["claim"]
+        if cid in seen:
+            continue
+        seen.add(cid)
+        mine = rows[rows["claim"] == cid]
+        start = str(mine["old"].iloc[-1])  # the oldest row's old status
+        after = following[following["claim"] == cid]
+        end = str(after["old"].iloc[-1]) if len(after) else label(book.claim(cid)["status"])
+        if _same_status(start, end):
+            continue
+        out.append({"date": row["date"], "claim": cid, "old": start, "new": end})
+    return pd.DataFrame(out, columns=columns)
+
+
+def status_changes_raw(log: pd.DataFrame) -> pd.DataFrame:
+    """The log's rows that change a status, with the old and new labels each row names."""
     found = log["change"].str.extract(STATUS_CHANGE)
-    rows = log.assign(old=found["old"], new=found["new"]).dropna(subset=["old", "new"])
-    return rows[["date", "claim", "old", "new"]]
+    return log.assign(old=found["old"], new=found["new"]).dropna(subset=["old", "new"])
+
+
+def _same_status(a: str, b: str) -> bool:
+    return " ".join(str(a).lower().split()) == " ".join(str(b).lower().split())
 
 
 def status_changes_markdown(
-    log: pd.DataFrame | None = None, book: _claims.Ledger | None = None
+    log: pd.DataFrame | None = None,
+    book: _claims.Ledger | None = None,
+    later: pd.DataFrame | None = None,
+    now: str = "is now",
 ) -> str:
-    """A short table of the changes of status, headline claims marked, before the full log."""
+    """A short table of the net changes of status (:func:`status_changes`), headline claims
+    marked, before the full log; ``now`` heads the column of the end status."""
     book = book or _claims.ledger()
-    changes = status_changes(log)
+    changes = status_changes(log, book, later)
     if changes.empty:
         return "No verdict's status has changed."
     headlines = {a["headline"]: art for art, a in book.articles.items()}
@@ -822,15 +934,18 @@ def status_changes_markdown(
                 claim_link(c) + (" (headline)" if c in headlines else "") for c in changes["claim"]
             ],
             "was": changes["old"].map(esc),
-            "is now": changes["new"].map(esc),
+            now: changes["new"].map(esc),
         }
     )
     return list_table(table, (16, 24, 30, 30), css_class="status-changes")
 
 
-def last_changed(claim_ids, log: pd.DataFrame | None = None) -> str | None:
-    """The date of the latest correction to any of ``claim_ids`` (ISO), or None."""
-    log = corrections() if log is None else log
+def last_changed(
+    claim_ids, log: pd.DataFrame | None = None, edition: str | None = None
+) -> str | None:
+    """The date of the latest correction to any of ``claim_ids`` after the first edition (ISO),
+    or None; the review before first publication (rows on or before it) does not count."""
+    log, _ = split_log(log, edition)
     dates = log.loc[log["claim"].isin(list(claim_ids)), "date"]
     return None if dates.empty else str(dates.max())
 
@@ -845,56 +960,76 @@ def bottom_line(book: _claims.Ledger | None = None) -> str:
     return f"{headline_sentence(book)} {facts_line(book)}"
 
 
+def possessive(name: str) -> str:
+    """ "NumbersUSA's", "The Epoch Times'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def headline_sentence(book: _claims.Ledger | None = None) -> str:
-    """The report's finding in one sentence, from the statuses of the articles' headline claims:
-    'None of the five articles' headline claims is borne out by public data: four do not follow
-    from the evidence, and one cannot be settled by any public record.'"""
+    """The report's finding in one sentence that names each outlet with the verdict on its
+    headline claim, most serious first: 'Three of the five articles' headline claims do not
+    follow from the evidence (Breitbart, ImmigrationReform.com, MRCTV); The Epoch Times' is
+    accurate, and NumbersUSA's is accurate but needs context.'"""
     book = book or _claims.ledger()
-    statuses = [book.claim(a["headline"])["status"] for a in book.articles.values()]
-    n = len(statuses)
-    held = sum(s in SUPPORTED for s in statuses)
-    if held == 0:
-        lead = f"None of the {number_word(n)} articles' headline claims holds up"
-    elif held == n:
-        lead = f"All {number_word(n)} articles' headline claims hold up"
-    else:
-        verb = "holds" if held == 1 else "hold"
-        lead = (
-            f"{number_word(held).capitalize()} of the {number_word(n)} articles' headline claims "
-            f"{verb} up"
-        )
+    outlets = [
+        (esc(short_outlet(a)), book.claim(a["headline"])["status"]) for a in book.articles.values()
+    ]
+    n = len(outlets)
     parts = []
     for status in SEVERITY:
-        k = statuses.count(status)
-        if k:
-            count = f"all **{number_word(k)}**" if k == n else f"**{number_word(k)}**"
-            parts.append(f"{count} {HEADLINE_PHRASES[status][k > 1]}")
-    tail = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{lead}: {tail}."
+        names = [name for name, s in outlets if s == status]
+        k = len(names)
+        if not k:
+            continue
+        phrase = HEADLINE_PHRASES[status][k > 1]
+        listed = names[0] if k == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        if not parts:  # the most serious verdict leads, with its count
+            if k == n:
+                parts.append(f"All **{number_word(n)}** articles' headline claims {phrase}")
+            elif k == 1:
+                parts.append(f"{possessive(names[0])} headline claim {phrase}")
+            else:
+                parts.append(
+                    f"**{number_word(k).capitalize()}** of the {number_word(n)} articles' "
+                    f"headline claims {phrase} ({', '.join(names)})"
+                )
+        elif k == 1:
+            parts.append(f"{possessive(names[0])} {phrase}")
+        else:
+            parts.append(f"those of {listed} {phrase}")
+    if len(parts) == 1:
+        return parts[0] + "."
+    return "; ".join(parts[:-1]) + ", and " + parts[-1] + "."
 
 
 def facts_line(book: _claims.Ledger | None = None) -> str:
-    """The second sentence of the bottom line: how the articles' other scored claims fared, minor
-    slips apart ('Of their 110 other scored claims, 60 check out, 5 draw conclusions that do not
-    follow, 2 are contradicted by the record, and 43 cannot be settled ...')."""
+    """How the articles' other scored claims fared, side details apart, with the arithmetic
+    shown ('Besides the five headline claims and eight side details counted apart, 110 claims
+    are scored: 60 check out, 5 draw conclusions that do not follow, 2 are contradicted by the
+    record, and 43 cannot be settled ...')."""
     book = book or _claims.ledger()
     headlines = {a["headline"] for a in book.articles.values()}
-    rows = book.claims[~minor_mask(book.claims) & ~book.claims["id"].isin(headlines)]
+    minor = minor_mask(book.claims)
+    rows = book.claims[~minor & ~book.claims["id"].isin(headlines)]
     scored = rows[~rows["status"].isin(UNSCORED)]
+    n_minor = int((minor & ~book.claims["status"].isin(UNSCORED)).sum())
     held = int(scored["status"].isin(SUPPORTED).sum())
     unsupported = int((scored["status"] == "unsupported").sum())
     contradicted = int((scored["status"] == "contradicted").sum())
     gaps = len(scored) - held - unsupported - contradicted
+    apart = f" and {number_word(n_minor)} side details counted apart" if n_minor else ""
     return (
-        f"Of their {len(scored)} other scored claims, {held} check out, {unsupported} draw "
-        f"conclusions that do not follow, {contradicted} are contradicted by the record, and "
-        f"{gaps} cannot be settled with the public record or the data obtained."
+        f"Besides the {number_word(len(headlines))} headline claims{apart}, {len(scored)} claims "
+        f"are scored: {held} check out, {unsupported} draw conclusions that do not follow, "
+        f"{contradicted} are contradicted by the record, and {gaps} cannot be settled with the "
+        "public record or the data obtained."
     )
 
 
 def bottom_line_markdown(book: _claims.Ledger | None = None) -> str:
-    """The bottom line, set as the landing page's lead paragraph."""
-    return f"::::{{container}} bottom-line-lead\n{bottom_line(book)}\n::::"
+    """The landing page's lead paragraph: the verdict on each outlet's headline claim (the
+    counts of the other claims follow the outlets' table, :func:`facts_line`)."""
+    return f"::::{{container}} bottom-line-lead\n{headline_sentence(book)}\n::::"
 
 
 def article_date(article: dict[str, Any]) -> str:
@@ -955,17 +1090,17 @@ def verdict_card_markdown(
     ids = list(book.claims.loc[book.claims["chapter"] == chapter, "id"])
     changed = last_changed(ids)
     published = article.get("review_published")
-    dates = f"Checked {esc(published)}" if published else "Checked"
+    dates = f"Published {esc(published)}" if published else "Published"
     dates += (
-        f"; a verdict last changed on {esc(changed)} ({{ref}}`corrections <corrections>`)."
+        f"; verdicts last changed on {esc(changed)} ({{ref}}`corrections <corrections>`)."
         if changed
-        else "; no verdict changed since ({ref}`corrections <corrections>`)."
+        else "."
     )
     ruling = article.get("ruling") or ""
     where = "" if claim["chapter"] == chapter else f" ({claim_link(claim['id'], 'its verdict')})"
     lines = [
         "::::{container} verdict-card",
-        f":::{{admonition}} The verdict on {esc(short_outlet(article))}'s headline",
+        f":::{{admonition}} The verdict on {possessive(esc(short_outlet(article)))} headline",
         f":class: verdict-card verdict-{css_key(claim['status'])}",
         f"**{esc(article['outlet'])}**, {esc(article_date(article))}: {title}. *{dates}*",
         "",
@@ -998,7 +1133,7 @@ def page_claims_markdown(
             groups.append(f"{badge(status)} {links}")
     if minor.any():
         links = ", ".join(claim_link(i, i.split("-")[1]) for i in rows.loc[minor, "id"])
-        groups.append(f"minor slips, counted apart: {links}")
+        groups.append(f"side details, counted apart: {links}")
     lines = [
         "::::{container} page-claims",
         f"**The {number_word(len(rows))} claims checked on this page,** by number: "
@@ -1035,3 +1170,50 @@ def corrections_markdown(log: pd.DataFrame | None = None) -> str:
         }
     )
     return list_table(table, (14, 14, 36, 36), css_class="corrections longtable")
+
+
+def changes_since_markdown(
+    log: pd.DataFrame | None = None, book: _claims.Ledger | None = None, edition: str | None = None
+) -> str:
+    """The corrections page's summary: the net changes of status since the first edition
+    (:func:`first_edition`), then every entry since then; or a plain line saying that nothing
+    has changed since it."""
+    edition = first_edition() if edition is None else edition
+    after, _ = split_log(log, edition)
+    since = f"since the first edition ({esc(edition)})" if edition else "since publication"
+    if after.empty:
+        return f"No verdict has changed and no figure has been corrected {since}."
+    changes = status_changes(after, book)
+    lead = (
+        f"No claim's status has changed {since}."
+        if changes.empty
+        else f"The claims whose status has changed {since}, newest first, from the status before "
+        "the first change to the status now:\n\n" + status_changes_markdown(after, book)
+    )
+    return (
+        f"{lead}\n\nEvery correction {since}, newest first, with what changed and why:\n\n"
+        + corrections_markdown(after)
+    )
+
+
+def review_markdown(
+    log: pd.DataFrame | None = None, book: _claims.Ledger | None = None, edition: str | None = None
+) -> str:
+    """The review before first publication (log rows dated on or before the first edition):
+    the claims whose status it changed, net, then its full log."""
+    edition = first_edition() if edition is None else edition
+    after, before = split_log(log, edition)
+    if before.empty:
+        return "The log holds no entry from before the first edition."
+    changes = status_changes(before, book, later=after)
+    net = (
+        "Net of the review, no claim's status changed from the first draft."
+        if changes.empty
+        else f"Net of the review, {len(changes)} claims ended with a status other than the one "
+        "they had when it began (from the status before the first change to the status at "
+        "publication):\n\n"
+        + status_changes_markdown(before, book, later=after, now="at publication")
+    )
+    return f"{net}\n\nThe review's full log, {len(before)} entries, newest first:\n\n" + (
+        corrections_markdown(before)
+    )
