@@ -81,6 +81,10 @@ def test_a_valid_claim_has_no_problems():
         (100, 90, None, False),
         (100, 101, "above", True),
         (100, 99, "above", False),
+        (100, 100, "above", False),  # more than 100: 100 is not more
+        (100, 100, "least", True),  # at least 100: 100 is enough
+        (100, 250, "least", True),
+        (100, 99, "least", False),
         (100, 95, "below", True),
         (100, 101, "below", False),
         (100, 80, "below", False),
@@ -122,6 +126,30 @@ def test_qualifiers_are_bounds_not_wider_tolerances():
     assert problems(**nearly, rebuilt_value=95) == []
     assert_broken(problems(**nearly, rebuilt_value=103), "nearly the tolerance")
     assert rules.qualifier(claim(quote="over 1,600 requests", claimed_value=1600)) == "above"
+
+
+def test_after_a_round_unit_of_is_a_lower_bound():
+    decade = {"quote": "after a decade of cooperation", "claimed_value": 10}
+    assert rules.qualifier(claim(**decade)) == "least"
+    assert problems(**decade, rebuilt_value=12.8) == []  # 12.8 years: at least a decade
+    assert_broken(problems(**decade, rebuilt_value=8), "at least the tolerance")
+    contradicted = {"status": "contradicted", "verdict": "Contradicted: the file differs."}
+    assert_broken(problems(**decade, rebuilt_value=12.8, **contradicted), "contradicted: outside")
+    # digits read the same way; "after" alone, or without "of", is no bound
+    years = claim(quote="after 10 years of cooperation", claimed_value=10)
+    assert rules.qualifier(years) == "least"
+    assert rules.qualifier(claim(quote="after 10 requests, it stopped", claimed_value=10)) is None
+    # "a decade" without a bound word stays a plain number with the tolerance
+    plain = {"quote": "a decade of cooperation", "claimed_value": 10}
+    assert rules.qualifier(claim(**plain)) is None
+    assert_broken(problems(**plain, rebuilt_value=12.8), "numeric: within the tolerance")
+
+
+def test_round_units_in_words_after_bound_words():
+    assert rules.qualifier(claim(quote="more than a dozen in texas", claimed_value=12)) == "above"
+    assert rules.qualifier(claim(quote="nearly a century of it", claimed_value=100)) == "below"
+    assert rules.qualifier(claim(quote="at least a dozen", claimed_value=12)) == "least"
+    assert rules.qualifier(claim(quote="more than a dozen", claimed_value=10)) is None
 
 
 def test_direction_claims_need_the_claimed_sign():

@@ -901,7 +901,14 @@ def ordinary_variation(
         f: t[unit].loc[offense, "alpha"] for f, t in windows.items()
     }
     low, high = min(alphas, key=alphas.get), max(alphas, key=alphas.get)
+    # the range over sound alternatives: not the rejected one-sided run, nor a window whose
+    # dispersion estimate failed (fell to zero)
+    failed = {f"size window factor {fmt.fmt_num(f, 0)}" for f in windows if alphas[f] == 0}
+    sound = {n: v for n, v in spread.items() if n not in failed | {"one-sided for a rise"}}
     family |= {
+        "holm-sound-low": fmt.fmt_num(min(sound.values()), 2),
+        "holm-sound-high": fmt.fmt_num(max(sound.values()), 2),
+        "holm-sound-lowest": min(sound, key=sound.get),
         "draws": fmt.fmt_int(variation.DRAWS),
         "level": fmt.fmt_pct(100 * (1 - level), 0),
         "z": fmt.fmt_num(float(stats.norm.ppf(0.5 + level / 2)), 2),

@@ -124,13 +124,18 @@ SOURCE_KINDS = ("registry", "published", "bib", "article")
 QUALIFIERS = {
     "more than": "above",
     "over": "above",
-    "at least": "above",
+    "at least": "least",
     "nearly": "below",
     "almost": "below",
     "just under": "below",
 }
 PLAIN_NUMBER = re.compile(r"\s*[+-]?\d[\d,]*(?:\.\d+)?%?\s*")
 ANY_NUMBER = re.compile(r"(?<![\w.])[+-]?\d[\d,]*(?:\.\d+)?")
+# Round units the article may give in words after a bound word ("more than a dozen").
+NUMBER_WORDS = {"a decade": 10.0, "a dozen": 12.0, "a century": 100.0}
+_NUMBER = "|".join([*map(re.escape, NUMBER_WORDS), ANY_NUMBER.pattern])
+# "after X of ..." (a duration that had passed) states that at least X had passed.
+AFTER = re.compile(rf"\bafter\s+({_NUMBER})\s+(?:[a-z]+\s+)?of\b")
 
 
 # ---------------------------------------------------------------------------- sources
@@ -282,15 +287,19 @@ def compare_number(claim: Mapping[str, Any]) -> float | None:
 
 
 def qualifier(claim: Mapping[str, Any]) -> str | None:
-    """'above' for "more than X", 'below' for "nearly X" (read in the quote), else None."""
+    """The bound a quote puts on the claimed number: 'above' ("more than X"), 'least'
+    ("at least X", "after X of ..."), 'below' ("nearly X"), else None. X may be digits or a
+    round unit in words ("a decade" = 10)."""
     claimed = claimed_number(claim)
     if claimed is None:
         return None
     quote = str(claim.get("quote") or "").lower()
+    found = [(m.group(1), "least") for m in AFTER.finditer(quote)]
     for words, bound in QUALIFIERS.items():
-        for match in re.finditer(rf"\b{words}\s+({ANY_NUMBER.pattern})", quote):
-            if as_number(match.group(1)) == claimed:
-                return bound
+        found += [(m.group(1), bound) for m in re.finditer(rf"\b{words}\s+({_NUMBER})", quote)]
+    for number, bound in found:
+        if NUMBER_WORDS.get(number, as_number(number)) == claimed:
+            return bound
     return None
 
 
@@ -300,11 +309,14 @@ def within(
     """Whether ``compare`` supports ``claimed`` under the tolerance rule.
 
     Plain: |compare - claimed| <= tolerance * |compare|. "more than X": compare > X.
-    "nearly X": compare <= X and within the tolerance.
+    "at least X" (and "after X of ..."): compare >= X. "nearly X": compare <= X and within
+    the tolerance.
     """
     close = abs(compare - claimed) <= tolerance * abs(compare) + 1e-12
     if bound == "above":
         return compare > claimed
+    if bound == "least":
+        return compare >= claimed
     if bound == "below":
         return compare <= claimed and close
     return close
@@ -414,7 +426,8 @@ def rule_problems(
     if compare is not None and claimed is not None and status in COMPARING:
         bound = qualifier(claim)
         ok = within(claimed, compare, tolerance, bound)
-        words = {"above": "more than", "below": "nearly"}.get(bound or "", "within")
+        names = {"above": "more than", "least": "at least", "below": "nearly"}
+        words = names.get(bound or "", "within")
         if status in MATCHING and not ok:
             broken(
                 f"numeric: {words} the tolerance",
