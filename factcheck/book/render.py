@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from factcheck.book.palette import STATUS_COLOURS, STATUS_TEXT
 from factcheck.book.report import escape_myst as esc
@@ -144,10 +145,6 @@ def first_edition() -> str | None:
     """The first edition's publication date (``factcheck_first_edition`` under sphinx.config in
     _config.yml, ISO), or None when not set. Log rows dated on or before it record the review
     before first publication; only later rows are changes to a published verdict."""
-    import yaml
-
-    from factcheck.data.registry import PROJECT_ROOT
-
     config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
     value = ((config.get("sphinx") or {}).get("config") or {}).get("factcheck_first_edition")
     return None if blank(value) else str(value)
