@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as htmllib
 import io
+import json
 import os
 import re
 import stat
@@ -598,3 +599,20 @@ def test_stderr_scan_closes_the_execution_cache_database(tmp_path, monkeypatch):
         except sqlite3.ProgrammingError:  # closed
             pass
     assert not still_open, f"{len(still_open)} sqlite connection(s) left open by the scan"
+
+
+@pytest.mark.build
+def test_no_cell_prints_a_raw_value(built):
+    """A chapter's code glues its values and shows tables or figures; no cell's last line prints
+    a Python value (a dict of glued texts read as "{'md-first': ...}" in the page and the PDF)."""
+
+    printed = {}
+    notebooks = sorted((built / "jupyter_execute" / "chapters").glob("*.ipynb"))
+    assert len(notebooks) > 10  # the executed chapters are there to be read
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                text = "".join(output.get("data", {}).get("text/plain", ""))
+                if output.get("output_type") == "execute_result" and text[:1] in "{[(":
+                    printed.setdefault(path.stem, []).append(text[:60])
+    assert printed == {}, f"cells that print a raw value: {printed}"
