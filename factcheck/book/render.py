@@ -133,19 +133,21 @@ def claim_url(claim: dict[str, Any]) -> str:
     return f"{claim['chapter']}.html#{claim['id']}"
 
 
+def book_config() -> dict[str, Any]:
+    """The book's _config.yml, parsed."""
+    return yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8")) or {}
+
+
 def site_url() -> str:
     """The published book's address (``html.baseurl`` in _config.yml), or '' when not set."""
-    import yaml
-
-    config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return str((config.get("html") or {}).get("baseurl") or "").rstrip("/")
+    return str((book_config().get("html") or {}).get("baseurl") or "").rstrip("/")
 
 
 def first_edition() -> str | None:
     """The first edition's publication date (``factcheck_first_edition`` under sphinx.config in
     _config.yml, ISO), or None when not set. Log rows dated on or before it record the review
     before first publication; only later rows are changes to a published verdict."""
-    config = yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = book_config()
     value = ((config.get("sphinx") or {}).get("config") or {}).get("factcheck_first_edition")
     return None if blank(value) else str(value)
 
