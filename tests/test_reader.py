@@ -108,6 +108,11 @@ def test_corrections_are_shown_newest_first_and_date_the_change(tmp_path, monkey
     bad.write_text("when,claim,change,reason\n", encoding="utf-8")
     with pytest.raises(ValueError):
         render.corrections(bad)
+    for code in ("Independent review (M4): moved", "Review, U1: moved", "Review, M1 and U3: moved"):
+        coded = tmp_path / "coded.csv"
+        coded.write_text(f"date,claim,change,reason\n2027-01-05,a002-02,Old,{code}\n", "utf-8")
+        with pytest.raises(ValueError, match="item code"):
+            render.corrections(coded)
     monkeypatch.setattr(render, "corrections", lambda path=None: log)
     book = claims.ledger()
     review = render.claimreview(book.claim("a002-02"), book)

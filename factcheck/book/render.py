@@ -839,6 +839,10 @@ def reasons(path=None) -> dict[str, str]:
     return dict(zip(frame["claim"], frame["reason"], strict=True))
 
 
+# A reviewer's item code such as "(M4)" or "U1:" means nothing to a reader of the log.
+REVIEW_CODE = re.compile(r"\((?:[UMD]\d+)\)|\b[UMD]\d+(?: and [UMD]\d+)?:")
+
+
 def corrections(path=None) -> pd.DataFrame:
     """Every change to a published verdict (data/corrections.csv: date,claim,change,reason),
     newest first."""
@@ -847,6 +851,14 @@ def corrections(path=None) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     if list(frame.columns) != ["date", "claim", "change", "reason"]:
         raise ValueError(f"{path}: the header must be date,claim,change,reason")
+    coded = frame[frame["reason"].str.contains(REVIEW_CODE)]
+    if len(coded):
+        row = coded.iloc[0]
+        raise ValueError(
+            f"{path}: the reason for {row['claim']} ({row['date']}) carries a reviewer's item code "
+            f"({REVIEW_CODE.search(row['reason']).group(0)}); readers do not know it, so say "
+            "who found what in words"
+        )
     # The file is appended to: within a date, a later row is a later change.
     frame = frame.iloc[::-1]
     return frame.sort_values("date", ascending=False, kind="stable")
