@@ -145,7 +145,7 @@ def test_only_changes_after_the_first_edition_count_as_changes(tmp_path, monkeyp
     review = render.review_markdown(log, book)
     assert "a002-01 <a002-01>" in review.split("full log")[0]
     monkeypatch.setattr(render, "corrections", lambda path=None: log)
-    assert "Published " in render.verdict_card_markdown("002")
+    assert "This check published " in render.verdict_card_markdown("002")
     assert "verdicts last changed on 2027-02-01" in render.verdict_card_markdown("002")
     assert render.claimreview(book.claim("a002-02"), book)["dateModified"] == "2027-02-01"
     assert "dateModified" not in render.claimreview(book.claim("a002-01"), book)
@@ -254,7 +254,7 @@ def test_verdict_card_names_outlet_date_link_claim_badge_ruling_and_dates():
             assert (article.get("url") or article.get("archive_url")) in card
             assert render.badge(claim["status"]) in card and esc(claim["quote"]) in card
             assert esc(article["ruling"]) in card
-            assert f"Published {esc(article['review_published'])}" in card
+            assert f"This check published {esc(article['review_published'])}" in card
 
 
 # ------------------------------------------------------------------ minor slips
@@ -282,7 +282,10 @@ def test_minor_slips_are_counted_apart_and_sorted_after_their_status():
         minor
     )
     assert "Minor slip." in render.scorecard_table(minor).set_index("claim").loc[cid, "why"]
-    assert "*A minor slip:*" in render.verdict_markdown(minor.claim(cid))
+    box = render.verdict_markdown(minor.claim(cid))
+    assert "*A minor slip:*" in box and ", a minor slip\n" in box  # said in the box's title too
+    major = next(c for c in contradicted if not is_minor[c])
+    assert "minor slip" not in render.verdict_markdown(minor.claim(major))
 
 
 def test_a_side_detail_that_holds_is_not_called_a_slip():

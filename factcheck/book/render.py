@@ -331,7 +331,7 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     lines = [
         _anchor(cid).rstrip("\n"),
         f"::::{{container}} verdict verdict-{css_key(status)}",
-        f":::{{admonition}} Claim {cid}: {badge(status)}",
+        f":::{{admonition}} Claim {cid}: {badge(status)}" + (", a minor slip" if is_slip(claim) else ""),
         f":class: verdict-box verdict-{css_key(status)}",
     ]
     resolved = sources(claim)
@@ -1101,7 +1101,8 @@ def verdict_card_markdown(
     ids = list(book.claims.loc[book.claims["chapter"] == chapter, "id"])
     changed = last_changed(ids)
     published = article.get("review_published")
-    dates = f"Published {esc(published)}" if published else "Published"
+    # "Checked" and not "Published": the card sits beside the article's own date.
+    dates = f"This check published {esc(published)}" if published else "This check published"
     dates += (
         f"; verdicts last changed on {esc(changed)} ({{ref}}`corrections <corrections>`)."
         if changed
