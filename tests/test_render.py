@@ -379,3 +379,19 @@ def test_no_page_loads_scripts_or_styles_from_the_network(built):
 )
 def test_values_read_as_numbers_with_their_unit(value, unit, shown):
     assert render.value_text(value, unit) == shown
+
+
+def test_api_reference_shows_docstrings_without_their_markup():
+    """The API page shows docstrings as plain text: a cross-reference keeps only its target,
+    a literal only its text (a planted docstring carries both)."""
+    from factcheck.book import apidoc
+
+    assert apidoc.plain("see :func:`factcheck.check.check` and ``since``") == (
+        "see factcheck.check.check and since"
+    )
+    text = apidoc.reference_markdown([("factcheck.check", ["check"])])
+    from factcheck import check
+
+    raw = apidoc.inspect.getdoc(check.check)
+    assert ":func:`" in raw and "``" in raw and "check(" in text  # the markup was there
+    assert not re.search(r":\w+:`", text) and not re.search(r"(?<!`)``[^`]+``", text)

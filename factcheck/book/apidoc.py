@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import textwrap
 from collections.abc import Sequence
 
@@ -20,6 +21,17 @@ class _Raw(str):
 
     def __repr__(self) -> str:
         return str(self)
+
+
+# Docstrings use reStructuredText markup for help() and editors; the page shows them as
+# plain text, so a cross-reference keeps only its target and a literal its text.
+ROLE = re.compile(r":(?:func|class|meth|mod|data|attr|obj):`~?([^`]+)`")
+LITERAL = re.compile(r"``([^`]+)``")
+
+
+def plain(doc: str) -> str:
+    """``doc`` without reStructuredText roles and double backquotes."""
+    return LITERAL.sub(r"\1", ROLE.sub(r"\1", doc))
 
 
 def signature_text(name: str, obj) -> str:
@@ -43,14 +55,14 @@ def object_markdown(module: str, name: str, level: int = 3) -> str:
     """One object of ``module``: a heading with its name, its signature and its docstring."""
     obj = getattr(importlib.import_module(module), name)
     kind = "class" if inspect.isclass(obj) else "function"
-    doc = inspect.getdoc(obj) or "(no docstring)"
+    doc = plain(inspect.getdoc(obj) or "(no docstring)")
     parts = [f"{'#' * level} {name} ({kind})", "", "```text", signature_text(name, obj), "```"]
     parts += ["", "```text", doc, "```", ""]
     if inspect.isclass(obj):
         for attr, member in inspect.getmembers(obj):
             own = attr in vars(obj) and not attr.startswith("_")
             if own and (inspect.isfunction(member) or isinstance(member, classmethod)):
-                doc = inspect.getdoc(member) or ""
+                doc = plain(inspect.getdoc(member) or "")
                 text = signature_text(f"{name}.{attr}", member)
                 parts += ["```text", text + ("\n\n" + doc if doc else ""), "```", ""]
     return "\n".join(parts)
@@ -61,7 +73,7 @@ def reference_markdown(entries: Sequence[tuple[str, Sequence[str]]]) -> str:
     its name and the first paragraph of its docstring."""
     parts = []
     for module, names in entries:
-        doc = inspect.getdoc(importlib.import_module(module)) or ""
+        doc = plain(inspect.getdoc(importlib.import_module(module)) or "")
         summary = " ".join(doc.split("\n\n")[0].split())
         parts += [f"## {module}", "", "```text", textwrap.fill(summary, WIDTH), "```", ""]
         parts += [object_markdown(module, name) for name in names]

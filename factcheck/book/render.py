@@ -328,10 +328,11 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
     no record does, and short source labels."""
     status = claim["status"]
     cid = str(claim["id"])
+    slip = ", a minor slip" if is_slip(claim) else ""
     lines = [
         _anchor(cid).rstrip("\n"),
         f"::::{{container}} verdict verdict-{css_key(status)}",
-        f":::{{admonition}} Claim {cid}: {badge(status)}" + (", a minor slip" if is_slip(claim) else ""),
+        f":::{{admonition}} Claim {cid}: {badge(status)}{slip}",
         f":class: verdict-box verdict-{css_key(status)}",
     ]
     resolved = sources(claim)
