@@ -506,7 +506,10 @@ def test_state_table_names_every_agency_and_why():
     )  # fmt: skip
     assert table["department"].tolist() == ["C", "F", "G", "T"] == changes["department"].tolist()
     assert table["all offenses"].tolist() == ["policy changed", "no rape series", "in", "judged"]
-    assert table["size"].tolist() == ["policy changed", "in", "outside size window", "judged"]
+    # F is in the size set for the total but has no rape series: its "in" says so
+    assert table["size"].tolist() == [
+        "policy changed", "in (not for rape: no series)", "outside size window", "judged"
+    ]  # fmt: skip
     assert (
         changes.loc[2, "change"] == "+50.0%" and changes.loc[2, "sheriff's policy change"] == "none"
     )
@@ -537,7 +540,8 @@ def test_nc_comparison_on_the_index_names_all_six_and_every_reason():
     assert texts["design-set"] == "Fayetteville and Greensboro"
     row = table.set_index("department")
     assert row.loc["Fayetteville", "base rates"] == "no rape series"
-    assert row.loc["Fayetteville", "design, NC"] == "in"
+    assert row.loc["Fayetteville", "design, NC"] == "in (not for rape: no series)"
+    assert row.loc["Greensboro", "design, NC"] == "in"
     assert set(
         design.comparison_set(loaders.clean_monthly(monthly), "nc", "Charlotte, NC")["agency"]
     ) == {

@@ -40,7 +40,7 @@ from factcheck.data.programs import (
 )
 from factcheck.ledger.rules import within
 from factcheck.stats import design, trends, variation
-from factcheck.stats.comparison import ComparisonRule, membership
+from factcheck.stats.comparison import IN, ComparisonRule, membership
 from factcheck.stats.design import ALPHA, comparison_set, family_summary
 from factcheck.stats.rates import change_table, per_100k, rises
 
@@ -112,6 +112,9 @@ def state_table(
         ("outside size window", outside),
     ]
     why = membership(agencies, sets, reasons)
+    # A member of a set that does not need every offense still drops out of the comparisons
+    # of an offense it has no series for: its "in" says so.
+    why.loc[gaps] = why.loc[gaps].replace(IN, f"in (not for {missing}: no series)")
     change = pd.DataFrame(
         {
             "sheriff's policy change": [policy.get(a, "") for a in agencies],
