@@ -74,9 +74,9 @@ def test_base_rates_and_rank():
     assert base["rank"]["A, NC"] == 50
 
 
-def test_agency_changes_and_format():
+def test_crime_change_table_and_format():
     table = annual()
-    tab = wording.agency_changes(table, "A, NC", ["murder", "robbery"], 2018, 2019)
+    tab = wording.crime_change_table(table, "A, NC", ["murder", "robbery"], 2018, 2019)
     assert tab.loc["murder", "pct"] == pytest.approx(100)
     assessed = pd.DataFrame(
         {"beyond": [True, False], "empirical_percentile": [99.6, 40.0]}, index=["murder", "robbery"]

@@ -184,7 +184,7 @@ def nc_comparison(
 # ---------------------------------------------------------------------------- changes
 
 
-def agency_changes(
+def crime_change_table(
     annual: pd.DataFrame,
     agency: str,
     columns: Sequence[str],
