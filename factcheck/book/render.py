@@ -20,6 +20,7 @@ import json
 import math
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 import pandas as pd
 import yaml
@@ -733,7 +734,6 @@ def status_figure(book: _claims.Ledger | None = None):
 
 def host(url: str) -> str:
     """The host name of a URL, for short link texts: 'www2.census.gov'."""
-    from urllib.parse import urlparse
 
     return urlparse(str(url)).netloc or str(url)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -86,7 +87,6 @@ def safe_url(url: object) -> str:
     destination or start markup (spaces, brackets, quotes, backticks, braces, ``<``, ``>``)
     percent-encoded; letters, digits and the URL delimiters kept, so ordinary URLs are
     unchanged."""
-    from urllib.parse import quote
 
     return quote(str(url).strip(), safe=":/?#@!$&'*+,;=%~")
 

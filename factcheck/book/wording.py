@@ -8,6 +8,8 @@ The statistics these show are computed in :mod:`factcheck.stats` (comparison-set
 
 from __future__ import annotations
 
+import inspect
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -157,7 +159,6 @@ def nc_comparison(
     comparison design's size-matched set of each treated unit and its state set
     (``design.comparison_set`` with its default size factor), all for the violent total. The
     texts add design-set: the names in the design's state set of the first treated unit."""
-    import inspect
 
     clean = loaders.clean_monthly(monthly)
     factor = inspect.signature(design.comparison_set).parameters["factor"].default
@@ -559,7 +560,6 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
     ``min-holm``, and ``holm-first`` (the level Holm's adjustment requires of the smallest
     p-value).
     """
-    import inspect
 
     main_end, late_end = size["end"].min(), size["end"].max()
     main = size[size["end"] == main_end]
@@ -635,7 +635,6 @@ def local_window_texts(assessed: Mapping[str, pd.DataFrame], factor: float) -> d
     """The fallback of ``variation.local_pairs`` as glue text (``min-pairs``, ``sens-near-k``),
     after checking that no ``variation.assess`` row used it: every local window lies within
     ``factor`` of the agency's own count. Raises ``AssertionError`` otherwise."""
-    import inspect
 
     for table in assessed.values():
         inside = (table["local_low"] >= table["before"] / factor) & (
@@ -654,7 +653,6 @@ def rtm_texts(rtm: Mapping[str, float]) -> dict[str, str]:
     against the prior mean), slope, expected and full (counts), share (of the rise explained)
     and above (next year's count against the longer mean, per cent), and years (the first and
     last year whose windows give the slope, when ``rtm`` names them)."""
-    import math
 
     return {
         "deviation": fmt.fmt_pct(100 * (math.exp(rtm["deviation"]) - 1), signed=True),

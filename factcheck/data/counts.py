@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+from scipy.stats import poisson
 
 from factcheck.base.fmt import fmt_int
 
@@ -68,7 +69,6 @@ def mask_unreported_months(
     (``by``, ``date``, ``reason``, ``offenses``, ``typical``), so every gap can be shown.
     Nothing is filled in.
     """
-    from scipy.stats import poisson
 
     data = monthly.reset_index(drop=True)
     year = pd.to_datetime(data["date"]).dt.year

@@ -18,7 +18,9 @@ each claim's sources) and as JSON (articles, claims and resolved sources).
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -219,7 +221,6 @@ def article_text(article_id: str, book: Ledger | None = None) -> str:
 
 def word_count(text: str, word: str) -> int:
     """How often ``word`` occurs in ``text`` as a whole word, in any case (plurals included)."""
-    import re
 
     return len(re.findall(rf"\b{re.escape(word)}s?\b", text, flags=re.IGNORECASE))
 
@@ -379,7 +380,6 @@ def ledger_json(book: Ledger | None = None) -> dict[str, Any]:
 
 def export_json(path: Path) -> Path:
     """Write the whole ledger (articles, claims, resolved sources) as JSON beside the CSV."""
-    import json
 
     text = json.dumps(ledger_json(), ensure_ascii=False, indent=1, default=str) + "\n"
     return _write_if_changed(path, text)

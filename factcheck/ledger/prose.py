@@ -31,6 +31,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 FENCE = re.compile(r"^(`{3,}|:{3,})")
 # Directives whose body is prose (figure captions included); code and data blocks are not.
 PROSE_DIRECTIVE = re.compile(
@@ -272,7 +274,6 @@ def ledger_findings(path: Path) -> list[Finding]:
     written by this report are checked: verdict, omitted_context, gap, conflict,
     missing_record, missing_data and note.
     """
-    import yaml
 
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     findings = []

@@ -22,6 +22,8 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from pybtex.database import parse_file
+
 from factcheck.data.loaders import published_figures
 from factcheck.data.registry import PROJECT_ROOT, registry
 
@@ -160,7 +162,6 @@ def _latex_plain(text: str) -> str:
 
 def read_bib(path: Path = BIB_PATH) -> dict[str, dict[str, str]]:
     """Entries of a BibTeX file: key -> {title, author, year, url} as plain text."""
-    from pybtex.database import parse_file
 
     entries: dict[str, dict[str, str]] = {}
     for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():

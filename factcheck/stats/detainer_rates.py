@@ -6,6 +6,8 @@ the small computations the declined-detainer chapter makes with them.)
 
 from __future__ import annotations
 
+import re
+
 WEEKS_PER_QUARTER = 13
 
 
@@ -25,7 +27,6 @@ def at_weekly_pace(weekly: float, weeks: int = WEEKS_PER_QUARTER) -> float:
 
 def years_in(text: str) -> int:
     """The follow-up period stated in a figure's description: '... arrested within 3 years' -> 3."""
-    import re
 
     match = re.search(r"within (\d+) years?", text)
     if not match:

@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.optimize import brentq
 
 from factcheck.data.counts import annual_from_monthly
 from factcheck.data.loaders import RTCI_AGGREGATE, VIOLENT
@@ -370,7 +371,6 @@ def ordinary_change(
 
 def _mixture_quantile(sds: np.ndarray, prob: float) -> float:
     """The ``prob`` quantile of an equal-weight mixture of centred normals with SDs ``sds``."""
-    from scipy.optimize import brentq
 
     def excess(x):
         return float(np.mean(stats.norm.cdf(x / sds))) - prob
