@@ -43,7 +43,7 @@ from factcheck.data.programs import (
 from factcheck.ledger.rules import within
 from factcheck.stats import design, trends, variation
 from factcheck.stats.comparison import IN, ComparisonRule, membership
-from factcheck.stats.design import ALPHA, comparison_set, family_summary
+from factcheck.stats.design import ALPHA, comparison_members, family_summary
 from factcheck.stats.rates import change_table, per_100k, rises
 
 # ---------------------------------------------------------------------------- agency sets
@@ -161,7 +161,7 @@ def nc_comparison(
     texts add design-set: the names in the design's state set of the first treated unit."""
 
     clean = loaders.clean_monthly(monthly)
-    factor = inspect.signature(design.comparison_set).parameters["factor"].default
+    factor = inspect.signature(design.comparison_members).parameters["factor"].default
     sets: dict[str, Iterable[str]] = {"base rates": base}
     windows = {}
     for unit in treated:
@@ -582,7 +582,7 @@ def design_texts(size: pd.DataFrame, nc: pd.DataFrame, keys: Mapping[str, str]) 
     nc_main = nc[nc["end"] == main_end]
     most = int(nc_main["controls"].max())
     both = pd.concat([main, nc_main])
-    factor = inspect.signature(comparison_set).parameters["factor"].default
+    factor = inspect.signature(comparison_members).parameters["factor"].default
     family = family_summary(size)
     return out | {
         "nc-j": fmt.fmt_int(most),

@@ -131,16 +131,11 @@ def comparison_set(
     unit: str,
     offense: str = "violent",
     end=MAIN_END,
-    treated: Sequence[str] = TREATED,
-    factor: float = 2.0,
-    state: str = "NC",
-    exclude_changed: bool = True,
-    size_by: str = "violent",
-    start=START,
-    post=POST,
-    size_year: int = SIZE_YEAR,
+    **options,
 ) -> pd.DataFrame:
-    """The comparison agencies for treated ``unit`` under a stated ``rule``.
+    """The comparison agencies for treated ``unit`` under a stated ``rule``: the members of
+    :func:`comparison_members` (whose ``options`` it takes: ``treated``, ``factor``, ``state``,
+    ``exclude_changed``, ``size_by``, ``start``, ``post``, ``size_year``) with reason "in".
 
     ``monthly`` as from :func:`clean_monthly`. Common to both rules: not ``unit`` itself and not
     a treated unit (a unit is never among its own placebos), not a nationwide aggregate, every
@@ -160,10 +155,7 @@ def comparison_set(
     Returns agency, state_abbr and size_2018 (the size in ``size_year``), sorted by agency.
     :func:`comparison_members` gives every candidate with its reason.
     """
-    table = comparison_members(
-        monthly, rule, unit, offense, end, treated, factor, state, exclude_changed, size_by,
-        start, post, size_year,
-    )  # fmt: skip
+    table = comparison_members(monthly, rule, unit, offense, end, **options)
     chosen = table[table["reason"] == IN].rename(columns={"size": "size_2018"})
     return chosen[["agency", "state_abbr", "size_2018"]].reset_index(drop=True)
 
@@ -183,8 +175,8 @@ def comparison_members(
     post=POST,
     size_year: int = SIZE_YEAR,
 ) -> pd.DataFrame:
-    """Every agency of ``monthly`` as a candidate for ``unit``'s comparison set (arguments as
-    in :func:`comparison_set`): agency, state_abbr, size (in ``size_year``) and reason:
+    """Every agency of ``monthly`` as a candidate for ``unit``'s comparison set (the rules are
+    set out in :func:`comparison_set`): agency, state_abbr, size (in ``size_year``) and reason:
     ``"in"``, or the first of ``"the unit itself"``, ``"a treated unit"``, ``"policy change
     in the window"``, ``"months missing in the window"`` (or no offense before or after
     ``post``), and the rule's own (``"outside the size window"``, ``"no complete size
