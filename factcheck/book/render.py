@@ -15,10 +15,12 @@ charts), icon (HTML) and label.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -135,8 +137,14 @@ def claim_url(claim: dict[str, Any]) -> str:
 
 
 def book_config() -> dict[str, Any]:
-    """The book's _config.yml, parsed."""
-    return yaml.safe_load((PROJECT_ROOT / "_config.yml").read_text(encoding="utf-8")) or {}
+    """The book's _config.yml, parsed (once per version of the file: every claim's box asks)."""
+    path = PROJECT_ROOT / "_config.yml"
+    return _parsed_config(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed_config(path: str, mtime_ns: int) -> dict[str, Any]:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
 
 
 def site_url() -> str:
