@@ -126,6 +126,12 @@ def test_a_value_read_from_a_publication_is_not_called_rebuilt(monkeypatch):
     )
     text = render.verdict_markdown(claim(status="accurate", verdict="Accurate: as published."))
     assert "Published value: **150** agencies" in text and "Rebuilt value" not in text
+    # A traced claim's value is the official publication's, even with a data file among its
+    # sources (the other end of a change, say).
+    sources_stub(monkeypatch, [{"kind": "registry", "label": "Roster", "url": None, "key": "r"}])
+    traced = claim(status="traced", verdict="Traced to an official source: x.")
+    text = render.verdict_markdown(traced)
+    assert "Published value: **150** agencies" in text and "Rebuilt value" not in text
 
 
 def test_bold_marks_numbers_only():

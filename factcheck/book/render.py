@@ -83,7 +83,7 @@ HEADLINE_PHRASES = {
     "needs_context": ("is accurate but needs context", "are accurate but need context"),
     "unsupported": ("does not follow from the evidence", "do not follow from the evidence"),
     "contradicted": ("is contradicted by the record", "are contradicted by the record"),
-    "traced": ("matches its official source", "match their official sources"),
+    "traced": ("is borne out by an official publication", "are borne out by official publications"),
     "unverifiable": (
         "cannot be settled by any public record",
         "cannot be settled by any public record",
@@ -265,13 +265,13 @@ def short_label(source: dict[str, Any]) -> str:
     return " ".join(words[:SHORT_WORDS]) + ("…" if len(words) > SHORT_WORDS else "")
 
 
-def value_label(resolved: list[dict[str, Any]]) -> str:
+def value_label(resolved: list[dict[str, Any]], status: str | None = None) -> str:
     """What the verdict box calls the value the report found, from the claim's resolved sources
-    (:func:`sources`): "Rebuilt value" when a data file of the registry is among them (the
-    report computed it), "Published value" otherwise (it is read from a publication: an
-    official one for a traced claim)."""
+    (:func:`sources`) and status: "Published value" for a traced claim (the value compared is
+    the official publication's, even where a data file gives part of it) or when no data file
+    of the registry is among the sources; "Rebuilt value" otherwise (the report computed it)."""
     from_data = any(s.get("kind") == "registry" for s in resolved)
-    return "Rebuilt value" if from_data else "Published value"
+    return "Rebuilt value" if from_data and status != "traced" else "Published value"
 
 
 def value_text(value: Any, unit: Any = None) -> str:
@@ -350,7 +350,7 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
         # Free text carries its own unit; a plain number takes the claim's.
         numeric = isinstance(rebuilt, (int, float))
         shown = value_text(rebuilt, claim.get("unit")) if numeric else rebuilt
-        lines += [f"{value_label(resolved)}: {bold_numbers(esc(shown))}", ""]
+        lines += [f"{value_label(resolved, status)}: {bold_numbers(esc(shown))}", ""]
     default = {
         "opinion": "An opinion or a prediction: labelled, not scored.",
         "pending": "This claim has not been checked yet.",
@@ -452,7 +452,7 @@ SCORECARD_HEADINGS = {
     "status": "Verdict",
     "why": "Why",
     "claimed": "Claimed",
-    "rebuilt": "Rebuilt",
+    "rebuilt": "Found",
 }
 
 
@@ -611,8 +611,9 @@ STATUS_MEANINGS = {
     "follow from the evidence.",
     "contradicted": "Public data give a number outside the tolerance, or a documented fact "
     "conflicts with the claim.",
-    "traced": "The figure matches the official publication it came from, though the records "
-    "behind it are not public.",
+    "traced": "A government body's own publication, checked against a stored copy, gives the "
+    "figure (within the report's tolerance) or the statement; this report cannot rebuild it from "
+    "public data. Context the article leaves out is in the verdict.",
     "unverifiable": "No public record confirms or refutes it; the verdict names the record that "
     "would settle it, or says why none could (a counterfactual about particular cases).",
     "not_obtained": "Public data that could settle it exist but were not obtained for this "
