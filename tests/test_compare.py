@@ -485,6 +485,9 @@ def test_outside_window_and_policy_texts():
     texts = wording.policy_texts(policies.policy_changes())
     assert texts["Durham, NC"] == "Durham County: stopped honouring ICE detainers, December 2018"
     assert texts["Greensboro, NC"] == "Guilford County: none"
+    assert texts["Charlotte, NC"] == (  # two rows of one county: both changes, in order
+        "Mecklenburg County: ended 287(g), December 2018; stopped honouring ICE detainers, May 2019"
+    )
 
 
 def test_state_table_names_every_agency_and_why():

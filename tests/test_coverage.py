@@ -1,6 +1,7 @@
 """Agency coverage: display names, months per source, and county totals that refuse to guess."""
 
 import pandas as pd
+import pytest
 
 from factcheck.book import wording
 from factcheck.data import coverage
@@ -178,6 +179,9 @@ def test_remainder_bound_adds_the_change_of_agencies_with_both_years():
     assert out["bound"] == 9 and out["agencies"] == 1 and not out["settled"]
     up = coverage.remainder_bound(fbi, roster, "A", {"rape": 18}).iloc[0]
     assert up["combined"] == 10 and up["settled"] and up["direction"] == "rise"
+    # The size the rule allows: a change of 10 +- 9 on a 2018 total of 100 + 30 (+ up to 9).
+    assert up["others_before"] == 30
+    assert coverage.size_range(up, 100) == pytest.approx((100 * 1 / 139, 100 * 19 / 130))
 
 
 def test_format_bound_signs_and_labels():

@@ -245,9 +245,10 @@ def remainder_bound(
     is ``settled`` when the combined change is larger in size than that cap, and ``direction``
     is then its sign.
     Columns: offense, change (the department's), others_change and with_data (the change and
-    number of the agencies with data), combined, bound (the cap: the other agencies' largest
-    full-year counts), agencies (how many are bounded), years (the range of the years used),
-    unknown (agencies with no full year), settled, direction ("rise", "fall" or "").
+    number of the agencies with data), others_before (their count in ``last_year``), combined,
+    bound (the cap: the other agencies' largest full-year counts), agencies (how many are
+    bounded), years (the range of the years used), unknown (agencies with no full year),
+    settled, direction ("rise", "fall" or "").
     """
     county = agencies.loc[agencies["ori"] == judged, "county"].iloc[0]
     others = agencies.loc[(agencies["county"] == county) & (agencies["ori"] != judged), "ori"]
@@ -265,6 +266,7 @@ def remainder_bound(
             for o in both
         )
         combined = value + moved
+        before = sum(float(complete.loc[(o, last_year), offense]) for o in both)
         bound = float(latest[offense].sum())  # the cap
         settled = not unknown and abs(combined) > bound
         rows.append(
@@ -273,6 +275,7 @@ def remainder_bound(
                 "change": value,
                 "others_change": moved,
                 "with_data": len(both),
+                "others_before": before,
                 "combined": combined,
                 "bound": bound,
                 "agencies": len(latest),
@@ -283,6 +286,23 @@ def remainder_bound(
             }
         )
     return pd.DataFrame(rows)
+
+
+def size_range(row: Mapping[str, float], before: float) -> tuple[float, float]:
+    """The range of a county's percentage change that the county rule's assumption allows.
+
+    ``row`` is a row of :func:`remainder_bound` and ``before`` the department's own count in the
+    earlier year. Under the rule's assumption the agencies without data changed by at most the
+    cap either way, and their earlier count lay between none and the cap, so the county's change
+    lies between ``combined - bound`` and ``combined + bound`` on an earlier-year total between
+    the known counts and the known counts plus the cap. The total adds the department's own
+    count to the other agencies' FBI-format counts, so the percentages are approximate.
+    Returns (lowest, highest) in percent.
+    """
+    known = before + row["others_before"]
+    low = (row["combined"] - row["bound"]) / (known + row["bound"])
+    high = (row["combined"] + row["bound"]) / known
+    return 100 * low, 100 * high
 
 
 def signed(value: float) -> str:
