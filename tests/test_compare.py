@@ -486,7 +486,8 @@ def test_outside_window_and_policy_texts():
     assert texts["Durham, NC"] == "Durham County: stopped honouring ICE detainers, December 2018"
     assert texts["Greensboro, NC"] == "Guilford County: none"
     assert texts["Charlotte, NC"] == (  # two rows of one county: both changes, in order
-        "Mecklenburg County: ended 287(g), December 2018; stopped honouring ICE detainers, May 2019"
+        "Mecklenburg County: ended 287(g), December 2018; "
+        "stopped honouring ICE detainers, by May 2019"
     )
 
 

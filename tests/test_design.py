@@ -183,6 +183,9 @@ def test_policy_table_rejects_a_row_without_source_or_date(tmp_path):
     bad.write_text(header + "\n" + first.replace("https://", "see ") + "\n")
     with pytest.raises(ValueError, match="source and url"):
         policies.policy_changes(bad)
+    bad.write_text(header + "\n" + first.replace("2018-12-05,on", "2018-12-05,around") + "\n")
+    with pytest.raises(ValueError, match="date_kind"):
+        policies.policy_changes(bad)
 
 
 @pytest.mark.parametrize("rule", ["size", "nc"])

@@ -401,3 +401,21 @@ def test_api_reference_shows_docstrings_without_their_markup():
     raw = apidoc.inspect.getdoc(check.check)
     assert ":func:`" in raw and "``" in raw and "check(" in text  # the markup was there
     assert not re.search(r":\w+:`", text) and not re.search(r"(?<!`)``[^`]+``", text)
+
+
+def test_a_value_worked_out_from_published_figures_is_called_derived(monkeypatch):
+    """A value that is not one of its published sources' figures (200 less 79) is derived from
+    them; one that is, is published; a year in a text value is a date, not a figure."""
+    import pandas as pd
+
+    figures = pd.DataFrame({"value": ["200", "79", "47"]}, index=["declined", "held", "share"])
+    monkeypatch.setattr(render._loaders, "published_figures", lambda: figures)
+    found = [{"kind": "published", "key": f"published:{k}"} for k in figures.index]
+    assert render.value_label(found, "contradicted", "roughly 121 or more") == (
+        "Derived from published figures"
+    )
+    assert render.value_label(found, "accurate", 200) == "Published value"
+    assert render.value_label(found, "accurate", "unfavourable 47% (2018)") == "Published value"
+    assert render.value_label(found, "traced", 121) == "Published value"
+    registry = [{"kind": "registry", "key": "registry:x"}]
+    assert render.value_label(registry, "accurate", 121) == "Rebuilt value"

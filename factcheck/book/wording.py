@@ -51,8 +51,9 @@ from factcheck.stats.rates import change_table, per_100k, rises
 
 def policy_texts(table: pd.DataFrame) -> dict[str, str]:
     """Each agency of a sheriffs' policy table (``policies.policy_changes``) with its county's
-    change as a short text: 'stopped honouring ICE detainers, December 2018', 'none'; a county
-    with two rows (two changes) gets both, joined by '; '."""
+    change as a short text: 'stopped honouring ICE detainers, December 2018', 'none' ('by May
+    2019' when the date is the latest the sources allow); a county with two rows (two changes)
+    gets both, joined by '; '."""
     words = {
         "ended_287g": "ended 287(g)",
         "stopped_detainers": "stopped honouring ICE detainers",
@@ -63,7 +64,7 @@ def policy_texts(table: pd.DataFrame) -> dict[str, str]:
     for row in table.itertuples(index=False):
         text = words[row.change]
         if row.change != "none":
-            text += f", {row.date:%B %Y}"
+            text += f", {'by ' if row.date_kind == 'by' else ''}{row.date:%B %Y}"
         for agency in row.agencies:  # a county with two changes gets both, in table order
             out[agency] = (
                 f"{out[agency]}; {text}" if agency in out else f"{row.county} County: {text}"

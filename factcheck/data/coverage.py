@@ -322,7 +322,7 @@ def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) 
                     "change in its records": signed(r.change),
                     "change in the other agencies with both years": signed(r.others_change),
                     "combined change": signed(r.combined),
-                    "other agencies' last full-year count": fmt.fmt_int(r.bound),
+                    "cap: other agencies' largest full-year count": fmt.fmt_int(r.bound),
                     "county direction settled": "yes" if r.settled else "no",
                 }
             )

@@ -21,6 +21,7 @@ POLICY_COLUMNS = [
     "agencies",
     "change",
     "date",
+    "date_kind",
     "source_type",
     "source",
     "url",
@@ -29,6 +30,9 @@ POLICY_COLUMNS = [
 POLICY_KINDS = {"ended_287g", "stopped_detainers", "ended_287g_and_detainers", "none"}
 ENDED_287G = ("ended_287g", "ended_287g_and_detainers")  # the changes that end an agreement
 SOURCE_TYPES = {"official", "news"}
+# How a change's date is known: "on" it, or "by" it (the latest date the sources allow: the
+# change came on or before it).
+DATE_KINDS = {"on", "by"}
 # The window in which the book's cases are defined: the sheriffs elected in November 2018.
 BOOK_WINDOW = ("2018-01-01", "2018-12-31")
 
@@ -39,10 +43,11 @@ def policy_changes(path=POLICY_CHANGES) -> pd.DataFrame:
     One row per county checked: state (two-letter), county, agencies (the index's agency names
     in that county, separated by ``;``, empty when none is in the index), change
     (``ended_287g``, ``stopped_detainers``, ``ended_287g_and_detainers`` or ``none``), date
-    (ISO date of the change, empty exactly when change is ``none``), source_type (``official``
-    or ``news``), source, url, note. Raises ``ValueError`` naming the county when a row breaks
-    these rules or has no source. Returns the table with ``date`` as timestamps and
-    ``agencies`` as lists.
+    (ISO date of the change, empty exactly when change is ``none``), date_kind (``on``: the
+    date of the change; ``by``: the latest date the sources allow; empty with no date),
+    source_type (``official`` or ``news``), source, url, note. Raises ``ValueError`` naming
+    the county when a row breaks these rules or has no source. Returns the table with
+    ``date`` as timestamps and ``agencies`` as lists.
     """
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     if list(table.columns) != POLICY_COLUMNS:
@@ -55,6 +60,9 @@ def policy_changes(path=POLICY_CHANGES) -> pd.DataFrame:
             problems.append(f"change {row.change!r} not one of {sorted(POLICY_KINDS)}")
         if (row.change == "none") != (row.date == ""):
             problems.append("a date is required exactly when there was a change")
+        dated = row.date != ""
+        if row.date_kind not in (DATE_KINDS if dated else {""}):
+            problems.append(f"date_kind {row.date_kind!r}: 'on' or 'by' with a date, empty without")
         if row.source_type not in SOURCE_TYPES:
             problems.append(f"source_type {row.source_type!r} not one of {sorted(SOURCE_TYPES)}")
         if not row.source.strip() or not row.url.startswith("http"):
