@@ -25,9 +25,9 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 SAMPLE_BASE = "https://example.org/287g-check/"
 # Module and function names never reach a reader ("factcheck.stats.variation.rtm_check").
 MODULE_NAME = re.compile(r"\bfactcheck\.\w+|\b\w+\.py\b")
-# Technical notes may name the functions that compute them ("How it is computed" lines); the
-# API reference is made of them.
-TECHNICAL_NOTE = re.compile(r"^chapters/(a\d{3}_note_|api$)")
+# The API reference is made of them; the technical notes name theirs only in comments of their
+# source, for contributors.
+TECHNICAL_NOTE = re.compile(r"^chapters/api$")
 # Short reader chapters (issue 15 point 3): the words a reader sees in an article chapter's body,
 # verdict boxes and source lists included; the rest goes to the technical notes.
 MAX_ARTICLE_WORDS = 4000
