@@ -6,7 +6,8 @@
    (:mod:`factcheck.ledger.prose`, the glue discipline; the same check as ``make lint``).
 2. Shape: at most MAX_CODE_LINES lines of code in a chapter's code cells (every non-blank line a
    reader can open, comments included; cell options not counted), and no function or class
-   definitions (logic belongs in ``factcheck/`` with a unit test).
+   definitions (logic belongs in ``factcheck/`` with a unit test), and no import the page never
+   uses.
 
 Both take well under a second, so a chapter that breaks them fails before anything executes,
 with one line per problem. ``tests/test_chapter_shape.py`` and ``tests/test_prose.py`` test the
@@ -54,6 +55,24 @@ def definitions(cell: str) -> list[str]:
     return [node.name for node in ast.walk(tree) if isinstance(node, kinds)]
 
 
+def unused_imports(cells: list[str]) -> list[str]:
+    """Names a chapter's cells import and never use (a reader opening the cell sees a module
+    the page does not need). Cells in IPython syntax that Python cannot parse are skipped."""
+    imported: list[str] = []
+    used: set[str] = set()
+    for cell in cells:
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                imported += [(a.asname or a.name).split(".")[0] for a in node.names]
+            elif isinstance(node, ast.Name):
+                used.add(node.id)
+    return [name for name in imported if name not in used]
+
+
 def shape_problems(path: Path) -> list[str]:
     cells = code_cells(path.read_text(encoding="utf-8"))
     problems = []
@@ -63,6 +82,9 @@ def shape_problems(path: Path) -> list[str]:
             f"{path.name}: {total} lines of code in its cells (limit {MAX_CODE_LINES}): move the "
             "logic into a factcheck/ module with tests and call it from the chapter"
         )
+    unused = unused_imports(cells)
+    if unused:
+        problems.append(f"{path.name}: imports {unused} and never uses them: drop the import")
     found = [name for c in cells for name in definitions(c)]
     if found:
         problems.append(
@@ -115,7 +137,8 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         print(f"check-chapters: {problem}", file=sys.stderr)
     if problems:
         return 1
-    print(f"check-chapters: {len(paths)} chapters: prose glued, code short, no definitions")
+    done = "prose glued, code short, no definitions, no unused imports"
+    print(f"check-chapters: {len(paths)} chapters: {done}")
     return 0
 
 

@@ -32,6 +32,17 @@ def test_the_counter_counts_what_it_should():
     assert [code_lines(c) for c in cells] == [4, 2]
     assert [definitions(c) for c in cells] == [["f"], ["A"]]
     assert definitions("%matplotlib inline\ndef g(): pass") == ["g"]
+    cells = [
+        "from factcheck.data import coverage, foia, loaders\nimport numpy as np",
+        "loaders.f(np)",
+    ]
+    assert check_chapters.unused_imports(cells) == ["coverage", "foia"]
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_chapter_imports_only_what_it_uses(chapter):
+    cells = code_cells((ROOT / f"{chapter}.md").read_text(encoding="utf-8"))
+    assert check_chapters.unused_imports(cells) == [], f"{chapter}.md: unused imports"
 
 
 @pytest.mark.parametrize("chapter", chapters())
