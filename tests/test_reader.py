@@ -215,24 +215,26 @@ def test_bottom_line_names_each_outlet_with_its_headline_verdict():
     assert render.bottom_line_markdown(book).count(text) == 1
 
 
-def test_facts_line_counts_the_other_scored_claims_with_minor_slips_apart():
+def test_facts_line_counts_the_scored_claims_as_the_chart_does_with_side_details_apart():
     book = claims.ledger()
-    heads = {a["headline"] for a in book.articles.values()}
-    others = book.claims[~book.claims["id"].isin(heads) & ~render.minor_mask(book.claims)]
-    scored = others[~others["status"].isin(claims.UNSCORED)]
+    main = book.claims[~render.minor_mask(book.claims)]
+    scored = main[~main["status"].isin(claims.UNSCORED)]
 
-    # the counts after the headline claims and side details (ten or more side details are
-    # written in digits, so they are left out before the numbers are read)
+    # the counts after the side details and the headline claims (written in words)
     def counts(line: str) -> list[int]:
-        return [int(n) for n in re.findall(r"\d+", line.split("counted apart,")[-1])]
+        return [int(n) for n in re.findall(r"\d+", line.split("among them:")[-1])]
 
-    numbers = counts(render.facts_line(book))
-    assert numbers[0] == len(scored) and sum(numbers[1:]) == len(scored)
+    line = render.facts_line(book)
+    numbers = counts(line)
+    assert f"{len(scored)} claims are scored" in line and sum(numbers) == len(scored)
+    # the same denominator and the same count of claims that check out as the chart's title
+    assert f"of the {len(scored)} scored claims" in render.findings_title(book)
+    assert render.findings_title(book).startswith(f"{numbers[0]} of the")
     # a claim moved from a data gap to contradicted moves one count, not the total
     gap = scored.loc[scored["status"] == "not_obtained", "id"].iloc[0]
     moved = with_claims(book, **{gap: {"status": "contradicted"}})
     after = counts(render.facts_line(moved))
-    assert after[0] == numbers[0] and after[3] == numbers[3] + 1 and after[4] == numbers[4] - 1
+    assert sum(after) == sum(numbers) and after[2] == numbers[2] + 1 and after[3] == numbers[3] - 1
     assert render.bottom_line(book) == f"{render.headline_sentence(book)} {render.facts_line(book)}"
 
 

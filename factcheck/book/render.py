@@ -84,7 +84,10 @@ HEADLINE_PHRASES = {
     "needs_context": ("is accurate but needs context", "are accurate but need context"),
     "unsupported": ("does not follow from the evidence", "do not follow from the evidence"),
     "contradicted": ("is contradicted by the record", "are contradicted by the record"),
-    "traced": ("is borne out by an official publication", "are borne out by official publications"),
+    "traced": (
+        "agrees with an official source, read with the context its verdict gives",
+        "agree with official sources, read with the context their verdicts give",
+    ),
     "unverifiable": (
         "cannot be settled by any public record",
         "cannot be settled by any public record",
@@ -1052,26 +1055,24 @@ def headline_sentence(book: _claims.Ledger | None = None) -> str:
 
 
 def facts_line(book: _claims.Ledger | None = None) -> str:
-    """How the articles' other scored claims fared, side details apart, with the arithmetic
-    shown ('Besides the five headline claims and eight side details counted apart, 110 claims
-    are scored: 60 check out, 5 draw conclusions that do not follow, 2 are contradicted by the
-    record, and 43 cannot be settled ...')."""
+    """How the scored claims fared, side details apart and headline claims included: the same
+    claims the status chart counts (:func:`findings_title`), with the arithmetic shown
+    ('Leaving the eleven side details apart, 112 claims are scored, the five headline claims
+    among them: 56 check out, 5 draw conclusions that do not follow, ...')."""
     book = book or _claims.ledger()
-    headlines = {a["headline"] for a in book.articles.values()}
     minor = minor_mask(book.claims)
-    rows = book.claims[~minor & ~book.claims["id"].isin(headlines)]
-    scored = rows[~rows["status"].isin(UNSCORED)]
+    scored = book.claims[~minor & ~book.claims["status"].isin(UNSCORED)]
     n_minor = int((minor & ~book.claims["status"].isin(UNSCORED)).sum())
     held = int(scored["status"].isin(SUPPORTED).sum())
     unsupported = int((scored["status"] == "unsupported").sum())
     contradicted = int((scored["status"] == "contradicted").sum())
     gaps = len(scored) - held - unsupported - contradicted
-    apart = f" and {number_word(n_minor)} side details counted apart" if n_minor else ""
+    apart = f"Leaving the {number_word(n_minor)} side details apart, " if n_minor else ""
     return (
-        f"Besides the {number_word(len(headlines))} headline claims{apart}, {len(scored)} claims "
-        f"are scored: {held} check out, {unsupported} draw conclusions that do not follow, "
-        f"{contradicted} are contradicted by the record, and {gaps} cannot be settled with the "
-        "public record or the data obtained."
+        f"{apart}{len(scored)} claims are scored, the {number_word(len(book.articles))} "
+        f"headline claims among them: {held} check out, {unsupported} draw conclusions that do "
+        f"not follow, {contradicted} are contradicted by the record, and {gaps} cannot be "
+        "settled with the public record or the data obtained."
     )
 
 
