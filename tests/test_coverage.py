@@ -182,6 +182,11 @@ def test_remainder_bound_adds_the_change_of_agencies_with_both_years():
     # The size the rule allows: a change of 10 +- 9 on a 2018 total of 100 + 30 (+ up to 9).
     assert up["others_before"] == 30
     assert coverage.size_range(up, 100) == pytest.approx((100 * 1 / 139, 100 * 19 / 130))
+    rows = coverage.remainder_bound(fbi, roster, "A", {"rape": 18})
+    texts = coverage.size_texts(rows, 100, "rape")
+    assert texts == {
+        "min": "+1", "max": "+19", "base-low": "130", "base-high": "139", "low": "1%", "high": "15%"
+    }  # fmt: skip
 
 
 def test_format_bound_signs_and_labels():

@@ -305,6 +305,27 @@ def size_range(row: Mapping[str, float], before: float) -> tuple[float, float]:
     return 100 * low, 100 * high
 
 
+def size_texts(bounds: pd.DataFrame, before: float, offense: str = "violent") -> dict[str, str]:
+    """The range :func:`size_range` gives for ``offense`` of one department's rows of
+    :func:`remainder_bound` (``bounds``), as texts: min and max (the county's change in
+    offenses), base-low and base-high (its earlier-year total), low and high (per cent)."""
+    row = bounds.set_index("offense").loc[offense]
+    low, high = size_range(row, before)
+    known = before + row["others_before"]
+    return {
+        "min": signed(row["combined"] - row["bound"]),
+        "max": signed(row["combined"] + row["bound"]),
+        "base-low": fmt.fmt_int(known),
+        "base-high": fmt.fmt_int(known + row["bound"]),
+        "low": fmt.fmt_pct(low, 0),
+        "high": fmt.fmt_pct(high, 0),
+    }
+
+
+# The cap column: the agencies without complete data, each by its largest full year on file.
+CAP_HEADING = "cap: agencies without complete data, summed largest full-year count"
+
+
 def signed(value: float) -> str:
     """A whole change with its sign ("+7", "-31"), and "0" for no change."""
     return f"{round(value):+,}" if round(value) else "0"
@@ -322,7 +343,7 @@ def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) 
                     "change in its records": signed(r.change),
                     "change in the other agencies with both years": signed(r.others_change),
                     "combined change": signed(r.combined),
-                    "cap: other agencies' largest full-year count": fmt.fmt_int(r.bound),
+                    CAP_HEADING: fmt.fmt_int(r.bound),
                     "county direction settled": "yes" if r.settled else "no",
                 }
             )
