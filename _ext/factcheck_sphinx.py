@@ -419,10 +419,9 @@ def colophon(app, doctree: nodes.document) -> None:
     path = f"chapters/{source.name}"
     para = nodes.paragraph(classes=["colophon"])
     para += nodes.Text("The numbers on this page are computed by the code in its source file, ")
-    if app.builder.format == "html":
-        para += nodes.reference("", "", nodes.literal(text=path), refuri=f"../_sources/{path}")
-    else:
-        para += nodes.literal(text=path)
+    # Linked here for every builder: the doctree is read once, by the HTML build, and reused for
+    # the PDF, where source_links_off_the_page drops the link.
+    para += nodes.reference("", "", nodes.literal(text=path), refuri=f"{SOURCES}{path}")
     para += nodes.Text("; see ")
     ref = addnodes.pending_xref(
         "", refdomain="std", reftype="ref", reftarget="reproduce", refexplicit=True,
@@ -435,6 +434,19 @@ def colophon(app, doctree: nodes.document) -> None:
     while sections := [n for n in target.children if isinstance(n, nodes.section)]:
         target = sections[-1]
     target.append(para)
+
+
+SOURCES = "../_sources/"  # the HTML site's copies of the chapters' source files
+
+
+def source_links_off_the_page(app, doctree: nodes.document, docname: str) -> None:
+    """Outside HTML there is no _sources folder next to the pages: a link to a chapter's source
+    file (the colophon's) keeps its text and loses the link, which in the PDF would be dead."""
+    if app.builder.format == "html":
+        return
+    for ref in list(doctree.findall(nodes.reference)):
+        if str(ref.get("refuri", "")).startswith(SOURCES):
+            ref.replace_self([child.deepcopy() for child in ref.children])
 
 
 def static_digest(folder: Path) -> str:
@@ -473,6 +485,7 @@ def setup(app) -> dict[str, Any]:
         "mathml", (visit_math_mathml, None), (visit_displaymath_mathml, None)
     )
     app.connect("doctree-resolved", widen_tables)
+    app.connect("doctree-resolved", source_links_off_the_page)
     app.connect("doctree-resolved", ragged_bottom_line)
     app.connect("config-inited", status_styles_into_latex)
     app.connect("build-finished", status_styles_into_html)

@@ -224,3 +224,87 @@ def test_one_search_box_per_page(browser, server):
             ".filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0).length"
         )
         assert visible <= 1, f"{visible} search boxes at {width}px"
+
+
+MIN_CELL_PX = 120  # a cell of more than one line narrower than this wraps a word or two a line
+
+
+def test_landing_and_corrections_tables_fit_a_phone(browser, server):
+    """At 390 px the landing page's "What is checked" table and the corrections page's tables
+    are no wider than the screen and no cell is squeezed into a narrow column (a cell narrower
+    than MIN_CELL_PX holds one line: a date, an id); they are cards there. At 1400 px the
+    landing table is still a table with its headings."""
+    checked = {
+        "intro": "div.articles-table table",
+        "corrections": "table.status-changes, table.corrections",
+    }
+    for page, selector in checked.items():
+        load(browser, f"{server}/chapters/{page}.html", width=PHONE_WIDTH)
+        found = browser.execute_script(
+            """
+            const tables = [...document.querySelectorAll(arguments[0])];
+            return tables.map(t => {
+              const r = t.getBoundingClientRect();
+              const squeezed = [...t.querySelectorAll('td')].filter(c => {
+                const b = c.getBoundingClientRect();
+                const line = parseFloat(getComputedStyle(c).lineHeight) || 24;
+                return c.textContent.trim() && b.width > 0 && b.width < arguments[1]
+                  && b.height > 1.6 * line;
+              });
+              return [r.right, squeezed.map(c => c.textContent.trim().slice(0, 30))];
+            });
+            """,
+            selector,
+            MIN_CELL_PX,
+        )
+        assert found, f"{page}: no table matches {selector}"
+        for right, squeezed in found:
+            assert right <= PHONE_WIDTH, f"{page}: a table ends at {right:.0f}px"
+            assert squeezed == [], f"{page}: cells squeezed into a narrow column: {squeezed}"
+    load(browser, f"{server}/chapters/intro.html")
+    heads = browser.execute_script(
+        "const h = document.querySelector('div.articles-table thead');"
+        "return h ? h.getBoundingClientRect().height : 0"
+    )
+    assert heads > 0, "at 1400 px the landing table lost its headings"
+
+
+def test_scorecard_cards_show_no_empty_label(browser, server):
+    load(browser, f"{server}/chapters/scorecard.html", width=PHONE_WIDTH)
+    empty = browser.execute_script(
+        """
+        return [...document.querySelectorAll('#scorecard-table td[data-label]')]
+          .filter(td => !td.textContent.trim() && td.getBoundingClientRect().height > 0)
+          .length
+        """
+    )
+    assert empty == 0, f"{empty} phone cards show a label with nothing after it"
+    blank = browser.execute_script(
+        "return [...document.querySelectorAll('#scorecard-table td')]"
+        ".filter(td => !td.textContent.trim()).length"
+    )
+    assert blank > 0, "no blank cell to hide: the check tests nothing"
+
+
+def test_corrections_page_folds_the_review_log(browser, server):
+    """The log from before publication is a closed dropdown: the page stays short on a phone,
+    and opening the dropdown shows the log."""
+    load(browser, f"{server}/chapters/corrections.html", width=PHONE_WIDTH)
+    state = browser.execute_script(
+        """
+        const d = document.querySelector('details.review-log');
+        return d ? [d.open, document.documentElement.scrollHeight,
+                    d.querySelectorAll('table.corrections tbody tr').length] : null;
+        """
+    )
+    assert state is not None, "no folded review log on the corrections page"
+    is_open, height, rows = state
+    assert not is_open and rows > 0
+    assert height < 15000, f"the corrections page is {height}px tall on a phone"
+    browser.execute_script("document.querySelector('details.review-log summary').click()")
+    time.sleep(0.3)
+    shown = browser.execute_script(
+        "return document.querySelector('details.review-log table.corrections')"
+        ".getBoundingClientRect().height"
+    )
+    assert shown > 0, "opening the dropdown does not show the log"

@@ -419,3 +419,54 @@ def test_a_value_worked_out_from_published_figures_is_called_derived(monkeypatch
     assert render.value_label(found, "traced", 121) == "Published value"
     registry = [{"kind": "registry", "key": "registry:x"}]
     assert render.value_label(registry, "accurate", 121) == "Rebuilt value"
+
+
+def test_api_signatures_show_default_paths_relative_to_the_project():
+    """A default that is a path shows as the project has it (data/...), never as the build
+    machine's absolute path (PosixPath("/work/.../data/...")."""
+    from factcheck.book import apidoc
+
+    def planted(path: Path = apidoc.ROOT / "data" / "policy_changes.csv", n: int = 2):
+        """A planted function with a path default."""
+
+    text = apidoc.signature_text("planted", planted)
+    assert "path: Path = data/policy_changes.csv, n: int = 2)" in text
+    assert "PosixPath" not in text and str(apidoc.ROOT) not in text
+    assert apidoc.project_path(Path("/elsewhere/file.csv")) == "/elsewhere/file.csv"
+    from factcheck.data import loaders, policies
+
+    for function in (policies.policy_changes, loaders.published_figures):
+        shown = apidoc.signature_text(function.__name__, function)
+        assert "path=data/" in shown and "PosixPath" not in shown, shown
+
+
+def test_pre_publication_log_is_folded_in_html_and_left_out_of_the_pdf():
+    """The corrections page opens on the changes since publication: the review's full log is a
+    closed dropdown in HTML and, in the PDF, a sentence naming the file that holds it."""
+    _, before = render.split_log()
+    text = render.review_markdown()
+    net, log = text.split(":::::{only}", 1)[0], text
+    assert "{dropdown}" not in net and ":class: corrections" not in net
+    html_part = re.search(r":::::\{only\} html\n(.*?)\n:::::", log, re.S).group(1)
+    latex_part = re.search(r":::::\{only\} latex\n(.*?)\n:::::", log, re.S).group(1)
+    assert html_part.startswith("::::{dropdown} The review's full log")
+    assert ":open:" not in html_part and ":class: corrections" in html_part
+    assert "data/corrections.csv" in latex_part and "{list-table}" not in latex_part
+    assert f"{len(before)} entries" in latex_part
+
+
+def test_landing_articles_table_is_marked_for_phone_cards():
+    text = render.articles_table_markdown("| a | b |\n| :-- | :-- |\n| 1 | 2 |")
+    assert text.startswith("::::{container} articles-table\n") and text.endswith("\n::::")
+    css = (ROOT / "_static" / "factcheck.css").read_text(encoding="utf-8")
+    assert "div.articles-table tr { display: flex;" in css
+    assert "#scorecard-table td:empty { display: none; }" in css
+
+
+@pytest.mark.build
+def test_pdf_has_no_link_to_the_html_sources_and_html_keeps_them(built):
+    tex = (built / "latex" / "book.tex").read_text(encoding="utf-8")
+    assert "\\_sources/" not in tex, "the PDF links to ../_sources/, which it does not carry"
+    assert "computed by the code in its source file" in tex
+    page = (built / "html" / "chapters" / "methods.html").read_text(encoding="utf-8")
+    assert 'href="../_sources/chapters/methods.md"' in page

@@ -12,8 +12,10 @@ import inspect
 import re
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path, PurePath
 
 WIDTH = 88  # signatures are wrapped to this width (the PDF's code blocks)
+ROOT = Path(__file__).resolve().parents[2]  # the project root: factcheck/book/apidoc.py -> ./
 
 
 class _Raw(str):
@@ -45,10 +47,23 @@ def signature_text(name: str, obj) -> str:
         p.replace(annotation=_Raw(p.annotation)) if isinstance(p.annotation, str) else p
         for p in sig.parameters.values()
     ]
+    raw = [
+        p.replace(default=_Raw(project_path(p.default))) if isinstance(p.default, PurePath) else p
+        for p in raw
+    ]
     ret = sig.return_annotation
     sig = sig.replace(parameters=raw, return_annotation=_Raw(ret) if isinstance(ret, str) else ret)
     text = f"{name}{sig}".replace("'", '"')
     return "\n".join(textwrap.wrap(text, WIDTH, subsequent_indent="    ", break_long_words=False))
+
+
+def project_path(path: PurePath, root: Path = ROOT) -> str:
+    """A default path as the reader's copy of the project would have it: relative to the project
+    root (``data/policy_changes.csv``), not the build machine's absolute path."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return PurePath(path).as_posix()
 
 
 def object_markdown(module: str, name: str, level: int = 3) -> str:

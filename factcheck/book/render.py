@@ -1121,6 +1121,13 @@ def bottom_line_table(book: _claims.Ledger | None = None) -> str:
     return list_table(pd.DataFrame(rows), (16, 30, 14, 30, 10), css_class="bottom-line")
 
 
+def articles_table_markdown(table: str) -> str:
+    """The landing page's "What is checked" table (a Markdown table of the five articles:
+    article, outlet, title, date, claims) in a container that _static/factcheck.css shows as
+    one card per article on phones; the PDF keeps the table as it is."""
+    return f"::::{{container}} articles-table\n{table}\n::::"
+
+
 def verdict_card_markdown(
     art_id: str, chapter: str | None = None, book: _claims.Ledger | None = None
 ) -> str:
@@ -1265,6 +1272,20 @@ def review_markdown(
         "publication):\n\n"
         + status_changes_markdown(before, book, later=after, now="at publication")
     )
-    return f"{net}\n\nThe review's full log, {len(before)} entries, newest first:\n\n" + (
-        corrections_markdown(before)
+    return f"{net}\n\n" + review_log_markdown(before)
+
+
+def review_log_markdown(before: pd.DataFrame) -> str:
+    """The review's full log (``before``: the log's rows up to the first edition): folded
+    away behind a dropdown in HTML, so that the page opens on the changes since publication,
+    and left out of the PDF with a sentence saying where it is."""
+    title = f"The review's full log, {len(before)} entries, newest first"
+    return (
+        ":::::{only} html\n"
+        f"::::{{dropdown}} {title}\n:class-container: review-log\n\n"
+        f"{corrections_markdown(before)}\n::::\n:::::\n\n"
+        ":::::{only} latex\n"
+        f"The review's full log, {len(before)} entries, is left out of this PDF: it is the file "
+        "`data/corrections.csv` in the report's repository, and the corrections page of the "
+        "web edition shows it.\n:::::"
     )
