@@ -699,8 +699,9 @@ def findings_title(book: _claims.Ledger | None = None) -> str:
     gaps = int(sum(counts.get(s, 0) for s in DATA_GAPS))
     scored = int(counts.drop(list(UNSCORED), errors="ignore").sum())
     return (
-        f"{held} of the {scored} scored claims check out and {against} do not;\n"
-        f"for {gaps}, no public data settle the question"
+        f"{held} of the {scored} scored claims check out and {against} do not "
+        "(side details apart);\n"
+        f"for {gaps}, the record or the data obtained do not settle it"
     )
 
 
