@@ -406,11 +406,12 @@ def test_api_reference_shows_docstrings_without_their_markup():
 def test_a_value_worked_out_from_published_figures_is_called_derived(monkeypatch):
     """A value that is not one of its published sources' figures (200 less 79) is derived from
     them; one that is, is published; a year in a text value is a date, not a figure."""
-    import pandas as pd
+    import types
 
-    figures = pd.DataFrame({"value": ["200", "79", "47"]}, index=["declined", "held", "share"])
-    monkeypatch.setattr(render._loaders, "published_figures", lambda: figures)
-    found = [{"kind": "published", "key": f"published:{k}"} for k in figures.index]
+    figures = {"declined": {"value": "200"}, "held": {"value": "79"}, "share": {"value": "47"}}
+    index = types.SimpleNamespace(published=figures)
+    monkeypatch.setattr(render._claims, "source_index", lambda: index)
+    found = [{"kind": "published", "key": f"published:{k}"} for k in figures]
     assert render.value_label(found, "contradicted", "roughly 121 or more") == (
         "Derived from published figures"
     )

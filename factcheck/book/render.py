@@ -30,7 +30,6 @@ import yaml
 from factcheck.book.palette import STATUS_COLOURS, STATUS_TEXT
 from factcheck.book.report import escape_myst as esc
 from factcheck.book.report import json_for_html, md_table, safe_url
-from factcheck.data import loaders as _loaders
 from factcheck.data.registry import PROJECT_ROOT
 from factcheck.ledger import claims as _claims
 
@@ -285,12 +284,9 @@ def value_label(
         return "Rebuilt value"
     if value is None:
         return "Published value"
-    figures = _loaders.published_figures()
-    given = {
-        float(figures.loc[str(s["key"]).split(":", 1)[-1], "value"])
-        for s in resolved
-        if s.get("kind") == "published" and str(s["key"]).split(":", 1)[-1] in figures.index
-    }
+    published = _claims.source_index().published  # the figures the sources resolved against
+    keys = [str(s["key"]).split(":", 1)[-1] for s in resolved if s.get("kind") == "published"]
+    given = {float(published[k]["value"]) for k in keys if k in published}
     if not given:  # no figure of its own to compare with
         return "Published value"
     numbers = [value] if isinstance(value, (int, float)) else NUMBER_IN.findall(str(value))
@@ -775,7 +771,6 @@ def status_figure(book: _claims.Ledger | None = None):
 
 def host(url: str) -> str:
     """The host name of a URL, for short link texts: 'www2.census.gov'."""
-
     return urlparse(str(url)).netloc or str(url)
 
 
@@ -1061,16 +1056,16 @@ def facts_line(book: _claims.Ledger | None = None) -> str:
     ('Leaving the eleven side details apart, 112 claims are scored, the five headline claims
     among them: 56 check out, 5 draw conclusions that do not follow, ...')."""
     book = book or _claims.ledger()
-    minor = minor_mask(book.claims)
-    scored = book.claims[~minor & ~book.claims["status"].isin(UNSCORED)]
-    n_minor = int((minor & ~book.claims["status"].isin(UNSCORED)).sum())
-    held = int(scored["status"].isin(SUPPORTED).sum())
-    unsupported = int((scored["status"] == "unsupported").sum())
-    contradicted = int((scored["status"] == "contradicted").sum())
-    gaps = len(scored) - held - unsupported - contradicted
+    counts = status_counts(book).drop(list(UNSCORED), errors="ignore")  # the chart's counts
+    n_minor = int(status_counts(book, minor=True).drop(list(UNSCORED), errors="ignore").sum())
+    held = int(sum(counts.get(s, 0) for s in SUPPORTED))
+    unsupported = int(counts.get("unsupported", 0))
+    contradicted = int(counts.get("contradicted", 0))
+    n_scored = int(counts.sum())
+    gaps = n_scored - held - unsupported - contradicted
     apart = f"Leaving the {number_word(n_minor)} side details apart, " if n_minor else ""
     return (
-        f"{apart}{len(scored)} claims are scored, the {number_word(len(book.articles))} "
+        f"{apart}{n_scored} claims are scored, the {number_word(len(book.articles))} "
         f"headline claims among them: {held} check out, {unsupported} draw conclusions that do "
         f"not follow, {contradicted} are contradicted by the record, and {gaps} cannot be "
         "settled with the public record or the data obtained."
