@@ -238,6 +238,35 @@ def test_facts_line_counts_the_scored_claims_as_the_chart_does_with_side_details
     assert render.bottom_line(book) == f"{render.headline_sentence(book)} {render.facts_line(book)}"
 
 
+def test_tally_counts_each_group_once_and_moves_with_a_planted_change():
+    book = claims.ledger()
+    t = render.tally(book)
+    assert t["claims"] == len(book.claims) and t["articles"] == len(book.articles)
+    assert t["scored"] + t["opinion"] + t["pending"] == t["claims"]
+    assert t["main"] + t["minor"] == t["scored"]
+    assert t["slips"] <= t["minor"]
+    # the landing page's "scored, side details apart" is the chart's denominator
+    chart = render.status_counts(book).drop(list(claims.UNSCORED), errors="ignore")
+    assert t["main"] == int(chart.sum())
+    scored = book.claims[~book.claims["status"].isin(claims.UNSCORED)]
+    main = scored[~render.minor_mask(scored)]
+    # one scored claim made an opinion: scored and main fall by one, opinion rises by one
+    one = main["id"].iloc[0]
+    after = render.tally(with_claims(book, **{one: {"status": "opinion"}}))
+    assert (after["scored"], after["main"], after["opinion"]) == (
+        t["scored"] - 1,
+        t["main"] - 1,
+        t["opinion"] + 1,
+    )
+    # a main claim marked minor and contradicted: one more side detail and one more slip
+    marked = render.tally(with_claims(book, **{one: {"status": "contradicted", "weight": "minor"}}))
+    assert (marked["minor"], marked["slips"], marked["main"]) == (
+        t["minor"] + 1,
+        t["slips"] + 1,
+        t["main"] - 1,
+    )
+
+
 def test_bottom_line_table_has_a_row_per_article_with_outlet_verdict_reason_and_link():
     book = claims.ledger()
     text = render.bottom_line_table(book)

@@ -1050,6 +1050,27 @@ def headline_sentence(book: _claims.Ledger | None = None) -> str:
     return "; ".join(parts[:-1]) + ", and " + parts[-1] + "."
 
 
+def tally(book: _claims.Ledger | None = None) -> dict[str, int]:
+    """The ledger's counts that the landing page states, each counted once here: all claims,
+    articles, opinions (not scored), claims not yet checked, scored claims, side details
+    (``weight: minor``) among them, minor slips, and the scored claims with side details apart
+    (``main``: the claims the status chart and :func:`facts_line` count)."""
+    book = book or _claims.ledger()
+    frame = book.claims
+    scored = ~frame["status"].isin(list(UNSCORED))
+    minor = minor_mask(frame)
+    return {
+        "claims": len(frame),
+        "articles": len(book.articles),
+        "opinion": int((frame["status"] == "opinion").sum()),
+        "pending": int((frame["status"] == "pending").sum()),
+        "scored": int(scored.sum()),
+        "minor": int((minor & scored).sum()),
+        "slips": int(frame.apply(is_slip, axis=1).sum()),
+        "main": int((scored & ~minor).sum()),
+    }
+
+
 def facts_line(book: _claims.Ledger | None = None) -> str:
     """How the scored claims fared, side details apart and headline claims included: the same
     claims the status chart counts (:func:`findings_title`), with the arithmetic shown
@@ -1057,11 +1078,13 @@ def facts_line(book: _claims.Ledger | None = None) -> str:
     among them: 56 check out, 5 draw conclusions that do not follow, ...')."""
     book = book or _claims.ledger()
     counts = status_counts(book).drop(list(UNSCORED), errors="ignore")  # the chart's counts
-    n_minor = int(status_counts(book, minor=True).drop(list(UNSCORED), errors="ignore").sum())
+    totals = tally(book)
+    n_minor, n_scored = totals["minor"], totals["main"]
+    if n_scored != int(counts.sum()):  # the chart and this line must count the same claims
+        raise ValueError(f"scored claims: tally {n_scored}, status chart {int(counts.sum())}")
     held = int(sum(counts.get(s, 0) for s in SUPPORTED))
     unsupported = int(counts.get("unsupported", 0))
     contradicted = int(counts.get("contradicted", 0))
-    n_scored = int(counts.sum())
     gaps = n_scored - held - unsupported - contradicted
     apart = f"Leaving the {number_word(n_minor)} side details apart, " if n_minor else ""
     return (
