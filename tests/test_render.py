@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.book import render, style
-from factcheck.ledger import claims
+from factcheck.ledger import claims, rules
 
 from .conftest import CHAPTERS, ROOT
 
@@ -80,6 +80,7 @@ def test_verdict_box_has_status_class_badge_reason_and_linked_sources(monkeypatc
             verdict="Accurate, but needs context: the base rate is missing.",
             omitted_context="The base rate is missing.",
             missing_record="ICE's own list.",
+            sources=["registry:r", "bib:miles2014", "article:001"],
         )
     )
     assert "::::{container} verdict verdict-needs-context" in text
@@ -403,23 +404,39 @@ def test_api_reference_shows_docstrings_without_their_markup():
     assert not re.search(r":\w+:`", text) and not re.search(r"(?<!`)``[^`]+``", text)
 
 
-def test_a_value_worked_out_from_published_figures_is_called_derived(monkeypatch):
-    """A value that is not one of its published sources' figures (200 less 79) is derived from
-    them; one that is, is published; a year in a text value is a date, not a figure."""
+def test_a_value_worked_out_from_published_figures_must_say_so_and_is_labelled_derived():
+    """A value that is not one of its published sources' figures (200 less 79) must declare
+    value_basis: derived, and is then labelled so; one that is, is published; a year in a text
+    value is a date, not a figure; a registry source makes it rebuilt; traced is published."""
     import types
 
     figures = {"declined": {"value": "200"}, "held": {"value": "79"}, "share": {"value": "47"}}
     index = types.SimpleNamespace(published=figures)
-    monkeypatch.setattr(render._claims, "source_index", lambda: index)
-    found = [{"kind": "published", "key": f"published:{k}"} for k in figures]
-    assert render.value_label(found, "contradicted", "roughly 121 or more") == (
-        "Derived from published figures"
-    )
-    assert render.value_label(found, "accurate", 200) == "Published value"
-    assert render.value_label(found, "accurate", "unfavourable 47% (2018)") == "Published value"
-    assert render.value_label(found, "traced", 121) == "Published value"
-    registry = [{"kind": "registry", "key": "registry:x"}]
-    assert render.value_label(registry, "accurate", 121) == "Rebuilt value"
+    cited = [f"published:{k}" for k in figures]
+
+    def claim(value, status="accurate", sources=cited, **extra):
+        return {"id": "x-01", "status": status, "rebuilt_value": value, "sources": sources, **extra}
+
+    undeclared = claim("roughly 121 or more", "contradicted")
+    assert "value_basis: derived" in rules.value_basis_problems(undeclared, index)[0]
+    declared = claim("roughly 121 or more", "contradicted", value_basis="derived")
+    assert rules.value_basis_problems(declared, index) == []
+    assert render.value_label(declared) == "Derived from published figures"
+    # a figure that is a source's needs nothing, and may not be called derived
+    assert rules.value_basis_problems(claim(200), index) == []
+    assert render.value_label(claim(200)) == "Published value"
+    assert rules.value_basis_problems(claim(200, value_basis="derived"), index)
+    assert rules.value_basis_problems(claim("unfavourable 47% (2018)"), index) == []
+    # traced: the official publication's value; a registry source: rebuilt by the report
+    assert rules.value_basis_problems(claim(121, "traced"), index) == []
+    assert render.value_label(claim(121, "traced")) == "Published value"
+    registry = claim(121, sources=["registry:x"])
+    assert rules.value_basis_problems(registry, index) == []
+    assert render.value_label(registry) == "Rebuilt value"
+    # an unknown basis, a basis without a value, rebuilt without a data file
+    assert rules.value_basis_problems(claim(200, value_basis="guessed"), index)
+    assert rules.value_basis_problems(claim(None, value_basis="derived"), index)
+    assert rules.value_basis_problems(claim(200, value_basis="rebuilt"), index)
 
 
 def test_api_signatures_show_default_paths_relative_to_the_project():

@@ -32,6 +32,7 @@ from factcheck.book.report import escape_myst as esc
 from factcheck.book.report import json_for_html, md_table, safe_url
 from factcheck.data.registry import PROJECT_ROOT
 from factcheck.ledger import claims as _claims
+from factcheck.ledger import rules as _rules
 
 REPORT_NAME = "287(g), detainers and crime: checking the articles' claims"
 UNSCORED = _claims.UNSCORED
@@ -268,37 +269,11 @@ def short_label(source: dict[str, Any]) -> str:
     return " ".join(words[:SHORT_WORDS]) + ("…" if len(words) > SHORT_WORDS else "")
 
 
-def value_label(
-    resolved: list[dict[str, Any]], status: str | None = None, value: Any = None
-) -> str:
-    """What the verdict box calls the value the report found, from the claim's resolved sources
-    (:func:`sources`), status and ``value``: "Published value" for a traced claim (the value
-    compared is the official publication's, even where a data file gives part of it);
-    "Rebuilt value" when a data file of the registry is among the sources (the report computed
-    it); otherwise "Published value" when every number in ``value`` is one of its published
-    sources' figures, and "Derived from published figures" when the report worked it out from
-    them (a difference, say)."""
-    if status == "traced":
-        return "Published value"
-    if any(s.get("kind") == "registry" for s in resolved):
-        return "Rebuilt value"
-    if value is None:
-        return "Published value"
-    published = _claims.source_index().published  # the figures the sources resolved against
-    keys = [str(s["key"]).split(":", 1)[-1] for s in resolved if s.get("kind") == "published"]
-    given = {float(published[k]["value"]) for k in keys if k in published}
-    if not given:  # no figure of its own to compare with
-        return "Published value"
-    numbers = [value] if isinstance(value, (int, float)) else NUMBER_IN.findall(str(value))
-    # In a text value a year is a date, not a figure ("47% (2018)").
-    text = not isinstance(value, (int, float))
-    shown = [float(str(n).replace(",", "")) for n in numbers if not (text and YEAR.fullmatch(n))]
-    derived = any(all(abs(n - g) > 1e-9 for g in given) for n in shown)
-    return "Derived from published figures" if derived else "Published value"
-
-
-NUMBER_IN = re.compile(r"\d[\d,]*(?:\.\d+)?")
-YEAR = re.compile(r"(?:19|20)\d\d")
+def value_label(claim: dict[str, Any]) -> str:
+    """What the verdict box calls the value the report found: "Rebuilt value", "Published
+    value" or "Derived from published figures", from how the ledger says it was obtained (the
+    claim's ``value_basis``, checked against its sources when the ledger is validated)."""
+    return _rules.VALUE_BASES[_rules.value_basis(claim)]
 
 
 def value_text(value: Any, unit: Any = None) -> str:
@@ -377,7 +352,7 @@ def verdict_markdown(claim: dict[str, Any]) -> str:
         # Free text carries its own unit; a plain number takes the claim's.
         numeric = isinstance(rebuilt, (int, float))
         shown = value_text(rebuilt, claim.get("unit")) if numeric else rebuilt
-        lines += [f"{value_label(resolved, status, rebuilt)}: {bold_numbers(esc(shown))}", ""]
+        lines += [f"{value_label(claim)}: {bold_numbers(esc(shown))}", ""]
     default = {
         "opinion": "An opinion or a prediction: labelled, not scored.",
         "pending": "This claim has not been checked yet.",

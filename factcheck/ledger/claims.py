@@ -70,6 +70,7 @@ OPTIONAL = (
     "missing_record",
     "missing_data",
     "weight",
+    "value_basis",
     "note",
 )
 ARTICLE_FIELDS = ("file", "outlet", "title", "date", "chapter")

@@ -85,6 +85,84 @@ WEIGHTS: dict[str, str] = {
     "the article's argument; it is rated by the same rules as any other claim and shown apart.",
 }
 
+# How the value a verdict box shows was obtained (optional field ``value_basis``; the box's
+# label). Without the field: "rebuilt" when a registry data file is among the sources, else
+# "published". A value the report worked out from published figures (a difference, a rate)
+# must say "derived"; :func:`value_basis_problems` checks it against the sources' figures.
+VALUE_BASES: dict[str, str] = {
+    "rebuilt": "Rebuilt value",
+    "published": "Published value",
+    "derived": "Derived from published figures",
+}
+NUMBER_IN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def value_basis(claim: Mapping[str, Any]) -> str:
+    """How the claim's shown value was obtained: "published" for a traced claim (the value
+    compared is the official publication's, even where a data file gives part of it), the
+    declared ``value_basis`` otherwise, else "rebuilt" when a registry data file is among its
+    sources and "published" when none is."""
+    if claim.get("status") == "traced":
+        return "published"
+    declared = claim.get("value_basis")
+    if not _blank(declared):
+        return str(declared)
+    kinds = {_split(s)[0] for s in claim.get("sources") or []}
+    return "rebuilt" if "registry" in kinds else "published"
+
+
+def value_numbers(value: Any) -> list[float]:
+    """The figures in a shown value: the number itself, or the numbers in its text, leaving
+    out years (in "47% (2018)" the year is a date, not a figure)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [float(value)]
+    found = [n for n in NUMBER_IN.findall(str(value)) if not YEAR.fullmatch(n)]
+    return [float(n.replace(",", "")) for n in found]
+
+
+def value_basis_problems(claim: Mapping[str, Any], index: SourceIndex) -> list[str]:
+    """Whether ``value_basis`` says how the shown value was obtained: an allowed value, on a
+    claim with a value; "rebuilt" only with a registry source; and a value without a registry
+    source whose figures are not all its published sources' figures says "derived" (and one
+    that says "derived" has such a figure)."""
+    cid = claim.get("id", "?")
+    declared = claim.get("value_basis")
+    value = claim.get("rebuilt_value")
+    sources = claim.get("sources") or []
+    kinds = {_split(s)[0] for s in sources}
+    out: list[str] = []
+    if not _blank(declared):
+        if declared not in VALUE_BASES:
+            return [f"{cid}: value_basis is one of {', '.join(VALUE_BASES)}, got {declared!r}"]
+        if _blank(value):
+            out.append(f"{cid}: value_basis {declared} describes a value, and it has none")
+        if declared == "rebuilt" and "registry" not in kinds:
+            out.append(f"{cid}: value_basis rebuilt needs a registry: source")
+    if _blank(value) or claim.get("status") == "traced" or "registry" in kinds:
+        return out
+    given = [
+        float(index.published[k]["value"])
+        for kind, k in map(_split, sources)
+        if kind == "published" and k in index.published
+    ]
+    if not given:
+        return out
+    derived = any(all(abs(n - g) > 1e-9 for g in given) for n in value_numbers(value))
+    if derived and declared != "derived":
+        out.append(
+            f"{cid}: its value {value!r} is not one of its published sources' figures: "
+            "say value_basis: derived (worked out from them), or cite the figure it shows"
+        )
+    if declared == "derived" and not derived:
+        out.append(f"{cid}: value_basis derived, but every figure in its value is a source's")
+    return out
+
+
 # One relative tolerance for every numeric claim: |compare - claimed| <= TOLERANCE * |compare|.
 TOLERANCE = 0.10
 # The alternatives the methods chapter reports, one tighter and one looser (SPEC section 1).
@@ -370,6 +448,8 @@ def rule_problems(
                 "weight belongs to a scored claim",
                 f"a claim with status {status} has no verdict to weigh",
             )
+
+    out.extend(value_basis_problems(claim, index))
 
     if status in UNSCORED:
         return out
