@@ -45,27 +45,28 @@ def code_lines(cell: str) -> int:
     return sum(1 for line in cell.splitlines() if line.strip())
 
 
+MAGIC = re.compile(r"^(\s*)[%!].*$", re.M)
+
+
+def parse(cell: str) -> ast.Module:
+    """A cell as Python: IPython's magic and shell lines (``%...``, ``!...``) become ``pass``, so
+    the rest is still read; a cell that does not parse even so raises SyntaxError."""
+    return ast.parse(MAGIC.sub(r"\1pass", cell))
+
+
 def definitions(cell: str) -> list[str]:
     """Names of functions and classes defined anywhere in a cell."""
-    try:
-        tree = ast.parse(cell)
-    except SyntaxError:  # IPython syntax: fall back to a line scan
-        return re.findall(r"^\s*(?:async\s+def|def|class)\s+(\w+)", cell, re.M)
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    return [node.name for node in ast.walk(tree) if isinstance(node, kinds)]
+    return [node.name for node in ast.walk(parse(cell)) if isinstance(node, kinds)]
 
 
 def unused_imports(cells: list[str]) -> list[str]:
     """Names a chapter's cells import and never use (a reader opening the cell sees a module
-    the page does not need). Cells in IPython syntax that Python cannot parse are skipped."""
+    the page does not need). Magic lines are read as ``pass`` (see :func:`parse`)."""
     imported: list[str] = []
     used: set[str] = set()
     for cell in cells:
-        try:
-            tree = ast.parse(cell)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
+        for node in ast.walk(parse(cell)):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 imported += [(a.asname or a.name).split(".")[0] for a in node.names]
             elif isinstance(node, ast.Name):
@@ -73,9 +74,22 @@ def unused_imports(cells: list[str]) -> list[str]:
     return [name for name in imported if name not in used]
 
 
+def syntax_problems(path: Path, cells: list[str]) -> list[str]:
+    """A cell that is not Python (magic lines apart) fails here, before the build runs it."""
+    problems = []
+    for number, cell in enumerate(cells, 1):
+        try:
+            parse(cell)
+        except SyntaxError as error:
+            problems.append(f"{path.name}: code cell {number} is not valid Python: {error.msg}")
+    return problems
+
+
 def shape_problems(path: Path) -> list[str]:
     cells = code_cells(path.read_text(encoding="utf-8"))
-    problems = []
+    problems = syntax_problems(path, cells)
+    if problems:
+        return problems
     total = sum(code_lines(c) for c in cells)
     if total > MAX_CODE_LINES:
         problems.append(

@@ -37,6 +37,15 @@ def test_the_counter_counts_what_it_should():
         "loaders.f(np)",
     ]
     assert check_chapters.unused_imports(cells) == ["coverage", "foia"]
+    # a magic line does not hide the rest of its cell from the import check
+    assert check_chapters.unused_imports(["%matplotlib inline\nimport numpy as np"]) == ["np"]
+
+
+def test_a_cell_that_is_not_python_is_a_problem_not_skipped(tmp_path):
+    chapter = tmp_path / "broken.md"
+    chapter.write_text("```{code-cell} ipython3\nimport pandas as pd\nx = (\n```\n")
+    problems = check_chapters.shape_problems(chapter)
+    assert problems and "code cell 1 is not valid Python" in problems[0]
 
 
 @pytest.mark.parametrize("chapter", chapters())
