@@ -154,13 +154,62 @@ def test_committed_offense_categories_resolve(tmp_path):
     book = claims.ledger()
     figures = loaders.published_figures()
     assert table["source"].str.len().gt(0).all()
-    for cid, fig in zip(table["claim_id"], table["fy2019_figure_id"], strict=True):
+    for cid, f19, f20 in zip(
+        table["claim_id"], table["fy2019_figure_id"], table["fy2020_figure_id"], strict=True
+    ):
         assert book.claim(cid)["article"] == "001"
-        assert fig in figures.index
+        assert f19 in figures.index and f20 in figures.index
+        # FY2020 is ICE's own page (official); FY2019 is ICE as quoted by Tom Homan (secondary)
+        assert figures.loc[f20, "publisher_type"] == "official"
+        assert figures.loc[f19, "publisher_type"] == "secondary"
     bad = tmp_path / "bad.csv"
-    bad.write_text("claim_id,category,fy2019_figure_id,source\na001-04,drugs,x,\n")
+    bad.write_text(
+        "claim_id,category,fy2019_figure_id,fy2020_figure_id,source\na001-04,drugs,x,y,\n"
+    )
     with pytest.raises(ValueError):
         programs.offense_categories(bad)
+    old = tmp_path / "old.csv"  # the layout without the FY2020 column is refused
+    old.write_text("claim_id,category,fy2019_figure_id,source\na001-04,drugs,x,s\n")
+    with pytest.raises(ValueError):
+        programs.offense_categories(old)
+
+
+OFFENSES = pd.DataFrame(
+    {
+        "claim_id": ["c1", "c2"],
+        "category": ["assault", "homicide"],
+        "fy2019_figure_id": ["a19", "h19"],
+        "fy2020_figure_id": ["a20", "h20"],
+        "source": ["s", "s"],
+    }
+)
+FIGURES = {"a19": 775, "h19": 21, "a20": 920, "h20": 37}
+
+
+def test_offense_counts_shows_ice_fy2019_ice_fy2020_and_the_article():
+    table = programs.offense_counts(OFFENSES, {"c1": 920, "c2": 38}, FIGURES.__getitem__)
+    assert list(table.iloc[:, 0]) == ["assault", "homicide"]
+    assert list(table.iloc[:, 1]) == ["775", "21"]
+    assert list(table.iloc[:, 2]) == ["920", "37"]
+    assert list(table.iloc[:, 3]) == ["920", "38"]
+    assert "ICE" in table.columns[2] and "article" in table.columns[3]
+
+
+def test_offense_mismatches_reports_a_planted_difference():
+    assert programs.offense_mismatches(OFFENSES, {"c1": 920, "c2": 37}, FIGURES.__getitem__) == {}
+    planted = programs.offense_mismatches(OFFENSES, {"c1": 920, "c2": 38}, FIGURES.__getitem__)
+    assert planted == {"c2": (38.0, 37.0)}
+
+
+def test_committed_article_offense_counts_are_ices_fy2020_figures():
+    from factcheck.ledger import claims
+
+    table = programs.offense_categories()
+    book = claims.ledger()
+    claimed = {c: book.claim(c)["claimed_value"] for c in table["claim_id"]}
+    assert programs.offense_mismatches(table, claimed) == {}
+    claimed["a001-09"] += 1  # a planted mismatch is reported
+    assert set(programs.offense_mismatches(table, claimed)) == {"a001-09"}
 
 
 def test_span_in_quote():

@@ -229,11 +229,12 @@ OFFENSE_CATEGORIES = loaders.PROJECT_ROOT / "data" / "ice_287g_offense_categorie
 def offense_categories(path=OFFENSE_CATEGORIES) -> pd.DataFrame:
     """The conviction categories ICE reports for 287(g) encounters, one row per ledger claim.
 
-    Columns: claim_id, category, fy2019_figure_id (a row of the published figures), source.
-    Every row must have all four; a missing value raises ValueError.
+    Columns: claim_id, category, fy2019_figure_id and fy2020_figure_id (rows of the published
+    figures: ICE's FY2019 statement as quoted by Tom Homan, and ICE's FY2020 statement on its
+    287(g) page), source. Every row must have all five; a missing value raises ValueError.
     """
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = ["claim_id", "category", "fy2019_figure_id", "source"]
+    expected = ["claim_id", "category", "fy2019_figure_id", "fy2020_figure_id", "source"]
     if list(table.columns) != expected:
         raise ValueError(f"{path}: columns {list(table.columns)}, expected {expected}")
     if (table.map(str.strip) == "").any().any():
@@ -241,21 +242,50 @@ def offense_categories(path=OFFENSE_CATEGORIES) -> pd.DataFrame:
     return table
 
 
-def offense_counts(categories: pd.DataFrame, claimed: dict[str, float]) -> pd.DataFrame:
-    """FY2019 (ICE) and FY2020 (the article) counts by category, formatted for a table.
+def offense_counts(
+    categories: pd.DataFrame, claimed: dict[str, float], published=None
+) -> pd.DataFrame:
+    """FY2019 (ICE, quoted by Tom Homan), FY2020 (ICE's 287(g) page) and FY2020 (the article)
+    counts by category, formatted for a table.
 
-    ``claimed`` maps each claim id to the article's value (from the ledger).
+    ``claimed`` maps each claim id to the article's value (from the ledger); ``published`` gives
+    a published figure's value by id (default: the published figures; a stand-in in tests).
     """
+
+    published = published or loaders.published
+
+    def column(ids: pd.Series) -> list[str]:
+        return [fmt_int(published(f)) for f in ids]
 
     return pd.DataFrame(
         {
             "conviction category": categories["category"],
-            "FY2019 (ICE, quoted by Tom Homan; people encountered)": [
-                fmt_int(loaders.published(f)) for f in categories["fy2019_figure_id"]
-            ],
+            "FY2019 (ICE, quoted by Tom Homan; people encountered)": column(
+                categories["fy2019_figure_id"]
+            ),
+            "FY2020 (ICE's 287(g) page; people encountered)": column(
+                categories["fy2020_figure_id"]
+            ),
             "FY2020 (the article)": [fmt_int(claimed[c]) for c in categories["claim_id"]],
         }
     )
+
+
+def offense_mismatches(
+    categories: pd.DataFrame, claimed: dict[str, float], published=None
+) -> dict[str, tuple[float, float]]:
+    """Claims whose article figure differs from ICE's published FY2020 figure for the category:
+    claim id -> (the article's value, ICE's value); empty when every figure is ICE's own.
+
+    ``claimed`` and ``published`` as in :func:`offense_counts`.
+    """
+    published = published or loaders.published
+    out = {}
+    for cid, fig in zip(categories["claim_id"], categories["fy2020_figure_id"], strict=True):
+        article, ice = float(claimed[cid]), float(published(fig))
+        if article != ice:
+            out[cid] = (article, ice)
+    return out
 
 
 def population_ranks(population: pd.DataFrame, year: int, fips: Iterable[str]) -> dict[str, int]:
