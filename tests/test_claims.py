@@ -231,7 +231,8 @@ def test_unknown_sources_fail(raw):
 
 
 def test_direction_claim_with_the_wrong_sign_fails(raw):
-    _names(_edit(raw, "a000-04", rebuilt_value="-5.0%"), "a000-04", "direction")
+    found = _edit(raw, "a000-04", rebuilt_value="-5.0%", status="accurate", missing_data=None)
+    _names(found, "a000-04", "direction")
 
 
 def test_hand_typed_numbers_in_the_new_text_fields_fail(raw):

@@ -232,6 +232,30 @@ def test_bound_problems_and_texts():
     assert texts["d-with-data"] == "5" and texts["d-bounded"] == "2"
 
 
+def test_bound_problems_for_one_claim_about_several_offenses():
+    """One claim about several offenses (a rise in every category) is settled only when every
+    offense is, or when one is settled the other way; one unsettled offense leaves it open."""
+    bounds = {
+        "D": pd.DataFrame(
+            {
+                "offense": ["murder", "rape", "robbery"],
+                "settled": [True, False, True],
+                "direction": ["rise", "", "fall"],
+            }
+        )
+    }
+    every = {"c": ("D", ("murder", "rape"))}
+    assert coverage.bound_problems(bounds, {"c": "not_obtained"}, every) == []
+    wrong = coverage.bound_problems(bounds, {"c": "accurate"}, every)
+    assert len(wrong) == 1 and "not settled" in wrong[0]
+    assert coverage.bound_problems(bounds, {"c": "not_obtained"}, {"c": ("D", ("murder",))}) != []
+    against = {"c": ("D", ("murder", "rape", "robbery"))}  # robbery fell: the claim fails
+    assert coverage.bound_problems(bounds, {"c": "contradicted"}, against) == []
+    assert coverage.bound_problems(bounds, {"c": "not_obtained"}, against) != []
+    falls = {"c": ("D", ("rape", "robbery"), "fall")}  # a claimed fall: robbery agrees
+    assert coverage.bound_problems(bounds, {"c": "not_obtained"}, falls) == []
+
+
 def test_unknown_and_matched_texts():
     table = pd.DataFrame({"unknown": ["X03"]})
     names = {"X03": "Zebulon"}

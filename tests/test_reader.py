@@ -87,8 +87,36 @@ def test_every_article_has_a_short_ruling_and_a_review_date():
 def test_corrections_log_has_its_header_and_known_claims_and_dates():
     assert CORRECTIONS.read_text(encoding="utf-8").splitlines()[0] == "date,claim,change,reason"
     log = render.corrections()
-    assert set(log["claim"]) <= set(claims.ledger().claims["id"])
+    ids = set(claims.ledger().claims["id"])
+    merged = render.merged_claims(log)  # claims merged into another are no longer in the ledger
+    assert set(log["claim"]) <= ids | set(merged)
+    assert set(merged.values()) <= ids and not set(merged) & ids
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in log["date"])
+
+
+def test_a_claim_merged_into_another_keeps_its_log_rows_without_a_broken_link(tmp_path):
+    book = claims.ledger()
+    now = render.label(book.claim("a001-15")["status"])
+    path = tmp_path / "corrections.csv"
+    path.write_text(
+        "date,claim,change,reason\n"
+        '2027-01-02,a009-01,"status Accurate -> Contradicted",r\n'
+        "2027-01-03,a009-01,merged into a001-15 (one assertion); no longer a claim of its own,r\n"
+        f'2027-01-03,a001-15,"status: Accurate -> {now}",r\n',
+        encoding="utf-8",
+    )
+    log = render.corrections(path)
+    assert render.merged_claims(log) == {"a009-01": "a001-15"}
+    text = render.corrections_markdown(log)
+    assert "<a009-01>" not in text and "a009-01, now {ref}`a001-15 <a001-15>`" in text
+    changes = render.status_changes(log, book).set_index("claim")
+    assert changes.loc["a009-01", "new"] == "merged into a001-15"
+    table = render.status_changes_markdown(log, book)
+    assert table.count("a009-01") == 1 and "<a009-01>" not in table
+    unknown = tmp_path / "unknown.csv"  # a claim neither in the ledger nor merged is an error
+    unknown.write_text("date,claim,change,reason\n2027-01-02,a009-02,status A -> B,r\n", "utf-8")
+    with pytest.raises(KeyError):
+        render.status_changes(render.corrections(unknown), book)
 
 
 def test_corrections_are_shown_newest_first_and_date_the_change(tmp_path, monkeypatch):
@@ -158,14 +186,14 @@ def test_only_changes_after_the_first_edition_count_as_changes(tmp_path, monkeyp
 
 def test_net_status_changes_leave_out_there_and_back_and_keep_log_order_in_a_date(tmp_path):
     book = claims.ledger()
-    lab = {cid: render.label(book.claim(cid)["status"]) for cid in ("a000-05", "a001-15")}
+    lab = {cid: render.label(book.claim(cid)["status"]) for cid in ("a000-08", "a001-15")}
     other = next(v for v in claims.STATUSES.values() if v != lab["a001-15"])
     path = tmp_path / "corrections.csv"
     path.write_text(
         "date,claim,change,reason\n"
-        # a000-05 goes there and back in one row: no net change
-        f'2027-01-02,a000-05,"status {lab["a000-05"]} -> Accurate (earlier) -> '
-        f'{lab["a000-05"]}",r\n'
+        # a000-08 goes there and back in one row: no net change
+        f'2027-01-02,a000-08,"status {lab["a000-08"]} -> Accurate (earlier) -> '
+        f'{lab["a000-08"]}",r\n'
         # a001-15 changes twice on one date: the table shows the first status -> the ledger's
         f'2027-01-03,a001-15,"status: Zeroth -> {other}",r\n'
         f'2027-01-03,a001-15,"status: {other} -> {lab["a001-15"]}",r\n'
@@ -173,9 +201,9 @@ def test_net_status_changes_leave_out_there_and_back_and_keep_log_order_in_a_dat
         encoding="utf-8",
     )
     log = render.corrections(path)
-    assert list(log["claim"]) == ["a002-05", "a001-15", "a001-15", "a000-05"]  # newest first
+    assert list(log["claim"]) == ["a002-05", "a001-15", "a001-15", "a000-08"]  # newest first
     changes = render.status_changes(log, book)
-    assert "a000-05" not in set(changes["claim"])
+    assert "a000-08" not in set(changes["claim"])
     assert changes["claim"].tolist() == ["a002-05", "a001-15"]
     row = changes.set_index("claim").loc["a001-15"]
     assert (row["old"], row["new"]) == ("Zeroth", lab["a001-15"])

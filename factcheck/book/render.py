@@ -20,6 +20,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -876,6 +877,25 @@ def corrections(path=None) -> pd.DataFrame:
     return frame.sort_values("date", ascending=False, kind="stable")
 
 
+MERGED = re.compile(r"^\s*merged into (?P<into>a\d{3}-\d{2})\b", re.I)
+
+
+def merged_claims(log: pd.DataFrame | None = None) -> dict[str, str]:
+    """Claims taken out of the ledger by merging them into another, from the log rows that say
+    so ("merged into a000-04 ..."): old id -> the claim it joined."""
+    log = corrections() if log is None else log
+    found = log["change"].str.extract(MERGED)["into"]
+    return dict(zip(log.loc[found.notna(), "claim"], found.dropna(), strict=True))
+
+
+def log_claim_link(claim_id: str, merged: Mapping[str, str], known: set[str]) -> str:
+    """A log row's claim: a link to it, or, for a claim since merged into another (no longer in
+    the ledger, so without an anchor), its id and a link to the claim it joined."""
+    if claim_id in known or claim_id not in merged:
+        return claim_link(claim_id)
+    return f"{esc(claim_id)}, now {claim_link(merged[claim_id])}"
+
+
 def split_log(
     log: pd.DataFrame | None = None, edition: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -909,6 +929,8 @@ def status_changes(
     book = book or _claims.ledger()
     columns = ["date", "claim", "old", "new"]
     rows = status_changes_raw(log)
+    merged = merged_claims(pd.concat([log, later]) if later is not None else log)
+    known = set(book.claims["id"])
     following = status_changes_raw(later) if later is not None else rows.iloc[0:0]
     out = []
     seen: set[str] = set()
@@ -920,7 +942,12 @@ def status_changes(
         mine = rows[rows["claim"] == cid]
         start = str(mine["old"].iloc[-1])  # the oldest row's old status
         after = following[following["claim"] == cid]
-        end = str(after["old"].iloc[-1]) if len(after) else label(book.claim(cid)["status"])
+        if len(after):
+            end = str(after["old"].iloc[-1])
+        elif cid in merged and cid not in known:  # no status of its own any more
+            end = f"merged into {merged[cid]}"
+        else:
+            end = label(book.claim(cid)["status"])
         if _same_status(start, end):
             continue
         out.append({"date": row["date"], "claim": cid, "old": start, "new": end})
@@ -950,11 +977,15 @@ def status_changes_markdown(
     if changes.empty:
         return "No verdict's status has changed."
     headlines = {a["headline"]: art for art, a in book.articles.items()}
+    logs = [corrections(), *(x for x in (log, later) if x is not None)]
+    merged = {k: v for x in logs for k, v in merged_claims(x).items()}
+    known = set(book.claims["id"])
     table = pd.DataFrame(
         {
             "date": changes["date"].map(esc),
             "claim": [
-                claim_link(c) + (" (headline)" if c in headlines else "") for c in changes["claim"]
+                log_claim_link(c, merged, known) + (" (headline)" if c in headlines else "")
+                for c in changes["claim"]
             ],
             "was": changes["old"].map(esc),
             now: changes["new"].map(esc),
@@ -1213,10 +1244,12 @@ def corrections_markdown(log: pd.DataFrame | None = None) -> str:
     log = corrections() if log is None else log
     if log.empty:
         return "No verdict has been corrected since the first edition."
+    merged = merged_claims(corrections()) | merged_claims(log)
+    known = set(_claims.ledger().claims["id"])
     table = pd.DataFrame(
         {
             "date": log["date"],
-            "claim": [claim_link(c) for c in log["claim"]],
+            "claim": [log_claim_link(c, merged, known) for c in log["claim"]],
             "what changed": log["change"].map(esc),
             "why": log["reason"].map(esc),
         }

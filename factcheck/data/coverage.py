@@ -350,19 +350,40 @@ def format_bound(bounds: Mapping[str, pd.DataFrame], labels: Mapping[str, str]) 
     return pd.DataFrame(rows)
 
 
+def claim_settled(
+    bounds: Mapping[str, pd.DataFrame],
+    department: str,
+    offenses: str | Sequence[str],
+    claimed: str = "rise",
+) -> bool:
+    """Whether the county rule settles a claim about one offense, or about several at once
+    (:func:`bound_problems`): every offense settled, or one settled against the ``claimed``
+    direction."""
+    parts = [offenses] if isinstance(offenses, str) else list(offenses)
+    table = bounds[department].set_index("offense").loc[parts]
+    done = table["settled"].astype(bool)
+    if done.all():
+        return True
+    return len(parts) > 1 and bool((done & (table["direction"] != claimed)).any())
+
+
 def bound_problems(
     bounds: Mapping[str, pd.DataFrame],
     statuses: Mapping[str, str],
-    judged: Mapping[str, tuple[str, str]],
+    judged: Mapping[str, tuple],
 ) -> list[str]:
     """Claims whose status breaks the county bounding rule of :func:`remainder_bound`.
 
-    ``judged`` maps a claim id to the (department, offense) whose bound decides it; a claim must
-    be ``not_obtained`` exactly when that bound does not settle the county's direction.
+    ``judged`` maps a claim id to the (department, offense) whose bound decides it, or, for one
+    claim about several offenses, to (department, (offense, ...)) with an optional third item,
+    the claimed direction ("rise" unless given). A claim about several offenses is settled when
+    every offense is, or when one is settled the other way (the claim then fails whatever the
+    rest do); as in the rule for several parts, one unsettled offense leaves it unsettled
+    otherwise. A claim must be ``not_obtained`` exactly when its bounds do not settle it.
     """
     problems = []
-    for cid, (department, offense) in judged.items():
-        settled = bool(bounds[department].set_index("offense").loc[offense, "settled"])
+    for cid, how in judged.items():
+        settled = claim_settled(bounds, *how)
         if (statuses[cid] == "not_obtained") == settled:
             problems.append(
                 f"{cid}: status {statuses[cid]} but the county direction is "
@@ -470,7 +491,7 @@ def bound_sensitivity(
     bounds: Mapping[str, pd.DataFrame],
     agencies: pd.DataFrame,
     departments: Mapping[str, tuple[str, Mapping[str, float]]],
-    judged: Mapping[str, tuple[str, str]],
+    judged: Mapping[str, tuple],
     shares: Sequence[float] = SENSITIVITY_SHARES,
     first_year: int = 2014,
 ) -> list[float]:
@@ -479,10 +500,7 @@ def bound_sensitivity(
     caps use the years from ``first_year`` on, as the chapter's do."""
 
     def settled(table: Mapping[str, pd.DataFrame]) -> dict[str, bool]:
-        return {
-            cid: bool(table[dept].set_index("offense").loc[offense, "settled"])
-            for cid, (dept, offense) in judged.items()
-        }
+        return {cid: claim_settled(table, *how) for cid, how in judged.items()}
 
     base = settled(bounds)
     moved = []
