@@ -332,6 +332,9 @@ def test_program_scale_sets_the_jail_arrests_beside_the_offices_violent_offenses
         "fall-pct",
         "fall-ci",
         "fall-pairs",
+        "fall-z",
+        "fall-percentile",
+        "fall-z-band",
     }
     v = scale.values
     table = scale.table.set_index("year")["violent"]

@@ -1128,9 +1128,12 @@ def program_scale(
     (:mod:`factcheck.data.foia`). Texts: ``violent-{year-1|year|year+1}``, ``violent-fall`` (from
     ``year`` to the next), ``foia-arrests``, and the change judged against ordinary year-to-year
     variation of the index's agencies (:func:`factcheck.stats.variation.assess`): ``fall-pct``,
-    ``fall-ci`` (its interval) and ``fall-pairs`` (the agencies of similar size). Values:
+    ``fall-ci`` (its interval), ``fall-pairs`` (the agencies of similar size), ``fall-z`` and
+    ``fall-percentile`` (its z-score and percentile among ordinary changes of its size) and
+    ``fall-z-band`` (the z-score of the size-band test). Values:
     ``arrests``, ``fall``, ``earlier-fall`` (from ``year - 1`` to ``year``) and ``beyond`` and
-    ``agree`` (the test's verdict, and whether the nearest agencies agree).
+    ``agree`` (the test's verdict, and whether the nearest agencies agree), ``z-band`` and
+    ``beyond-band`` (the size-band test's z-score and verdict).
     """
 
     monthly = loaders.kaplan_full_monthly([key])
@@ -1147,6 +1150,9 @@ def program_scale(
         "fall-pct": pct(fall["pct"]),
         "fall-ci": f"{pct(fall['low'])} to {pct(fall['high'])}",
         "fall-pairs": fmt.fmt_int(fall["local_pairs"]),
+        "fall-z": fmt.fmt_num(fall["z"], 2),
+        "fall-percentile": fmt.fmt_pct(fall["percentile"], 1),
+        "fall-z-band": fmt.fmt_num(fall["z_band"], 2),
     }
     values = {
         "arrests": float(arrests),
@@ -1154,6 +1160,8 @@ def program_scale(
         "earlier-fall": float(violent[year - 1] - violent[year]),
         "beyond": float(fall["beyond"]),
         "agree": float(fall["agree"]),
+        "z-band": float(fall["z_band"]),
+        "beyond-band": float(fall["beyond_band"]),
     }
     table = violent.rename("violent").reset_index()
     return LowCheck(table, texts, values)
@@ -1517,3 +1525,42 @@ def claims_restated(
     }
     span, texts = figures_restated(claimed, claim(people_id)["quote"], population, jail)
     return per_year, span, texts
+
+
+def identified_287g_texts(
+    counties: Sequence[str] = ("orange", "harris"), first: int = 2006, last: int = 2013
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """People identified through 287(g) a year by each county's sheriff's office, from ICE's
+    FOIA-released statistics as the published figures record them (``<county>_287g_identified_
+    fy<year>``; a year without a row has no count). A year whose identified count is under a
+    tenth of the same row's removals (``<county>_287g_removed_fy<year>``) is garbled and left
+    out. Returns the table (county by fiscal year, garbled years empty) and the texts:
+    ``<county>-range`` and ``<county>-years`` (the lowest to highest count, and the years they
+    span), ``both-low``/``both-high`` (the counties' total a year over the years before the
+    last with any count, a county not yet in the program counting none) and ``both-years``,
+    ``<county>-fy<last>`` and ``<county>-fy<last>-removed`` (the last year's row as it reads),
+    and ``harris-2016`` (the sheriff's count for 2016, ``harris_287g_identified_2016``)."""
+    table = loaders.published_figures()["value"]
+    counts = pd.DataFrame(index=range(first, last + 1), columns=list(counties), dtype=float)
+    texts: dict[str, str] = {}
+    for county in counties:
+        for year in counts.index:
+            ident = table.get(f"{county}_287g_identified_fy{year}")
+            removed = table.get(f"{county}_287g_removed_fy{year}")
+            if ident is None:
+                continue
+            if year == last:
+                texts[f"{county}-fy{year}"] = fmt_int(ident)
+                if removed is not None:
+                    texts[f"{county}-fy{year}-removed"] = fmt_int(removed)
+            if removed is not None and ident < removed / 10:
+                continue  # garbled: far fewer identified than removed in the same row
+            counts.loc[year, county] = ident
+        own = counts[county].dropna()
+        texts[f"{county}-range"] = f"{fmt_int(own.min())} to {fmt_int(own.max())}"
+        texts[f"{county}-years"] = f"FY{own.index.min()}-FY{own.index.max()}"
+    both = counts.loc[: last - 1].dropna(how="all").sum(axis=1)  # years before the last
+    texts["both-low"], texts["both-high"] = fmt_int(both.min()), fmt_int(both.max())
+    texts["both-years"] = f"FY{both.index.min()}-FY{both.index.max()}"
+    texts["harris-2016"] = fmt_int(table["harris_287g_identified_2016"])
+    return counts, texts
