@@ -250,11 +250,16 @@ def test_facts_line_counts_the_scored_claims_as_the_chart_does_with_side_details
 
     # the counts after the side details and the headline claims (written in words)
     def counts(line: str) -> list[int]:
-        return [int(n) for n in re.findall(r"\d+", line.split("among them:")[-1])]
+        after = re.sub(r"\([^)]*\)", "", line.split("among them:")[-1])  # the breakdown apart
+        return [int(n) for n in re.findall(r"\d+", after)]
 
     line = render.facts_line(book)
     numbers = counts(line)
     assert f"{len(scored)} claims are scored" in line and sum(numbers) == len(scored)
+    # the claims that check out, broken down by status in brackets, add up to their count
+    inside = re.search(r"check out \(([^)]*)\)", line).group(1)
+    assert sum(int(n) for n in re.findall(r"\d+", inside)) == numbers[0]
+    assert "matching an official publication" in inside
     # the same denominator and the same count of claims that check out as the chart's title
     assert f"of the {len(scored)} scored claims" in render.findings_title(book)
     assert render.findings_title(book).startswith(f"{numbers[0]} of the")

@@ -438,13 +438,15 @@ SCORECARD_WIDTHS = (8, 12, 19, 15, 24, 11, 11)
 
 
 def scorecard_markdown(book: _claims.Ledger | None = None) -> str:
-    """The scorecard for the PDF: a long table in number order, with linked ids."""
+    """The scorecard for the PDF: a long table, most serious status first as in the HTML (and
+    in claim order within a status), with linked ids and the HTML's column headings."""
     book = book or _claims.ledger()
-    table = scorecard_table(book)
+    table = scorecard_table(book, order="severity")
     table["claim"] = [claim_link(i) for i in table["claim"]]
     table["status"] = book.claims.loc[table.index, "status"].map(badge)
     for column in ("outlet", "quote", "why", "claimed", "rebuilt"):  # ledger and CSV text
         table[column] = table[column].map(esc)
+    table = table.rename(columns=SCORECARD_HEADINGS)
     return list_table(table, SCORECARD_WIDTHS, css_class="scorecard longtable")
 
 
@@ -671,9 +673,9 @@ def findings_title(book: _claims.Ledger | None = None) -> str:
     gaps = int(sum(counts.get(s, 0) for s in DATA_GAPS))
     scored = int(counts.drop(list(UNSCORED), errors="ignore").sum())
     return (
-        f"{held} of the {scored} scored claims check out and {against} do not "
-        "(side details apart);\n"
-        f"for {gaps}, the record or the data obtained do not settle it"
+        f"{held} of the {scored} scored claims check out, {against} do not follow or are "
+        "contradicted,\n"
+        f"and for {gaps} the record or the data obtained do not settle it (side details apart)"
     )
 
 
@@ -752,7 +754,8 @@ def host(url: str) -> str:
 
 def sources_markdown(sources: pd.DataFrame) -> str:
     """The methods chapter's data-sources table: what each file holds (with its registry key),
-    its public address (linked) and its licence, with fixed column widths for the PDF."""
+    its public address (linked) and its licence, with fixed column widths for the PDF; in HTML
+    it sits in a closed dropdown (one card per file on a phone), in the PDF it is printed."""
     table = pd.DataFrame(
         {
             "what it holds (registry key)": [
@@ -763,7 +766,12 @@ def sources_markdown(sources: pd.DataFrame) -> str:
             "licence": sources["licence"].map(esc),
         }
     )
-    return list_table(table, (45, 29, 26), css_class="sources longtable")
+    body = list_table(table, (45, 29, 26), css_class="sources longtable")
+    title = f"The {len(table)} data files: what each holds, where it is published, its licence"
+    return (  # folded away in HTML so the rules below are near; the whole table in the PDF
+        f":::::{{only}} html\n::::{{dropdown}} {title}\n:class-container: sources-list\n\n"
+        f"{body}\n::::\n:::::\n\n:::::{{only}} latex\n{body}\n:::::"
+    )
 
 
 # One icon per status (HTML badges and box titles; the PDF uses the colour square and label).
@@ -1093,11 +1101,17 @@ def facts_line(book: _claims.Ledger | None = None) -> str:
     contradicted = int(counts.get("contradicted", 0))
     gaps = n_scored - held - unsupported - contradicted
     apart = f"Leaving the {number_word(n_minor)} side details apart, " if n_minor else ""
+    kinds = {
+        "accurate": "accurate",
+        "needs_context": "accurate but missing context",
+        "traced": "matching an official publication this report could not rebuild from data",
+    }
+    parts = [f"{int(counts.get(s, 0))} {words}" for s, words in kinds.items() if counts.get(s, 0)]
     return (
         f"{apart}{n_scored} claims are scored, the {number_word(len(book.articles))} "
-        f"headline claims among them: {held} check out, {unsupported} draw conclusions that do "
-        f"not follow, {contradicted} are contradicted by the record, and {gaps} cannot be "
-        "settled with the public record or the data obtained."
+        f"headline claims among them: {held} check out ({'; '.join(parts)}), {unsupported} draw "
+        f"conclusions that do not follow, {contradicted} are contradicted by the record, and "
+        f"{gaps} cannot be settled with the public record or the data obtained."
     )
 
 
