@@ -10,6 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from factcheck.book import render
 from factcheck.ledger import claims
 
 pytestmark = pytest.mark.build
@@ -39,13 +40,16 @@ def scorecard_text(pages: list[str]) -> str:
 def test_pdf_scorecard_gives_a_status_for_every_claim(pdf_pages):
     book = claims.ledger()
     text = re.sub(r"-\s*\n\s*", "-", scorecard_text(pdf_pages))  # ids hyphenated at a line end
-    rows = book.claims.sort_values("id")  # the scorecard lists claims in number order
+    # the scorecard lists claims most serious first, as its text and the HTML table say
+    rows = book.claims.loc[render.scorecard_table(book, order="severity").index]
+    severity = [render.SEVERITY.index(s) for s in rows["status"]]
+    assert severity == sorted(severity)
     ids = list(rows["id"])
     positions: list[int] = []
     for cid in ids:  # each row after the one before (the prose may name an id as an example)
         pattern = re.compile(rf"\b{re.escape(cid)}\b")
         match = pattern.search(text, positions[-1] + 1 if positions else 0)
-        assert match, f"{cid} is not in the PDF scorecard (in number order)"
+        assert match, f"{cid} is not in the PDF scorecard (in severity order)"
         positions.append(match.start())
     for i, row in enumerate(rows.itertuples()):
         end = positions[i + 1] if i + 1 < len(positions) else len(text)
