@@ -227,7 +227,8 @@ def check(
     - ``size_year``: the calendar year whose count measures size (default: the year ``start``
       falls in);
     - ``rule``: the comparison rule (a :class:`~factcheck.stats.comparison.ComparisonRule`,
-      ``"size"``, factor 2, by default, or ``"nc"``);
+      ``"size"``, factor 2, by default, or ``"nc"``, North Carolina's agencies; the command
+      line's ``--rule state`` is ``ComparisonRule("state")``, the unit's own state);
     - ``monthly``: the index's months (default: :func:`factcheck.data.loaders.rtci_monthly`).
 
     The ordinary-variation test compares the calendar year before the year boundary nearest
