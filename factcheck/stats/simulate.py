@@ -72,7 +72,9 @@ def cases_display(cases: pd.DataFrame, n_released: int, level: float = 0.9) -> p
     return pd.DataFrame(
         {
             "share re-arrested": [fmt_pct(100 * v, 0) for v in cases["p_reoffend"]],
-            "share of re-arrests that reach the list": [fmt_pct(100 * v, 1) for v in cases["p_detected"]],
+            "share of re-arrests that reach the list": [
+                fmt_pct(100 * v, 1) for v in cases["p_detected"]
+            ],
             "people listed: expected": [fmt_num(v, 1) for v in cases["expected"]],
             f"people listed: central {level:.0%} range": f"{fmt_int(low)} to {fmt_int(high)}",
         }
