@@ -53,3 +53,4 @@ def test_cases_display_has_one_range_for_all_rows():
     shown = simulate.cases_display(cases, 2700)
     assert shown["share re-arrested"].tolist() == ["40%", "10%"]
     assert shown["people listed: central 90% range"].nunique() == 1
+    assert "share of re-arrests that reach the list" in shown.columns

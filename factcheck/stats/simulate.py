@@ -2,11 +2,12 @@
 
 ICE's Declined Detainer Outcome Report lists people released despite a detainer whom ICE later
 learned had been arrested again. If each of ``n`` released people is re-arrested with
-probability ``p`` and each re-arrest comes to ICE's notice with probability ``q``, the listed
-count is a binomial count thinned twice, which is exactly Binomial(n, p * q). Its whole
+probability ``p`` and each re-arrest reaches the list with probability ``q`` (ICE learns of the
+decline and includes the case, so ``q`` reflects ICE's selection as well as its awareness), the
+listed count is a binomial count thinned twice, which is exactly Binomial(n, p * q). Its whole
 distribution depends on ``p`` and ``q`` only through their product, so the list cannot tell a
-high re-offense rate with little detection from a low one with much detection. No simulation
-is needed: the module computes the expected count and the exact distribution.
+high re-offense rate with a small share listed from a low one with a large share listed. No
+simulation is needed: the module computes the expected count and the exact distribution.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def cases_display(cases: pd.DataFrame, n_released: int, level: float = 0.9) -> p
     return pd.DataFrame(
         {
             "share re-arrested": [fmt_pct(100 * v, 0) for v in cases["p_reoffend"]],
-            "share of re-arrests ICE learns of": [fmt_pct(100 * v, 1) for v in cases["p_detected"]],
+            "share of re-arrests that reach the list": [
+                fmt_pct(100 * v, 1) for v in cases["p_detected"]
+            ],
             "people listed: expected": [fmt_num(v, 1) for v in cases["expected"]],
             f"people listed: central {level:.0%} range": f"{fmt_int(low)} to {fmt_int(high)}",
         }
