@@ -1528,18 +1528,26 @@ def claims_restated(
 
 
 def identified_287g_texts(
-    counties: Sequence[str] = ("orange", "harris"), first: int = 2006, last: int = 2013
+    counties: Sequence[str] = ("orange", "harris"),
+    first: int = 2006,
+    last: int = 2013,
+    exit_fy: int = 2018,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """People identified through 287(g) a year by each county's sheriff's office, from ICE's
     FOIA-released statistics as the published figures record them (``<county>_287g_identified_
     fy<year>``; a year without a row has no count). A year whose identified count is under a
     tenth of the same row's removals (``<county>_287g_removed_fy<year>``) is garbled and left
-    out. Returns the table (county by fiscal year, garbled years empty) and the texts:
+    out. The last year's identified counts are unreliable in general (in the release's FY2013
+    column many agencies still in the program show far fewer people identified than removed),
+    so every range and the returned table stop at the year before it. Returns the table
+    (county by fiscal year to ``last - 1``, garbled years empty) and the texts:
     ``<county>-range`` and ``<county>-years`` (the lowest to highest count, and the years they
-    span), ``both-low``/``both-high`` (the counties' total a year over the years before the
-    last with any count, a county not yet in the program counting none) and ``both-years``,
-    ``<county>-fy<last>`` and ``<county>-fy<last>-removed`` (the last year's row as it reads),
-    and ``harris-2016`` (the sheriff's count for 2016, ``harris_287g_identified_2016``)."""
+    span), ``both-low``/``both-high`` (the counties' total a year, a county not yet in the
+    program counting none) and ``both-years``, ``<county>-fy<last>`` and
+    ``<county>-fy<last>-removed`` (the last year's row as it reads), ``harris-2016`` (the
+    sheriff's count for 2016, ``harris_287g_identified_2016``) and ``both-mean-low`` (the
+    counties' total over ``first``-``last - 1`` spread over every year to ``exit_fy``, the
+    years without a reliable count taken as none: a floor on the yearly average)."""
     table = loaders.published_figures()["value"]
     counts = pd.DataFrame(index=range(first, last + 1), columns=list(counties), dtype=float)
     texts: dict[str, str] = {}
@@ -1556,11 +1564,13 @@ def identified_287g_texts(
             if removed is not None and ident < removed / 10:
                 continue  # garbled: far fewer identified than removed in the same row
             counts.loc[year, county] = ident
-        own = counts[county].dropna()
+        own = counts.loc[: last - 1, county].dropna()
         texts[f"{county}-range"] = f"{fmt_int(own.min())} to {fmt_int(own.max())}"
         texts[f"{county}-years"] = f"FY{own.index.min()}-FY{own.index.max()}"
     both = counts.loc[: last - 1].dropna(how="all").sum(axis=1)  # years before the last
     texts["both-low"], texts["both-high"] = fmt_int(both.min()), fmt_int(both.max())
     texts["both-years"] = f"FY{both.index.min()}-FY{both.index.max()}"
     texts["harris-2016"] = fmt_int(table["harris_287g_identified_2016"])
-    return counts, texts
+    texts["both-mean-low"] = fmt_int(both.sum() / (exit_fy - both.index.min() + 1))
+    texts["exit-years"] = f"FY{both.index.min()}-FY{exit_fy}"
+    return counts.loc[: last - 1], texts
