@@ -488,3 +488,21 @@ def test_pdf_has_no_link_to_the_html_sources_and_html_keeps_them(built):
     assert "computed by the code in its source file" in tex
     page = (built / "html" / "chapters" / "methods.html").read_text(encoding="utf-8")
     assert 'href="../_sources/chapters/methods.md"' in page
+
+
+def test_methods_sources_table_folds_in_html_and_prints_in_the_pdf():
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {
+            "key": ["k1", "k2"],
+            "what": ["a file", "b file"],
+            "url": ["https://x.gov/a"] * 2,
+            "licence": ["Public domain"] * 2,
+        }
+    )
+    text = render.sources_markdown(table)
+    html_part, latex_part = text.split(":::::{only} latex")
+    assert ":::::{only} html" in html_part and "{dropdown} The 2 data files" in html_part
+    body = render.sources_table_markdown(table)
+    assert body in html_part and body in latex_part  # the same table in both editions

@@ -186,7 +186,7 @@ def test_source_labels_and_data_source_table_show_payloads_as_text(payload):
     table = pd.DataFrame(
         {"key": ["k"], "what": [payload], "url": ["https://x.gov/a b<c>"], "licence": [payload]}
     )
-    assert_shown_as_text(to_html(render.sources_markdown(table)), payload)
+    assert_shown_as_text(to_html(render.sources_table_markdown(table)), payload)
 
 
 def test_json_ld_escapes_angle_brackets_and_ampersands():

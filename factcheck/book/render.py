@@ -752,10 +752,9 @@ def host(url: str) -> str:
     return urlparse(str(url)).netloc or str(url)
 
 
-def sources_markdown(sources: pd.DataFrame) -> str:
+def sources_table_markdown(sources: pd.DataFrame) -> str:
     """The methods chapter's data-sources table: what each file holds (with its registry key),
-    its public address (linked) and its licence, with fixed column widths for the PDF; in HTML
-    it sits in a closed dropdown (one card per file on a phone), in the PDF it is printed."""
+    its public address (linked) and its licence, with fixed column widths for the PDF."""
     table = pd.DataFrame(
         {
             "what it holds (registry key)": [
@@ -766,8 +765,14 @@ def sources_markdown(sources: pd.DataFrame) -> str:
             "licence": sources["licence"].map(esc),
         }
     )
-    body = list_table(table, (45, 29, 26), css_class="sources longtable")
-    title = f"The {len(table)} data files: what each holds, where it is published, its licence"
+    return list_table(table, (45, 29, 26), css_class="sources longtable")
+
+
+def sources_markdown(sources: pd.DataFrame) -> str:
+    """The data-sources table (:func:`sources_table_markdown`) as the methods chapter shows it:
+    in a closed dropdown in HTML (one card per file on a phone), printed in the PDF."""
+    body = sources_table_markdown(sources)
+    title = f"The {len(sources)} data files: what each holds, where it is published, its licence"
     return (  # folded away in HTML so the rules below are near; the whole table in the PDF
         f":::::{{only}} html\n::::{{dropdown}} {title}\n:class-container: sources-list\n\n"
         f"{body}\n::::\n:::::\n\n:::::{{only}} latex\n{body}\n:::::"
