@@ -901,6 +901,16 @@ def merged_claims(log: pd.DataFrame | None = None) -> dict[str, str]:
     return dict(zip(log.loc[found.notna(), "claim"], found.dropna(), strict=True))
 
 
+def merged_ids(*logs: pd.DataFrame | None) -> dict[str, str]:
+    """:func:`merged_claims` over the whole log and any other rows given (a planted log in a
+    test), so that a slice of the log still knows every merge."""
+    found = merged_claims(corrections())
+    for log in logs:
+        if log is not None:
+            found |= merged_claims(log)
+    return found
+
+
 def log_claim_link(claim_id: str, merged: Mapping[str, str], known: set[str]) -> str:
     """A log row's claim: a link to it, or, for a claim since merged into another (no longer in
     the ledger, so without an anchor), its id and a link to the claim it joined."""
@@ -942,7 +952,7 @@ def status_changes(
     book = book or _claims.ledger()
     columns = ["date", "claim", "old", "new"]
     rows = status_changes_raw(log)
-    merged = merged_claims(pd.concat([log, later]) if later is not None else log)
+    merged = merged_ids(log, later)
     known = set(book.claims["id"])
     following = status_changes_raw(later) if later is not None else rows.iloc[0:0]
     out = []
@@ -990,8 +1000,7 @@ def status_changes_markdown(
     if changes.empty:
         return "No verdict's status has changed."
     headlines = {a["headline"]: art for art, a in book.articles.items()}
-    logs = [corrections(), *(x for x in (log, later) if x is not None)]
-    merged = {k: v for x in logs for k, v in merged_claims(x).items()}
+    merged = merged_ids(log, later)
     known = set(book.claims["id"])
     table = pd.DataFrame(
         {
@@ -1263,7 +1272,7 @@ def corrections_markdown(log: pd.DataFrame | None = None) -> str:
     log = corrections() if log is None else log
     if log.empty:
         return "No verdict has been corrected since the first edition."
-    merged = merged_claims(corrections()) | merged_claims(log)
+    merged = merged_ids(log)
     known = set(_claims.ledger().claims["id"])
     table = pd.DataFrame(
         {

@@ -112,7 +112,7 @@ def value_basis(claim: Mapping[str, Any]) -> str:
     declared = claim.get("value_basis")
     if not _blank(declared):
         return str(declared)
-    kinds = {_split(s)[0] for s in claim.get("sources") or []}
+    kinds = {_split(s)[0] for s in _sources(claim)}
     return "rebuilt" if "registry" in kinds else "published"
 
 
@@ -133,7 +133,7 @@ def value_basis_problems(claim: Mapping[str, Any], index: SourceIndex) -> list[s
     cid = claim.get("id", "?")
     declared = claim.get("value_basis")
     value = claim.get("rebuilt_value")
-    sources = claim.get("sources") or []
+    sources = _sources(claim)
     kinds = {_split(s)[0] for s in sources}
     out: list[str] = []
     if not _blank(declared):
